@@ -1,0 +1,56 @@
+import type { ParleyHost, Unsubscribe } from '../host-api.js';
+import type { Conversation, Message } from '../protocol/models.js';
+import type { CallIncomingEvent } from '../protocol/socket.js';
+import type { ClientState } from './state.js';
+
+/**
+ * Key-value storage the host gives the client core: localStorage in the web host,
+ * safeStorage-encrypted electron-store in the desktop host, a Map in tests. It keeps the
+ * session (server URL, refresh token) and the outbox across restarts.
+ */
+export interface ClientStorage {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Something that happened, for hosts that react to it (notifications, badges, sounds). */
+export type ClientEvent =
+  | {
+      type: 'message';
+      message: Message;
+      conversation: Conversation;
+      /** True for messages fetched by catch-up after a reconnect (summarise, don't notify each). */
+      fromCatchUp: boolean;
+    }
+  | { type: 'call:incoming'; call: CallIncomingEvent }
+  | { type: 'catch-up:done'; newMessages: number };
+
+export interface ParleyClientOptions {
+  storage: ClientStorage;
+  /** The server used when none was stored (the web host passes its own origin). */
+  defaultServerUrl?: string;
+  /** For tests and Node < 21 differences; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Milliseconds; defaults to Date.now. */
+  now?: () => number;
+  /** Reconnect backoff: first delay and cap, in ms (defaults 500 ms and 30 s, with jitter). */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+}
+
+/**
+ * The client core: session, socket, catch-up, outbox and state, with no Electron or DOM
+ * imports. Hosts wrap it: the web host hands it to the renderer as `window.parley`, the
+ * desktop host runs it in Electron's main process and forwards over IPC.
+ */
+export interface ParleyClient extends Omit<ParleyHost, 'kind' | 'getState' | 'onState'> {
+  /** Restores a stored session (and connects) if there is one. */
+  start(): Promise<void>;
+  /** Disconnects and stops timers; the stored session stays. */
+  stop(): Promise<void>;
+  getSnapshot(): ClientState;
+  subscribe(listener: () => void): Unsubscribe;
+  onEvent(listener: (event: ClientEvent) => void): Unsubscribe;
+  /** Hosts call this when the OS says the network is back (`online` event, powerMonitor resume). */
+  networkChanged(online: boolean): void;
+}

@@ -1,0 +1,86 @@
+import type { ClientState } from './client/state.js';
+import type { CallSignalEventName } from './protocol/socket.js';
+import type { Conversation, User } from './protocol/models.js';
+import type { IceServersResponse } from './protocol/http.js';
+
+/** Calls into the host resolve with a result rather than throwing across IPC. */
+export type HostResult<T = void> = { ok: true; value: T } | { ok: false; error: string; code?: string };
+
+export type Unsubscribe = () => void;
+
+/** A relayed WebRTC signal, as the renderer's call module gets it. */
+export interface CallSignal {
+  callId: string;
+  event: CallSignalEventName;
+  from: string;
+  signal: Record<string, unknown>;
+}
+
+/**
+ * The host API, `window.parley`: the only thing the renderer talks to.
+ *
+ * Two hosts implement it: the web host (the client core runs in the page) and the desktop
+ * host (the client core runs in Electron's main process; preload forwards over IPC). Every
+ * method is async and every argument is plain JSON, so it survives structured clone over IPC.
+ */
+export interface ParleyHost {
+  readonly kind: 'web' | 'desktop';
+
+  /** The current state snapshot, then every change. Returns a function that unsubscribes. */
+  getState(): Promise<ClientState>;
+  onState(listener: (state: ClientState) => void): Unsubscribe;
+
+  auth: {
+    /** The server the user last used (or the one serving the web client). */
+    defaultServerUrl(): Promise<string>;
+    signIn(input: { serverUrl: string; username: string; password: string }): Promise<HostResult>;
+    signUp(input: {
+      serverUrl: string;
+      username: string;
+      password: string;
+      displayName?: string;
+    }): Promise<HostResult>;
+    signOut(): Promise<HostResult>;
+  };
+
+  conversations: {
+    /** Tells the host which conversation is on screen (for notifications) and loads its history. */
+    open(conversationId: string | null): Promise<HostResult>;
+    loadOlder(conversationId: string): Promise<HostResult>;
+    markRead(conversationId: string, seq: number): Promise<HostResult>;
+    createDirect(userId: string): Promise<HostResult<Conversation>>;
+    createGroup(title: string, memberIds: string[]): Promise<HostResult<Conversation>>;
+  };
+
+  messages: {
+    /** Queues the message in the outbox; it is sent now or as soon as the connection is back. */
+    send(conversationId: string, body: string): Promise<HostResult<{ clientId: string }>>;
+    /** Re-queues a failed message. */
+    retry(clientId: string): Promise<HostResult>;
+    /** Drops a failed message from the outbox. */
+    discard(clientId: string): Promise<HostResult>;
+    setTyping(conversationId: string, typing: boolean): Promise<HostResult>;
+  };
+
+  users: {
+    search(query: string): Promise<HostResult<User[]>>;
+  };
+
+  connection: {
+    /** Skips the backoff wait and reconnects now. */
+    retryNow(): Promise<HostResult>;
+  };
+
+  calls: {
+    iceServers(): Promise<HostResult<IceServersResponse>>;
+    initiate(conversationId: string, media: 'audio' | 'video'): Promise<HostResult<{ callId: string }>>;
+    accept(callId: string): Promise<HostResult>;
+    reject(callId: string): Promise<HostResult>;
+    cancel(callId: string): Promise<HostResult>;
+    end(callId: string): Promise<HostResult>;
+    /** Clears an ended call from the state. */
+    dismiss(): Promise<HostResult>;
+    sendSignal(callId: string, signal: Record<string, unknown>): Promise<HostResult>;
+    onSignal(listener: (signal: CallSignal) => void): Unsubscribe;
+  };
+}

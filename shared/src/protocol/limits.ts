@@ -1,0 +1,24 @@
+/**
+ * Limits that are part of the v1 contract. Server-side operational limits (rate limits,
+ * payload sizes) are configurable and live in the server's config instead.
+ */
+
+/** The contract version reported by `GET /health` as `protocol`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Usernames: 3 to 32 characters of a-z 0-9 _ . - (case-insensitive, stored lower-case). */
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
+export const DISPLAY_NAME_MAX = 64;
+export const GROUP_TITLE_MAX = 100;
+/** Message body length, counted after trimming. */
+export const MESSAGE_BODY_MAX = 4000;
+/** Idempotency keys are opaque to the server but bounded so they cannot bloat the index. */
+export const CLIENT_ID_MAX = 64;
+export const HISTORY_DEFAULT_LIMIT = 50;
+export const HISTORY_MAX_LIMIT = 200;
+export const USER_SEARCH_LIMIT = 20;
+export const GROUP_MEMBERS_MAX = 256;
+/** A typing:start without a typing:stop expires after this long. */
+export const TYPING_EXPIRY_MS = 6000;
