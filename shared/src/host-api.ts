@@ -16,6 +16,19 @@ export interface CallSignal {
   signal: Record<string, unknown>;
 }
 
+/** Notification preferences a host keeps for the current device. */
+export interface NotificationPrefs {
+  /** No notifications at all (messages and calls) while on. */
+  doNotDisturb: boolean;
+  /** Conversations whose messages never notify (calls still do unless `doNotDisturb`). */
+  mutedConversationIds: string[];
+}
+
+/** Where the host asks the renderer to go, e.g. after a notification click. */
+export interface NavigateTarget {
+  conversationId: string;
+}
+
 /**
  * The host API, `window.parley`: the only thing the renderer talks to.
  *
@@ -83,4 +96,20 @@ export interface ParleyHost {
     sendSignal(callId: string, signal: Record<string, unknown>): Promise<HostResult>;
     onSignal(listener: (signal: CallSignal) => void): Unsubscribe;
   };
+
+  /**
+   * Host-side notification preferences. Optional: a host without its own notifications may
+   * leave it out, so the renderer feature-detects it (`window.parley.notifications?.…`).
+   */
+  notifications?: {
+    get(): Promise<HostResult<NotificationPrefs>>;
+    setMuted(conversationId: string, muted: boolean): Promise<HostResult<NotificationPrefs>>;
+    setDoNotDisturb(on: boolean): Promise<HostResult<NotificationPrefs>>;
+  };
+
+  /**
+   * The host asks the renderer to show something (a notification was clicked). Optional, like
+   * `notifications`; the desktop host implements it. Returns a function that unsubscribes.
+   */
+  onNavigate?(listener: (target: NavigateTarget) => void): Unsubscribe;
 }

@@ -23,6 +23,12 @@ export interface ClientState {
   reads: Record<string, Record<string, number>>;
   /** The current call, if any (ringing, in progress, or just ended). */
   call: CallState | null;
+  /**
+   * The conversation on screen, as last told by `conversations.open()` (null: none).
+   * Hosts use it to skip notifications for what the user is already looking at.
+   * Optional only so that state literals written before it existed stay valid.
+   */
+  openConversationId?: string | null;
 }
 
 export type SessionState =
@@ -104,4 +110,5 @@ export const initialClientState: ClientState = {
   presence: {},
   reads: {},
   call: null,
+  openConversationId: null,
 };

@@ -1,6 +1,7 @@
 import type { ParleyHost, Unsubscribe } from '../host-api.js';
 import type { Conversation, Message } from '../protocol/models.js';
 import type { CallIncomingEvent } from '../protocol/socket.js';
+import type { FetchLike } from './runtime.js';
 import type { ClientState } from './state.js';
 
 /**
@@ -30,12 +31,24 @@ export interface ParleyClientOptions {
   storage: ClientStorage;
   /** The server used when none was stored (the web host passes its own origin). */
   defaultServerUrl?: string;
-  /** For tests and Node < 21 differences; defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /**
+   * For tests and Node < 21 differences; defaults to the global fetch. Typed structurally
+   * (`FetchLike`) because shared/ compiles without DOM or Node types; the global fetch of
+   * Node and browsers fits it.
+   */
+  fetch?: FetchLike;
   /** Milliseconds; defaults to Date.now. */
   now?: () => number;
   /** Reconnect backoff: first delay and cap, in ms (defaults 500 ms and 30 s, with jitter). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Runs the token refresh under a lock shared by every client core that uses the same
+   * storage. Refresh tokens rotate and a reused one revokes the session, so two browser tabs
+   * over one localStorage must not refresh at once. The web host passes
+   * `(fn) => navigator.locks.request('parley-token-refresh', fn)`; a host with a single
+   * client core (desktop) leaves it out. Inside the lock the client re-reads the stored token.
+   */
+  withRefreshLock?: <T>(refresh: () => Promise<T>) => Promise<T>;
 }
 
 /**

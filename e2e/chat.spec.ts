@@ -1,0 +1,272 @@
+/**
+ * Chat end to end: real server, real web client, real Chromium. Each browser context is one
+ * device; two users talk, a third context is the second device of one of them.
+ */
+import type { Page } from '@playwright/test';
+import type { ParleyHost } from '@parley/shared';
+import { connectSocket, createConversation, sendMessage as socketSend } from '../server/test/harness.js';
+import {
+  chatTitle,
+  connectionStatus,
+  conversationRow,
+  expect,
+  messageBodies,
+  messages,
+  registerViaApi,
+  sendMessage,
+  signIn,
+  signUpNewUser,
+  startDirectChat,
+  test,
+  waitUntilOnline,
+} from './fixtures.js';
+
+test('two users chat: messages both ways, typing, receipts, unread, presence, reload, second device', async ({
+  openClient,
+}) => {
+  const alicePage = await openClient();
+  const bobPage = await openClient();
+  const alice = await signUpNewUser(alicePage, 'Alice Martin');
+  const bob = await signUpNewUser(bobPage, 'Bob Chen');
+
+  // Empty state tells Alice what to do next.
+  await expect(alicePage.getByText('No conversations yet')).toBeVisible();
+
+  await startDirectChat(alicePage, bob);
+  await sendMessage(alicePage, 'Hi Bob! 👋');
+  // Stored on the server: one tick.
+  await expect(alicePage.locator('[data-status="sent"]').last()).toBeVisible();
+
+  // Bob gets the conversation with an unread badge and a bold row.
+  const bobsRow = conversationRow(bobPage, 'Alice Martin');
+  await expect(bobsRow).toHaveAccessibleName('Alice Martin, 1 unread');
+  await expect(bobsRow).toContainText('Hi Bob! 👋');
+  await expect(bobsRow).toHaveClass(/unread/);
+
+  // Bob opens it: the badge clears and Alice sees two ticks (read).
+  await bobsRow.click();
+  await expect(messages(bobPage)).toHaveCount(1);
+  await expect(bobsRow).toHaveAccessibleName('Alice Martin');
+  await expect(alicePage.locator('[data-status="read"]').last()).toBeVisible();
+
+  // Typing shows for Alice while Bob types, and clears when he sends.
+  const composer = bobPage.getByRole('textbox', { name: 'Message' });
+  await composer.pressSequentially('Hey Al', { delay: 20 });
+  await expect(alicePage.getByText('Bob is typing…')).toBeVisible();
+  await expect(alicePage.getByTestId('chat-subtitle')).toHaveText('typing…');
+  await composer.pressSequentially('ice!', { delay: 20 });
+  await composer.press('Enter');
+  await expect(alicePage.getByText('Bob is typing…')).toBeHidden();
+  await expect(messages(alicePage)).toHaveCount(2);
+  await expect(messageBodies(alicePage)).toHaveText(['Hi Bob! 👋', 'Hey Alice!']);
+
+  // Alice's list shows Bob's last message; Bob's shows "You: …".
+  await expect(conversationRow(alicePage, 'Bob Chen')).toContainText('Hey Alice!');
+  await expect(conversationRow(bobPage, 'Alice Martin')).toContainText('You: Hey Alice!');
+
+  // Presence: Bob is online in Alice's header; when his only device closes, he goes offline.
+  await expect(alicePage.getByTestId('chat-subtitle')).toHaveText('online');
+  await bobPage.context().close();
+  await expect(alicePage.getByTestId('chat-subtitle')).toHaveText(/^last seen/);
+
+  // History survives a reload (the session is restored, no sign-in).
+  await alicePage.reload();
+  await expect(connectionStatus(alicePage)).toHaveText('Online');
+  await conversationRow(alicePage, 'Bob Chen').click();
+  await expect(messages(alicePage)).toHaveCount(2);
+  await expect(messages(alicePage).last()).toBeVisible();
+  await expect(messageBodies(alicePage)).toHaveText(['Hi Bob! 👋', 'Hey Alice!']);
+
+  // Bob signs in on a second device and sees the same state, then comes back online for Alice.
+  const bobPhone = await openClient();
+  // A wrong password says so and keeps the form; the right one signs in.
+  await signIn(bobPhone, { ...bob, password: 'not-the-password' }, { expectError: true });
+  await expect(bobPhone.getByRole('alert')).toHaveText(/password/i);
+  await signIn(bobPhone, bob);
+  await expect(alicePage.getByTestId('chat-subtitle')).toHaveText('online');
+  const row = conversationRow(bobPhone, 'Alice Martin');
+  await expect(row).toHaveAccessibleName('Alice Martin');
+  await expect(row).toContainText('You: Hey Alice!');
+  await row.click();
+  await expect(chatTitle(bobPhone)).toHaveText('Alice Martin');
+  await expect(messageBodies(bobPhone)).toHaveText(['Hi Bob! 👋', 'Hey Alice!']);
+
+  // A message on the second device arrives for Alice, and unread counts stay in sync.
+  await sendMessage(alicePage, 'Welcome back');
+  await expect(messages(bobPhone)).toHaveCount(3);
+  expect(alice.username).not.toEqual(bob.username);
+});
+
+test('a server restart loses nothing: every message arrives exactly once, in order', async ({
+  parley,
+  openClient,
+}) => {
+  const alicePage = await openClient();
+  const bobPage = await openClient();
+  await signUpNewUser(alicePage, 'Alice Martin');
+  const bob = await signUpNewUser(bobPage, 'Bob Chen');
+  await startDirectChat(alicePage, bob);
+  await sendMessage(alicePage, 'm1');
+  await conversationRow(bobPage, 'Alice Martin').click();
+  await expect(messageBodies(bobPage)).toHaveText(['m1']);
+
+  const sent: string[] = ['m1'];
+  const send = async (text: string) => {
+    await sendMessage(alicePage, text);
+    sent.push(text);
+  };
+  await send('m2');
+  await send('m3');
+  // Shut the server down while Alice keeps typing and sending: some sends race the shutdown.
+  const stopping = parley.stop();
+  await send('m4');
+  await send('m5');
+  await stopping;
+  await expect(alicePage.getByRole('status').filter({ hasText: /Reconnecting|Connecting/ })).toBeVisible();
+  for (const text of ['m6', 'm7', 'm8']) await send(text);
+  // Nothing is lost while offline: the messages wait in the outbox with a clock.
+  await expect(alicePage.locator('[data-status="pending"]')).not.toHaveCount(0);
+  await expect(messageBodies(alicePage)).toHaveText(sent);
+
+  await parley.start();
+  await waitUntilOnline(alicePage);
+  await send('m9');
+
+  // Exactly once and in order, on both sides; nothing left pending or failed.
+  await expect(messageBodies(bobPage)).toHaveText(sent, { timeout: 40_000 });
+  await expect(messageBodies(alicePage)).toHaveText(sent);
+  await expect(alicePage.locator('[data-status="pending"], [data-status="failed"]')).toHaveCount(0);
+  // And after a reload (what the server stored, not just what the page kept).
+  await bobPage.reload();
+  await conversationRow(bobPage, 'Alice Martin').click();
+  await expect(messageBodies(bobPage)).toHaveText(sent);
+});
+
+/**
+ * Screenshots of the main screens in both themes, for design review (git-ignored output in
+ * e2e/screenshots/). They also check the screens render what they should.
+ */
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`screenshots (${colorScheme})`, async ({ parley, openClient }) => {
+    const shot = (page: Page, name: string) =>
+      page.screenshot({ path: `e2e/screenshots/${name}-${colorScheme}.png`, animations: 'disabled' });
+
+    // Sign-in, as a first-time visitor sees it.
+    const page = await openClient({ colorScheme });
+    await expect(page.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
+    await expect(page.getByLabel('Server')).toHaveValue(parley.url);
+    await shot(page, 'sign-in');
+
+    // Empty state right after sign-up.
+    const me = await signUpNewUser(page, 'Sam Rivera');
+    await expect(page.getByRole('heading', { name: 'Start your first conversation' })).toBeVisible();
+    await shot(page, 'empty');
+
+    // Others, seeded over the API and real sockets, talk to Sam.
+    const meId = await page.evaluate(async () => {
+      const host = (window as unknown as { parley: ParleyHost }).parley;
+      const state = await host.getState();
+      return state.session.status === 'signed-in' ? state.session.user.id : '';
+    });
+    const alice = await registerViaApi(parley.url, 'Alice Martin');
+    const bob = await registerViaApi(parley.url, 'Bob Chen');
+    const chloe = await registerViaApi(parley.url, 'Chloé Dubois');
+    // Conversations first, then sockets: Sam's client then sees each of them come online.
+    const team = await createConversation(
+      parley.url,
+      chloe.accessToken,
+      [meId, alice.id, bob.id],
+      'Design team',
+    );
+    const withBob = await createConversation(parley.url, bob.accessToken, [meId]);
+    const withAlice = await createConversation(parley.url, alice.accessToken, [meId]);
+    const aliceSocket = await connectSocket(parley.url, alice.accessToken);
+    const bobSocket = await connectSocket(parley.url, bob.accessToken);
+    const chloeSocket = await connectSocket(parley.url, chloe.accessToken);
+    try {
+      await socketSend(chloeSocket, team.id, 'New icon set is in Figma');
+      await socketSend(bobSocket, team.id, 'Looks great. Can we try a slightly warmer accent?');
+      await socketSend(chloeSocket, team.id, 'Posted three options, vote by tomorrow');
+      await socketSend(bobSocket, withBob.id, 'Are we still on for the release review at 4?');
+      await socketSend(
+        aliceSocket,
+        withAlice.id,
+        'Morning! Did you get a chance to look at the onboarding flow?',
+      );
+
+      await conversationRow(page, 'Alice Martin').click();
+      await sendMessage(page, 'Yes, I left a few comments in the doc.');
+      await sendMessage(page, 'The server address step is the only part that felt heavy.');
+      await socketSend(aliceSocket, withAlice.id, 'Agreed. What if we prefill it from the invite link?');
+      await socketSend(
+        aliceSocket,
+        withAlice.id,
+        'Also: the reconnect banner is much calmer now. Ping me when the build is up and I will try it on my laptop.',
+      );
+      await expect(messages(page)).toHaveCount(5);
+      aliceSocket.emit('typing:start', { conversationId: withAlice.id });
+      await expect(page.getByText('Alice is typing…')).toBeVisible();
+      // Alice answered after Sam's messages, so she has read them: two ticks.
+      await expect(page.locator('[data-status="read"]')).toHaveCount(2);
+      await expect(page.getByTestId('chat-subtitle')).toHaveText('typing…');
+      await expect(conversationRow(page, 'Design team')).toHaveAccessibleName('Design team, 3 unread');
+      await page.mouse.move(0, 0);
+      await shot(page, 'chat');
+
+      // New chat dialog, searching.
+      await page.getByRole('button', { name: 'New conversation' }).click();
+      await page.getByRole('menuitem', { name: 'New group' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New group' });
+      await dialog.getByLabel('Group name').fill('Weekend plans');
+      await dialog.getByLabel('Search people').fill(bob.username);
+      await dialog.getByRole('option', { name: new RegExp(bob.username) }).click();
+      await dialog.getByLabel('Search people').fill('');
+      await expect(dialog.getByRole('option', { name: new RegExp(alice.username) })).toBeVisible();
+      await shot(page, 'new-group');
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+
+      // Quick switcher.
+      await page.keyboard.press('Control+K');
+      const switcher = page.getByRole('dialog', { name: 'Switch conversation' });
+      await switcher.getByRole('combobox').fill('de');
+      await expect(switcher.getByRole('option')).toHaveCount(1);
+      await shot(page, 'quick-switcher');
+      await page.keyboard.press('Enter');
+      await expect(chatTitle(page)).toHaveText('Design team');
+      await expect(conversationRow(page, 'Design team')).toHaveAccessibleName('Design team');
+
+      // Reconnecting bar while the server is down.
+      await parley.stop();
+      await expect(page.getByText(/Reconnecting in \d+ s…/)).toBeVisible({ timeout: 20_000 });
+      await sendMessage(page, 'This one waits in the outbox');
+      await expect(page.locator('[data-status="pending"]')).toHaveCount(1);
+      await shot(page, 'reconnecting');
+      await parley.start();
+      await waitUntilOnline(page);
+      await expect(page.locator('[data-status="pending"]')).toHaveCount(0);
+
+      // Narrow window: one pane at a time with a back button.
+      await page.setViewportSize({ width: 390, height: 780 });
+      await conversationRow(page, 'Alice Martin')
+        .click()
+        .catch(async () => {
+          await page.getByRole('button', { name: 'Back to conversations' }).click();
+          await conversationRow(page, 'Alice Martin').click();
+        });
+      await expect(page.getByRole('button', { name: 'Back to conversations' })).toBeVisible();
+      await expect(messages(page)).toHaveCount(5);
+      // Rendered and actually visible (the virtual list hides itself until it has scrolled into place).
+      await expect(messages(page).last()).toBeVisible();
+      await shot(page, 'mobile-chat');
+      await page.getByRole('button', { name: 'Back to conversations' }).click();
+      await expect(conversationRow(page, 'Alice Martin')).toBeVisible();
+      await shot(page, 'mobile-list');
+      expect(me.username).toBeTruthy();
+    } finally {
+      aliceSocket.disconnect();
+      bobSocket.disconnect();
+      chloeSocket.disconnect();
+    }
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * The IPC contract between the main process and the preload, derived from `ParleyHost`.
+ *
+ * Every channel name is defined here once; main and preload both import it, so a renamed or
+ * added host method is a compile error on both sides instead of a silent mismatch. This file
+ * is bundled into the sandboxed preload, so it imports types only (no zod, no Node).
+ */
+import type { ParleyHost } from '@parley/shared';
+
+/** The groups of `window.parley` whose methods travel as `ipcRenderer.invoke` calls. */
+type HostGroup = 'auth' | 'conversations' | 'messages' | 'users' | 'connection' | 'calls' | 'notifications';
+type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
+// `any` here only matches function shapes; nothing is typed as any at a use site.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AsyncKeys<T> = { [K in keyof T]: T[K] extends (...args: any[]) => Promise<any> ? K : never }[keyof T] &
+  string;
+type GroupPaths = { [G in HostGroup]: `${G}.${AsyncKeys<Group<G>>}` }[HostGroup];
+type MethodAt<P> = P extends `${infer G extends HostGroup}.${infer K}`
+  ? K extends keyof Group<G>
+    ? Group<G>[K]
+    : never
+  : never;
+
+/** `window.parley` flattened: `'auth.signIn'` → `ParleyHost['auth']['signIn']`. */
+export type FlatHost = { getState: ParleyHost['getState'] } & { [P in GroupPaths]: MethodAt<P> };
+export type HostMethodPath = keyof FlatHost;
+export type HostArgs<P extends HostMethodPath> = Parameters<FlatHost[P]>;
+export type HostReturn<P extends HostMethodPath> = ReturnType<FlatHost[P]>;
+
+// The one object every invoke channel derives from. `satisfies Record<…>` makes a missing
+// or an unknown method a compile error.
+const HOST_METHODS = {
+  getState: 0,
+  'auth.defaultServerUrl': 0,
+  'auth.signIn': 0,
+  'auth.signUp': 0,
+  'auth.signOut': 0,
+  'conversations.open': 0,
+  'conversations.loadOlder': 0,
+  'conversations.markRead': 0,
+  'conversations.createDirect': 0,
+  'conversations.createGroup': 0,
+  'messages.send': 0,
+  'messages.retry': 0,
+  'messages.discard': 0,
+  'messages.setTyping': 0,
+  'users.search': 0,
+  'connection.retryNow': 0,
+  'calls.iceServers': 0,
+  'calls.initiate': 0,
+  'calls.accept': 0,
+  'calls.reject': 0,
+  'calls.cancel': 0,
+  'calls.end': 0,
+  'calls.dismiss': 0,
+  'calls.sendSignal': 0,
+  'notifications.get': 0,
+  'notifications.setMuted': 0,
+  'notifications.setDoNotDisturb': 0,
+} as const satisfies Record<HostMethodPath, 0>;
+
+export const HOST_METHOD_PATHS = Object.keys(HOST_METHODS) as HostMethodPath[];
+
+/** `ipcRenderer.invoke` channel of each host method, e.g. `parley:auth.signIn`. */
+export const INVOKE_CHANNELS = Object.fromEntries(
+  HOST_METHOD_PATHS.map((path) => [path, `parley:${path}`]),
+) as { readonly [P in HostMethodPath]: `parley:${P}` };
+
+/** Channels the main process pushes on (`webContents.send`); the renderer never sends on them. */
+export const EVENT_CHANNELS = {
+  /** A coalesced `ClientState` snapshot. */
+  state: 'parley-event:state',
+  /** A relayed WebRTC signal (`CallSignal`), never coalesced: every one matters. */
+  callSignal: 'parley-event:call-signal',
+  /** A `NavigateTarget`, after a notification click. */
+  navigate: 'parley-event:navigate',
+} as const;

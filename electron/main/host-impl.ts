@@ -1,0 +1,76 @@
+/**
+ * The main-process side of `window.parley`: what each IPC call does. Almost everything is the
+ * client core's own method; the desktop host adds notification preferences, remembers which
+ * conversation is on screen (for the notification policy) and the last server URL.
+ */
+import type { HostResult, NotificationPrefs } from '@parley/shared';
+import type { ParleyClient } from '@parley/shared/client';
+import type { HostImpl } from './ipc.js';
+
+export interface HostImplDeps {
+  client: ParleyClient;
+  prefs: {
+    get(): NotificationPrefs;
+    setMuted(conversationId: string, muted: boolean): NotificationPrefs;
+    setDoNotDisturb(on: boolean): NotificationPrefs;
+  };
+  /** The renderer reported which conversation it shows (null: none). */
+  onOpenConversation(conversationId: string | null): void;
+  /** A sign-in or sign-up succeeded against this server. */
+  onSignedIn(serverUrl: string): void;
+  /** Notification preferences changed (tray menu and badge follow). */
+  onPrefsChanged(prefs: NotificationPrefs): void;
+}
+
+function ok<T>(value: T): HostResult<T> {
+  return { ok: true, value };
+}
+
+export function createHostImpl(deps: HostImplDeps): HostImpl {
+  const { client } = deps;
+  const prefsChanged = (prefs: NotificationPrefs) => {
+    deps.onPrefsChanged(prefs);
+    return ok(prefs);
+  };
+  return {
+    getState: async () => client.getSnapshot(),
+    'auth.defaultServerUrl': () => client.auth.defaultServerUrl(),
+    'auth.signIn': async (input) => {
+      const result = await client.auth.signIn(input);
+      if (result.ok) deps.onSignedIn(input.serverUrl);
+      return result;
+    },
+    'auth.signUp': async (input) => {
+      const result = await client.auth.signUp(input);
+      if (result.ok) deps.onSignedIn(input.serverUrl);
+      return result;
+    },
+    'auth.signOut': () => client.auth.signOut(),
+    'conversations.open': (conversationId) => {
+      deps.onOpenConversation(conversationId);
+      return client.conversations.open(conversationId);
+    },
+    'conversations.loadOlder': (conversationId) => client.conversations.loadOlder(conversationId),
+    'conversations.markRead': (conversationId, seq) => client.conversations.markRead(conversationId, seq),
+    'conversations.createDirect': (userId) => client.conversations.createDirect(userId),
+    'conversations.createGroup': (title, memberIds) => client.conversations.createGroup(title, memberIds),
+    'messages.send': (conversationId, body) => client.messages.send(conversationId, body),
+    'messages.retry': (clientId) => client.messages.retry(clientId),
+    'messages.discard': (clientId) => client.messages.discard(clientId),
+    'messages.setTyping': (conversationId, typing) => client.messages.setTyping(conversationId, typing),
+    'users.search': (query) => client.users.search(query),
+    'connection.retryNow': () => client.connection.retryNow(),
+    'calls.iceServers': () => client.calls.iceServers(),
+    'calls.initiate': (conversationId, media) => client.calls.initiate(conversationId, media),
+    'calls.accept': (callId) => client.calls.accept(callId),
+    'calls.reject': (callId) => client.calls.reject(callId),
+    'calls.cancel': (callId) => client.calls.cancel(callId),
+    'calls.end': (callId) => client.calls.end(callId),
+    'calls.dismiss': () => client.calls.dismiss(),
+    'calls.sendSignal': (callId, signal) => client.calls.sendSignal(callId, signal),
+    'notifications.get': async () => ok(deps.prefs.get()),
+    'notifications.setMuted': async (conversationId, muted) =>
+      prefsChanged(deps.prefs.setMuted(conversationId, muted)),
+    'notifications.setDoNotDisturb': async (on) => prefsChanged(deps.prefs.setDoNotDisturb(on)),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Zod schemas for the arguments of every host method, as they arrive over IPC (an args
+ * array). The renderer is treated as untrusted: a compromised page could send anything, so
+ * main parses before it touches the client core. Field rules come from the shared protocol
+ * schemas, so IPC and the server agree on what is valid.
+ */
+import { z } from 'zod';
+import {
+  callMediaSchema,
+  callRefSchema,
+  callSignalSchema,
+  conversationRefSchema,
+  createConversationRequestSchema,
+  displayNameSchema,
+  loginRequestSchema,
+  messageSendSchema,
+  messagesReadSchema,
+  passwordSchema,
+  registerRequestSchema,
+  userSearchQuerySchema,
+} from '@parley/shared';
+import type { HostArgs, HostMethodPath } from '../common/ipc.js';
+
+const conversationId = conversationRefSchema.shape.conversationId;
+const callId = callRefSchema.shape.callId;
+const clientId = messageSendSchema.shape.clientId;
+const userId = z.string().min(1).max(64);
+
+/** WebRTC signals are relayed untouched but bounded, so the page cannot flood main. */
+export const SIGNAL_JSON_MAX = 64 * 1024;
+
+/** An http(s) URL (no credentials in it); the client core adds the path. */
+export const serverUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
+const groupRequestSchema = createConversationRequestSchema.options[1];
+
+const signalSchema = callSignalSchema.shape.signal.refine(
+  (signal) => JSON.stringify(signal).length <= SIGNAL_JSON_MAX,
+  `must be at most ${SIGNAL_JSON_MAX} bytes of JSON`,
+);
+
+const none = z.tuple([]);
+
+export const hostArgSchemas = {
+  getState: none,
+  'auth.defaultServerUrl': none,
+  'auth.signIn': z.tuple([
+    z.object({
+      serverUrl: serverUrlSchema,
+      username: loginRequestSchema.shape.username,
+      password: loginRequestSchema.shape.password,
+    }),
+  ]),
+  'auth.signUp': z.tuple([
+    z.object({
+      serverUrl: serverUrlSchema,
+      username: registerRequestSchema.shape.username,
+      password: passwordSchema,
+      // An empty field in the form means "no display name", not an invalid one.
+      displayName: z
+        .literal('')
+        .transform(() => undefined)
+        .or(displayNameSchema)
+        .optional(),
+    }),
+  ]),
+  'auth.signOut': none,
+  'conversations.open': z.tuple([conversationId.nullable()]),
+  'conversations.loadOlder': z.tuple([conversationId]),
+  'conversations.markRead': z.tuple([conversationId, messagesReadSchema.shape.seq]),
+  'conversations.createDirect': z.tuple([userId]),
+  'conversations.createGroup': z.tuple([groupRequestSchema.shape.title, groupRequestSchema.shape.memberIds]),
+  'messages.send': z.tuple([conversationId, messageSendSchema.shape.body]),
+  'messages.retry': z.tuple([clientId]),
+  'messages.discard': z.tuple([clientId]),
+  'messages.setTyping': z.tuple([conversationId, z.boolean()]),
+  'users.search': z.tuple([userSearchQuerySchema.shape.q.unwrap()]),
+  'connection.retryNow': none,
+  'calls.iceServers': none,
+  'calls.initiate': z.tuple([conversationId, callMediaSchema]),
+  'calls.accept': z.tuple([callId]),
+  'calls.reject': z.tuple([callId]),
+  'calls.cancel': z.tuple([callId]),
+  'calls.end': z.tuple([callId]),
+  'calls.dismiss': none,
+  'calls.sendSignal': z.tuple([callId, signalSchema]),
+  'notifications.get': none,
+  'notifications.setMuted': z.tuple([conversationId, z.boolean()]),
+  'notifications.setDoNotDisturb': z.tuple([z.boolean()]),
+} satisfies { [P in HostMethodPath]: z.ZodType<HostArgs<P>> };
+
+export type HostArgSchemas = typeof hostArgSchemas;

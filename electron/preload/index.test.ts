@@ -1,0 +1,135 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ParleyHost } from '@parley/shared';
+import { EVENT_CHANNELS, HOST_METHOD_PATHS, INVOKE_CHANNELS } from '../common/ipc.js';
+
+// A fake ipcRenderer with real listener bookkeeping, and a contextBridge that captures what
+// the preload exposes.
+const electron = vi.hoisted(() => {
+  const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+  return {
+    exposed: new Map<string, unknown>(),
+    listeners,
+    invoke: vi.fn(async (channel: string, ...args: unknown[]) => ({ ok: true, value: { channel, args } })),
+    emit(channel: string, payload: unknown) {
+      for (const listener of listeners.get(channel) ?? []) listener({ sender: 'must not leak' }, payload);
+    },
+  };
+});
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: unknown) => electron.exposed.set(key, api),
+  },
+  ipcRenderer: {
+    invoke: electron.invoke,
+    on: (channel: string, listener: (...args: unknown[]) => void) => {
+      const set = electron.listeners.get(channel) ?? new Set();
+      set.add(listener);
+      electron.listeners.set(channel, set);
+    },
+    removeListener: (channel: string, listener: (...args: unknown[]) => void) => {
+      electron.listeners.get(channel)?.delete(listener);
+    },
+  },
+}));
+
+await import('./index.js');
+const host = electron.exposed.get('parley') as ParleyHost;
+
+beforeEach(() => {
+  electron.invoke.mockClear();
+});
+
+describe('preload', () => {
+  it('exposes exactly one global, window.parley, of kind desktop', () => {
+    expect([...electron.exposed.keys()]).toEqual(['parley']);
+    expect(host.kind).toBe('desktop');
+  });
+
+  it('exposes only domain methods: no raw IPC, Electron or Node objects', () => {
+    const leaves: string[] = [];
+    for (const [key, value] of Object.entries(host)) {
+      if (typeof value === 'function' || typeof value === 'string') leaves.push(key);
+      else
+        for (const [method, fn] of Object.entries(value as object)) {
+          expect(typeof fn).toBe('function');
+          // Wrappers, never ipcRenderer's own functions handed out.
+          expect(fn).not.toBe(electron.invoke);
+          leaves.push(`${key}.${method}`);
+        }
+    }
+    expect(leaves.sort()).toEqual(
+      [...HOST_METHOD_PATHS, 'kind', 'onState', 'onNavigate', 'calls.onSignal'].sort(),
+    );
+  });
+
+  it('maps every host method to its invoke channel with the same arguments', async () => {
+    const calls: [string, unknown[]][] = [
+      ['getState', []],
+      ['auth.defaultServerUrl', []],
+      ['auth.signIn', [{ serverUrl: 'http://h', username: 'a', password: 'p' }]],
+      ['auth.signUp', [{ serverUrl: 'http://h', username: 'a', password: 'p', displayName: 'A' }]],
+      ['auth.signOut', []],
+      ['conversations.open', [null]],
+      ['conversations.loadOlder', ['c1']],
+      ['conversations.markRead', ['c1', 5]],
+      ['conversations.createDirect', ['u1']],
+      ['conversations.createGroup', ['Team', ['u1', 'u2']]],
+      ['messages.send', ['c1', 'hi']],
+      ['messages.retry', ['x1']],
+      ['messages.discard', ['x1']],
+      ['messages.setTyping', ['c1', true]],
+      ['users.search', ['al']],
+      ['connection.retryNow', []],
+      ['calls.iceServers', []],
+      ['calls.initiate', ['c1', 'video']],
+      ['calls.accept', ['k1']],
+      ['calls.reject', ['k1']],
+      ['calls.cancel', ['k1']],
+      ['calls.end', ['k1']],
+      ['calls.dismiss', []],
+      ['calls.sendSignal', ['k1', { type: 'offer' }]],
+      ['notifications.get', []],
+      ['notifications.setMuted', ['c1', true]],
+      ['notifications.setDoNotDisturb', [false]],
+    ];
+    expect(calls.map(([path]) => path).sort()).toEqual([...HOST_METHOD_PATHS].sort());
+    for (const [path, args] of calls) {
+      const [group, method] = path.includes('.') ? path.split('.') : [null, path];
+      const target = (
+        group ? (host as unknown as Record<string, Record<string, unknown>>)[group] : host
+      ) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const result = await target[method!]!(...args);
+      expect(result).toEqual({
+        ok: true,
+        value: { channel: INVOKE_CHANNELS[path as keyof typeof INVOKE_CHANNELS], args },
+      });
+    }
+    expect(electron.invoke).toHaveBeenCalledTimes(calls.length);
+  });
+
+  it('delivers pushed state without the IPC event, and unsubscribes', () => {
+    const received: unknown[] = [];
+    const unsubscribe = host.onState((state) => received.push(state));
+    electron.emit(EVENT_CHANNELS.state, { snapshot: 1 });
+    unsubscribe();
+    electron.emit(EVENT_CHANNELS.state, { snapshot: 2 });
+    expect(received).toEqual([{ snapshot: 1 }]);
+    expect(electron.listeners.get(EVENT_CHANNELS.state)?.size).toBe(0);
+  });
+
+  it('keeps call signals and navigation on their own channels', () => {
+    const signals: unknown[] = [];
+    const targets: unknown[] = [];
+    const offSignal = host.calls.onSignal((signal) => signals.push(signal));
+    const offNavigate = host.onNavigate!((target) => targets.push(target));
+    const signal = { callId: 'k1', event: 'call:offer', from: 'u2', signal: { type: 'offer' } };
+    electron.emit(EVENT_CHANNELS.callSignal, signal);
+    electron.emit(EVENT_CHANNELS.navigate, { conversationId: 'c1' });
+    electron.emit(EVENT_CHANNELS.state, { unrelated: true });
+    expect(signals).toEqual([signal]);
+    expect(targets).toEqual([{ conversationId: 'c1' }]);
+    offSignal();
+    offNavigate();
+    expect(electron.listeners.get(EVENT_CHANNELS.callSignal)?.size).toBe(0);
+  });
+});

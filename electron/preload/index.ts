@@ -1,0 +1,82 @@
+/**
+ * The preload: exposes `window.parley` (the `ParleyHost`, kind 'desktop') to the sandboxed
+ * renderer. Each method is one `ipcRenderer.invoke` on its own channel; the main process
+ * validates every argument and the sender. The renderer never sees `ipcRenderer` itself:
+ * handing it out would give any script in the page generalised messaging access to main.
+ *
+ * Built as a single CommonJS file (sandboxed preloads cannot load modules).
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { CallSignal, ClientState, NavigateTarget, ParleyHost, Unsubscribe } from '@parley/shared';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type HostArgs,
+  type HostMethodPath,
+  type HostReturn,
+} from '../common/ipc.js';
+
+function invoke<P extends HostMethodPath>(path: P, ...args: HostArgs<P>): HostReturn<P> {
+  return ipcRenderer.invoke(INVOKE_CHANNELS[path], ...args) as HostReturn<P>;
+}
+
+type EventChannel = (typeof EVENT_CHANNELS)[keyof typeof EVENT_CHANNELS];
+
+function subscribe<T>(channel: EventChannel, listener: (payload: T) => void): Unsubscribe {
+  // The IPC event object is dropped: it carries `sender`, which must not reach the page.
+  const wrapped = (_event: IpcRendererEvent, payload: T) => listener(payload);
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
+
+const desktopHost: ParleyHost = {
+  kind: 'desktop',
+  getState: () => invoke('getState'),
+  onState: (listener) => subscribe<ClientState>(EVENT_CHANNELS.state, listener),
+  auth: {
+    defaultServerUrl: () => invoke('auth.defaultServerUrl'),
+    signIn: (input) => invoke('auth.signIn', input),
+    signUp: (input) => invoke('auth.signUp', input),
+    signOut: () => invoke('auth.signOut'),
+  },
+  conversations: {
+    open: (conversationId) => invoke('conversations.open', conversationId),
+    loadOlder: (conversationId) => invoke('conversations.loadOlder', conversationId),
+    markRead: (conversationId, seq) => invoke('conversations.markRead', conversationId, seq),
+    createDirect: (userId) => invoke('conversations.createDirect', userId),
+    createGroup: (title, memberIds) => invoke('conversations.createGroup', title, memberIds),
+  },
+  messages: {
+    send: (conversationId, body) => invoke('messages.send', conversationId, body),
+    retry: (clientId) => invoke('messages.retry', clientId),
+    discard: (clientId) => invoke('messages.discard', clientId),
+    setTyping: (conversationId, typing) => invoke('messages.setTyping', conversationId, typing),
+  },
+  users: {
+    search: (query) => invoke('users.search', query),
+  },
+  connection: {
+    retryNow: () => invoke('connection.retryNow'),
+  },
+  calls: {
+    iceServers: () => invoke('calls.iceServers'),
+    initiate: (conversationId, media) => invoke('calls.initiate', conversationId, media),
+    accept: (callId) => invoke('calls.accept', callId),
+    reject: (callId) => invoke('calls.reject', callId),
+    cancel: (callId) => invoke('calls.cancel', callId),
+    end: (callId) => invoke('calls.end', callId),
+    dismiss: () => invoke('calls.dismiss'),
+    sendSignal: (callId, signal) => invoke('calls.sendSignal', callId, signal),
+    onSignal: (listener) => subscribe<CallSignal>(EVENT_CHANNELS.callSignal, listener),
+  },
+  notifications: {
+    get: () => invoke('notifications.get'),
+    setMuted: (conversationId, muted) => invoke('notifications.setMuted', conversationId, muted),
+    setDoNotDisturb: (on) => invoke('notifications.setDoNotDisturb', on),
+  },
+  onNavigate: (listener) => subscribe<NavigateTarget>(EVENT_CHANNELS.navigate, listener),
+};
+
+contextBridge.exposeInMainWorld('parley', desktopHost);

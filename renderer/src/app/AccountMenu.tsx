@@ -1,0 +1,59 @@
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { Check, ChevronDown, LogOut, Monitor, Moon, Sun } from 'lucide-react';
+import type { User } from '@parley/shared';
+import { Avatar } from '../components/Avatar';
+import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
+import { useHost } from '../store/hooks';
+
+const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
+  { value: 'system', label: 'System', icon: Monitor },
+  { value: 'light', label: 'Light', icon: Sun },
+  { value: 'dark', label: 'Dark', icon: Moon },
+];
+
+/** The account chip at the top of the sidebar: who you are, the connection, theme and sign out. */
+export function AccountMenu({ me, statusText, online }: { me: User; statusText: string; online: boolean }) {
+  const host = useHost();
+  const theme = useThemePreference();
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName}. ${statusText}`}>
+        <Avatar id={me.id} name={me.displayName} size={36} online={online} />
+        <span className="account-chip-text">
+          <span className="account-chip-name">{me.displayName}</span>
+          <span className="account-chip-status" data-testid="connection-status">
+            {statusText}
+          </span>
+        </span>
+        <ChevronDown size={16} aria-hidden="true" className="muted" />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu" align="start" sideOffset={6}>
+          <DropdownMenu.Label className="menu-label">
+            Signed in as <strong>@{me.username}</strong>
+          </DropdownMenu.Label>
+          <DropdownMenu.Separator className="menu-separator" />
+          <DropdownMenu.Label className="menu-label">Theme</DropdownMenu.Label>
+          <DropdownMenu.RadioGroup
+            value={theme}
+            onValueChange={(v) => setThemePreference(v as ThemePreference)}
+          >
+            {THEMES.map(({ value, label, icon: Icon }) => (
+              <DropdownMenu.RadioItem key={value} value={value} className="menu-item">
+                <Icon size={16} aria-hidden="true" />
+                {label}
+                <DropdownMenu.ItemIndicator className="menu-indicator">
+                  <Check size={14} />
+                </DropdownMenu.ItemIndicator>
+              </DropdownMenu.RadioItem>
+            ))}
+          </DropdownMenu.RadioGroup>
+          <DropdownMenu.Separator className="menu-separator" />
+          <DropdownMenu.Item className="menu-item danger" onSelect={() => void host.auth.signOut()}>
+            <LogOut size={16} aria-hidden="true" /> Sign out
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}

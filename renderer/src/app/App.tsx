@@ -1,0 +1,31 @@
+import * as Tooltip from '@radix-ui/react-tooltip';
+import { useClientState, useReady } from '../store/hooks';
+import { selectSession } from '../store/selectors';
+import { Logo } from '../components/Logo';
+import { Toaster } from '../components/Toaster';
+import { SignInScreen } from './SignInScreen';
+import { Shell } from './Shell';
+
+export function App() {
+  const ready = useReady();
+  const session = useClientState(selectSession);
+  let screen;
+  if (!ready) {
+    screen = (
+      <div className="splash" aria-busy="true" aria-label="Loading Parley">
+        <Logo size={48} />
+      </div>
+    );
+  } else if (session.status === 'signed-in') {
+    // Keyed by user so nothing from a previous account (drafts in state, open dialogs) leaks.
+    screen = <Shell key={session.user.id} />;
+  } else {
+    screen = <SignInScreen />;
+  }
+  return (
+    <Tooltip.Provider delayDuration={400} skipDelayDuration={200}>
+      {screen}
+      <Toaster />
+    </Tooltip.Provider>
+  );
+}

@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ArrowLeft, MessageCircle, Phone, Video } from 'lucide-react';
+import type { Conversation, User } from '@parley/shared';
+import { useClientState, useHost } from '../store/hooks';
+import {
+  selectCallBusy,
+  selectConversation,
+  selectMe,
+  selectPresence,
+  selectReads,
+  selectTyping,
+  selectWindow,
+} from '../store/selectors';
+import { conversationTitle, directPeer, presenceOf } from '../lib/conversation';
+import { formatLastSeen, joinNames } from '../lib/format';
+import { getDraft, setDraft } from '../lib/drafts';
+import { showToast } from '../lib/toast';
+import { useNow } from '../lib/use-now';
+import { Avatar } from '../components/Avatar';
+import { Composer } from '../components/Composer';
+import { EmptyState } from '../components/EmptyState';
+import { IconButton } from '../components/IconButton';
+import { TypingIndicator } from '../components/TypingIndicator';
+import { MessageList, type MessageListHandle } from './MessageList';
+
+interface ChatViewProps {
+  conversationId: string;
+  onBack: () => void;
+}
+
+/** While typing, re-announce every few seconds (the server expires a start after about 6 s). */
+const TYPING_REFRESH_MS = 3000;
+/** Stop after this long without a keystroke. */
+const TYPING_IDLE_MS = 4000;
+
+function useTypingSignal(conversationId: string) {
+  const host = useHost();
+  const state = useRef({ sentAt: 0, idle: 0 as ReturnType<typeof setTimeout> | 0 });
+
+  const stop = useCallback(() => {
+    const s = state.current;
+    if (s.idle) clearTimeout(s.idle);
+    s.idle = 0;
+    if (s.sentAt) {
+      s.sentAt = 0;
+      void host.messages.setTyping(conversationId, false);
+    }
+  }, [host, conversationId]);
+
+  const onText = useCallback(
+    (text: string) => {
+      if (!text.trim()) {
+        stop();
+        return;
+      }
+      const s = state.current;
+      const now = Date.now();
+      if (now - s.sentAt > TYPING_REFRESH_MS) {
+        s.sentAt = now;
+        void host.messages.setTyping(conversationId, true);
+      }
+      if (s.idle) clearTimeout(s.idle);
+      s.idle = setTimeout(stop, TYPING_IDLE_MS);
+    },
+    [host, conversationId, stop],
+  );
+
+  useEffect(() => stop, [stop]);
+  return { onText, stop };
+}
+
+function typingText(conversation: Conversation, typers: string[], meId: string): string | null {
+  const names = typers
+    .filter((id) => id !== meId)
+    .map((id) => conversation.members.find((m) => m.id === id)?.displayName.split(' ')[0] ?? 'Someone');
+  if (names.length === 0) return null;
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length <= 3) return `${joinNames(names)} are typing…`;
+  return 'Several people are typing…';
+}
+
+export function ChatView({ conversationId, onBack }: ChatViewProps) {
+  const host = useHost();
+  const me = useClientState(selectMe);
+  const conversation = useClientState(useMemo(() => selectConversation(conversationId), [conversationId]));
+  const window_ = useClientState(useMemo(() => selectWindow(conversationId), [conversationId]));
+  const presence = useClientState(selectPresence);
+  const typingMap = useClientState(selectTyping);
+  const reads = useClientState(selectReads);
+  const callBusy = useClientState(selectCallBusy);
+  const now = useNow(30_000);
+  const listRef = useRef<MessageListHandle>(null);
+  const { onText, stop } = useTypingSignal(conversationId);
+  // The read position when the conversation was opened: where "New messages" goes. Frozen
+  // on purpose, so the divider stays put while the messages below it get marked read.
+  const [unreadAfterSeq] = useState(() =>
+    conversation && conversation.unreadCount > 0 ? conversation.readSeq : null,
+  );
+
+  const meId = me?.id ?? '';
+
+  const onSend = useCallback(
+    (body: string) => {
+      stop();
+      setDraft(conversationId, '');
+      listRef.current?.scrollToBottom();
+      void host.messages.send(conversationId, body).then((r) => {
+        if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
+      });
+    },
+    [host, conversationId, stop],
+  );
+
+  const onChange = useCallback(
+    (text: string) => {
+      setDraft(conversationId, text);
+      onText(text);
+    },
+    [conversationId, onText],
+  );
+
+  const call = useCallback(
+    (media: 'audio' | 'video') => {
+      void host.calls.initiate(conversationId, media).then((r) => {
+        if (!r.ok) showToast(`Couldn’t start the call: ${r.error}`);
+      });
+    },
+    [host, conversationId],
+  );
+
+  if (!conversation || !me) {
+    return (
+      <section className="chat chat-missing">
+        <EmptyState icon={<MessageCircle size={28} />} title="Conversation not found">
+          It may have been removed, or it is still loading.
+        </EmptyState>
+      </section>
+    );
+  }
+
+  const title = conversationTitle(conversation, meId);
+  const peer: User | null = directPeer(conversation, meId);
+  const peerPresence = peer ? presenceOf(peer, presence) : null;
+  const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
+  let subtitle: string;
+  let subtitleClass = 'chat-subtitle';
+  if (conversation.type === 'group') {
+    const others = conversation.members.filter((m) => m.id !== meId);
+    const online = others.filter((m) => presenceOf(m, presence).online).length;
+    subtitle = `${conversation.members.length} members${online > 0 ? ` · ${online} online` : ''}`;
+  } else if (typing) {
+    subtitle = 'typing…';
+    subtitleClass += ' accent';
+  } else if (peerPresence?.online) {
+    subtitle = 'online';
+    subtitleClass += ' online';
+  } else {
+    subtitle = formatLastSeen(peerPresence?.lastSeenAt, now);
+  }
+
+  return (
+    <section className="chat" aria-label={`Conversation with ${title}`}>
+      <header className="chat-header">
+        <IconButton label="Back to conversations" className="back-button" onClick={onBack}>
+          <ArrowLeft size={20} />
+        </IconButton>
+        <Avatar
+          id={peer?.id ?? conversation.id}
+          name={title}
+          size={40}
+          online={peerPresence ? peerPresence.online : undefined}
+          group={conversation.type === 'group'}
+        />
+        <div className="chat-header-text">
+          <h1 className="chat-title">{title}</h1>
+          <p className={subtitleClass} data-testid="chat-subtitle">
+            {subtitle}
+          </p>
+        </div>
+        <div className="chat-header-actions">
+          <IconButton label="Voice call" disabled={callBusy} onClick={() => call('audio')}>
+            <Phone size={19} />
+          </IconButton>
+          <IconButton label="Video call" disabled={callBusy} onClick={() => call('video')}>
+            <Video size={20} />
+          </IconButton>
+        </div>
+      </header>
+      <MessageList
+        ref={listRef}
+        conversation={conversation}
+        window={window_}
+        meId={meId}
+        reads={reads[conversationId]}
+        unreadAfterSeq={unreadAfterSeq}
+        peerName={title}
+        onCallBack={call}
+      />
+      <div className="chat-footer">
+        <TypingIndicator text={typing} />
+        <Composer
+          key={conversationId}
+          initialText={getDraft(conversationId)}
+          placeholder={`Message ${title}`}
+          onSend={onSend}
+          onChange={onChange}
+          autoFocus
+        />
+      </div>
+    </section>
+  );
+}

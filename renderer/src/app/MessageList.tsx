@@ -1,0 +1,223 @@
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
+import type { Conversation, MessageWindow } from '@parley/shared';
+import { useHost } from '../store/hooks';
+import { buildMessageRows, firstItemIndexFor, lastStoredSeq, type MessageRow } from '../lib/message-rows';
+import { describeCall } from '../lib/conversation';
+import { formatClock, formatDayLabel, formatFull, joinNames } from '../lib/format';
+import { useNow } from '../lib/use-now';
+import { useDocumentVisible } from '../lib/use-visible';
+import { showToast } from '../lib/toast';
+import { EmptyState } from '../components/EmptyState';
+import { MessageItem, readStateOf } from '../components/MessageItem';
+
+export interface MessageListHandle {
+  /** Scrolls to the newest message and keeps following the next one (used right after sending). */
+  scrollToBottom(): void;
+}
+
+interface MessageListProps {
+  conversation: Conversation;
+  window: MessageWindow | undefined;
+  meId: string;
+  /** Other members' read positions in this conversation. */
+  reads: Record<string, number> | undefined;
+  unreadAfterSeq: number | null;
+  peerName: string;
+  onCallBack: (media: 'audio' | 'video') => void;
+}
+
+interface ListContext {
+  loadingOlder: boolean;
+  hasOlder: boolean;
+}
+
+// Stable component identities for Virtuoso (inline components would remount every render).
+function ListHeader({ context }: { context?: ListContext }) {
+  if (context?.loadingOlder) {
+    return (
+      <div className="list-header" role="status">
+        <LoaderCircle size={18} className="spin" aria-label="Loading older messages" />
+      </div>
+    );
+  }
+  return <div className="list-header" />;
+}
+
+function ListFooter() {
+  return <div className="list-footer" />;
+}
+
+function MessageSkeleton() {
+  const widths = [46, 62, 30, 54, 40, 68];
+  return (
+    <div className="message-skeleton" aria-busy="true" aria-label="Loading messages">
+      {widths.map((w, i) => (
+        <div key={i} className={`skeleton-bubble ${i % 3 === 1 ? 'mine' : ''}`} style={{ width: `${w}%` }} />
+      ))}
+    </div>
+  );
+}
+
+export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList(
+  { conversation, window: win, meId, reads, unreadAfterSeq, peerName, onCallBack },
+  ref,
+) {
+  const host = useHost();
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const stickToBottom = useRef(false);
+  const [atBottom, setAtBottom] = useState(true);
+  const visible = useDocumentVisible();
+  const now = useNow(60_000);
+  const conversationId = conversation.id;
+  const items = win?.items;
+
+  const rows = useMemo(
+    () => (items ? buildMessageRows(items, meId, unreadAfterSeq) : []),
+    [items, meId, unreadAfterSeq],
+  );
+  const firstItemIndex = items ? firstItemIndexFor(items, conversation.lastSeq) : 0;
+  const lastSeq = items ? lastStoredSeq(items) : 0;
+  const hasOlder = win?.hasOlder ?? false;
+
+  useImperativeHandle(ref, () => ({
+    scrollToBottom() {
+      stickToBottom.current = true;
+      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
+    },
+  }));
+
+  // Mark read only what the user can actually see: the conversation is on screen, the page
+  // is visible and the list is scrolled to the newest message.
+  useEffect(() => {
+    if (!atBottom || !visible || lastSeq <= conversation.readSeq) return;
+    void host.conversations.markRead(conversationId, lastSeq);
+  }, [host, conversationId, atBottom, visible, lastSeq, conversation.readSeq]);
+
+  const loadOlder = useCallback(() => {
+    if (!win || !win.hasOlder || win.loadingOlder) return;
+    void host.conversations.loadOlder(conversationId).then((r) => {
+      if (!r.ok) showToast(`Couldn’t load older messages: ${r.error}`);
+    });
+  }, [host, conversationId, win]);
+
+  const followOutput = useCallback((isAtBottom: boolean) => {
+    if (stickToBottom.current) {
+      stickToBottom.current = false;
+      return 'auto' as const;
+    }
+    return isAtBottom ? ('smooth' as const) : false;
+  }, []);
+
+  const readers = useMemo(() => {
+    // Someone who posted after a message has seen it: the server moves a sender's read
+    // position to their own message without a `messages:read` event, so infer it here too.
+    const postedUpTo = new Map<string, number>();
+    for (const m of items ?? []) {
+      if (m.status === 'sent' && m.senderId !== meId) postedUpTo.set(m.senderId, m.seq);
+    }
+    const others = conversation.members.filter((m) => m.id !== meId);
+    return others.map((m) => ({
+      name: m.displayName.split(' ')[0] ?? m.displayName,
+      seq: Math.max(reads?.[m.id] ?? 0, postedUpTo.get(m.id) ?? 0),
+    }));
+  }, [conversation.members, meId, reads, items]);
+
+  const namesById = useMemo(
+    () => new Map(conversation.members.map((m) => [m.id, m.displayName])),
+    [conversation.members],
+  );
+
+  const onRetry = useCallback((clientId: string) => void host.messages.retry(clientId), [host]);
+  const onDiscard = useCallback((clientId: string) => void host.messages.discard(clientId), [host]);
+
+  const isGroup = conversation.type === 'group';
+
+  const renderRow = useCallback(
+    (index: number, row: MessageRow) => {
+      const m = row.message;
+      const isFirst = index === firstItemIndex;
+      let readState = null;
+      let seenBy: string | null = null;
+      if (row.mine && m.kind === 'text') {
+        const readersOf = m.status === 'sent' ? readers.filter((r) => r.seq >= m.seq) : [];
+        readState = readStateOf(m.status, readersOf.length > 0);
+        if (isGroup && readersOf.length > 0) seenBy = joinNames(readersOf.map((r) => r.name));
+      }
+      return (
+        <MessageItem
+          row={row}
+          showSender={isGroup}
+          senderName={namesById.get(m.senderId) ?? 'Unknown'}
+          dayLabel={row.dayBreak ? formatDayLabel(m.createdAt, now) : ''}
+          time={formatClock(m.createdAt)}
+          fullTime={formatFull(m.createdAt)}
+          readState={readState}
+          seenBy={seenBy}
+          callText={m.kind === 'call' ? describeCall(m, meId) : null}
+          onRetry={onRetry}
+          onDiscard={onDiscard}
+          onCallBack={onCallBack}
+          beginning={isFirst && !hasOlder}
+        />
+      );
+    },
+    [readers, isGroup, namesById, now, meId, onRetry, onDiscard, onCallBack, firstItemIndex, hasOlder],
+  );
+
+  if (!win) return <MessageSkeleton />;
+
+  if (rows.length === 0) {
+    return (
+      <div className="message-list-empty">
+        <EmptyState
+          icon={<Hand size={28} />}
+          title={isGroup ? `Welcome to ${peerName}` : `Say hi to ${peerName}`}
+        >
+          Messages you send appear here. Press Enter to send, Shift+Enter for a new line.
+        </EmptyState>
+      </div>
+    );
+  }
+
+  const unreadIndex = rows.findIndex((r) => r.unreadBreak);
+  const newBelow = conversation.unreadCount;
+
+  return (
+    <div className="message-list">
+      <Virtuoso<MessageRow, ListContext>
+        ref={virtuoso}
+        className="message-scroller"
+        data={rows}
+        context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={
+          unreadIndex > 0 ? { index: unreadIndex, align: 'start' } : { index: rows.length - 1, align: 'end' }
+        }
+        computeItemKey={(_i, row) => row.key}
+        itemContent={renderRow}
+        components={{ Header: ListHeader, Footer: ListFooter }}
+        alignToBottom
+        followOutput={followOutput}
+        atBottomStateChange={setAtBottom}
+        atBottomThreshold={48}
+        startReached={loadOlder}
+        increaseViewportBy={{ top: 400, bottom: 200 }}
+        role="log"
+        aria-label="Messages"
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          className="jump-to-latest"
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+          aria-label={newBelow > 0 ? `Jump to latest, ${newBelow} new` : 'Jump to latest'}
+        >
+          {newBelow > 0 && <span className="jump-count">{newBelow > 99 ? '99+' : newBelow}</span>}
+          <ArrowDown size={18} aria-hidden="true" />
+        </button>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,132 @@
+import { useCallback, useEffect, useState } from 'react';
+import { MessagesSquare, MessageSquarePlus } from 'lucide-react';
+import { useClientState, useHost } from '../store/hooks';
+import { selectCatchUp, selectConnection, selectConversations, selectTotalUnread } from '../store/selectors';
+import { useNow } from '../lib/use-now';
+import { OPEN_CONVERSATION_EVENT } from '../lib/events';
+import { ConnectionBar } from '../components/ConnectionBar';
+import { EmptyState } from '../components/EmptyState';
+import { CallLayer } from '../calls/CallLayer';
+import { Sidebar } from './Sidebar';
+import { ChatView } from './ChatView';
+import { NewChatDialog, type NewChatMode } from './NewChatDialog';
+import { QuickSwitcher } from './QuickSwitcher';
+
+const OPEN_KEY = 'parley.openConversation';
+
+function readOpen(): string | null {
+  try {
+    return sessionStorage.getItem(OPEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in app: connection bar, the two panes, dialogs and the call layer. */
+export function Shell() {
+  const host = useHost();
+  const connection = useClientState(selectConnection);
+  const catchUp = useClientState(selectCatchUp);
+  const conversations = useClientState(selectConversations);
+  const totalUnread = useClientState(selectTotalUnread);
+  const [selectedId, setSelectedId] = useState<string | null>(readOpen);
+  const [newChat, setNewChat] = useState<NewChatMode | null>(null);
+  const [switcherOpen, setSwitcherOpen] = useState(false);
+  const now = useNow(250, connection.status === 'reconnecting');
+
+  // A remembered conversation that no longer exists (another account, left group) is dropped.
+  const selected = selectedId && conversations.some((c) => c.id === selectedId) ? selectedId : null;
+  const conversationsLoaded = conversations.length > 0 || connection.status === 'connected';
+  const effectiveSelected = conversationsLoaded ? selected : selectedId;
+
+  useEffect(() => {
+    void host.conversations.open(effectiveSelected);
+    try {
+      if (effectiveSelected) sessionStorage.setItem(OPEN_KEY, effectiveSelected);
+      else sessionStorage.removeItem(OPEN_KEY);
+    } catch {
+      // Session storage unavailable: the open conversation is just not remembered.
+    }
+  }, [host, effectiveSelected]);
+
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) Parley` : 'Parley';
+  }, [totalUnread]);
+
+  const open = useCallback((id: string) => {
+    setSelectedId(id);
+    setSwitcherOpen(false);
+    setNewChat(null);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setSwitcherOpen((o) => !o);
+      }
+    };
+    const onOpenEvent = (e: Event) => {
+      const id = (e as CustomEvent<unknown>).detail;
+      if (typeof id === 'string') open(id);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener(OPEN_CONVERSATION_EVENT, onOpenEvent);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener(OPEN_CONVERSATION_EVENT, onOpenEvent);
+    };
+  }, [open]);
+
+  const shown =
+    effectiveSelected && conversations.some((c) => c.id === effectiveSelected) ? effectiveSelected : null;
+
+  return (
+    <div className={`app-shell${shown ? ' has-selection' : ''}`}>
+      <ConnectionBar
+        connection={connection}
+        catchUp={catchUp}
+        now={now}
+        onRetryNow={() => void host.connection.retryNow()}
+      />
+      <div className="panes">
+        <Sidebar
+          selectedId={shown}
+          onOpen={open}
+          onNewChat={() => setNewChat('direct')}
+          onNewGroup={() => setNewChat('group')}
+        />
+        {shown ? (
+          <ChatView key={shown} conversationId={shown} onBack={() => setSelectedId(null)} />
+        ) : (
+          <section className="chat chat-placeholder" aria-label="No conversation open">
+            {conversations.length === 0 ? (
+              <EmptyState
+                icon={<MessageSquarePlus size={32} />}
+                title="Start your first conversation"
+                action={
+                  <button
+                    type="button"
+                    className="button button-primary"
+                    onClick={() => setNewChat('direct')}
+                  >
+                    <MessageSquarePlus size={16} aria-hidden="true" /> New chat
+                  </button>
+                }
+              >
+                Find someone on this server by name or username, or create a group.
+              </EmptyState>
+            ) : (
+              <EmptyState icon={<MessagesSquare size={32} />} title="Pick a conversation">
+                Choose one on the left, or press <kbd>Ctrl</kbd> <kbd>K</kbd> to jump to any conversation.
+              </EmptyState>
+            )}
+          </section>
+        )}
+      </div>
+      <NewChatDialog mode={newChat} onClose={() => setNewChat(null)} onCreated={open} />
+      <QuickSwitcher open={switcherOpen} onOpenChange={setSwitcherOpen} onPick={open} />
+      <CallLayer />
+    </div>
+  );
+}

@@ -1,0 +1,223 @@
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { MessageSquarePlus, MessagesSquare, Search, SquarePen, Users, X } from 'lucide-react';
+import { useClientState } from '../store/hooks';
+import {
+  selectConnection,
+  selectConversations,
+  selectMe,
+  selectPresence,
+  selectTyping,
+} from '../store/selectors';
+import {
+  conversationTitle,
+  directPeer,
+  matchesFilter,
+  presenceOf,
+  previewText,
+  sortByActivity,
+} from '../lib/conversation';
+import { formatListTime } from '../lib/format';
+import { useNow } from '../lib/use-now';
+import { ConversationRow, type ConversationRowData } from '../components/ConversationRow';
+import { EmptyState } from '../components/EmptyState';
+import { IconButton } from '../components/IconButton';
+import { AccountMenu } from './AccountMenu';
+
+interface SidebarProps {
+  selectedId: string | null;
+  onOpen: (id: string) => void;
+  onNewChat: () => void;
+  onNewGroup: () => void;
+}
+
+/** Builds the list rows; shared with the quick switcher. */
+export function useConversationRows(): ConversationRowData[] {
+  const me = useClientState(selectMe);
+  const conversations = useClientState(selectConversations);
+  const presence = useClientState(selectPresence);
+  const typing = useClientState(selectTyping);
+  const now = useNow(30_000);
+  return useMemo(() => {
+    const meId = me?.id ?? '';
+    return sortByActivity(conversations).map((c): ConversationRowData => {
+      const peer = directPeer(c, meId);
+      const title = conversationTitle(c, meId);
+      const typers = (typing[c.id] ?? []).filter((id) => id !== meId);
+      let typingText: string | null = null;
+      if (typers.length > 0) {
+        if (c.type === 'direct') typingText = 'typing…';
+        else {
+          const names = typers.map(
+            (id) => c.members.find((m) => m.id === id)?.displayName.split(' ')[0] ?? 'Someone',
+          );
+          typingText = names.length === 1 ? `${names[0]} is typing…` : `${names.length} people are typing…`;
+        }
+      }
+      return {
+        id: c.id,
+        title,
+        avatarId: peer?.id ?? c.id,
+        group: c.type === 'group',
+        online: peer ? presenceOf(peer, presence).online : undefined,
+        preview: previewText(c, meId),
+        typingText,
+        time: formatListTime(c.lastMessage?.createdAt ?? c.createdAt, now),
+        unreadCount: c.unreadCount,
+        failed: false,
+      };
+    });
+  }, [me, conversations, presence, typing, now]);
+}
+
+export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
+  const rows = useConversationRows();
+  const conversations = useClientState(selectConversations);
+  const me = useClientState(selectMe);
+  const connection = useClientState(selectConnection);
+  const [filter, setFilter] = useState('');
+  const filterRef = useRef<HTMLInputElement>(null);
+  const rowRefs = useRef(new Map<string, HTMLButtonElement>());
+
+  const visible = useMemo(() => {
+    if (!filter.trim()) return rows;
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    return rows.filter((r) => {
+      const c = byId.get(r.id);
+      return c ? matchesFilter(c, r.title, filter) : false;
+    });
+  }, [rows, conversations, filter]);
+
+  const focusRow = (index: number) => {
+    const row = visible[index];
+    if (row) rowRefs.current.get(row.id)?.focus();
+  };
+
+  const onFilterKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      focusRow(0);
+    } else if (e.key === 'Enter') {
+      const first = visible[0];
+      if (first) {
+        e.preventDefault();
+        onOpen(first.id);
+      }
+    } else if (e.key === 'Escape' && filter) {
+      e.preventDefault();
+      setFilter('');
+    }
+  };
+
+  const onRowKeyDown = (index: number) => (e: KeyboardEvent<HTMLButtonElement>) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      focusRow(Math.min(visible.length - 1, index + 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (index === 0) filterRef.current?.focus();
+      else focusRow(index - 1);
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      focusRow(0);
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      focusRow(visible.length - 1);
+    }
+  };
+
+  const statusText =
+    connection.status === 'connected'
+      ? 'Online'
+      : connection.status === 'offline'
+        ? 'Offline'
+        : connection.status === 'reconnecting' || connection.status === 'connecting'
+          ? 'Connecting…'
+          : '';
+
+  return (
+    <aside className="sidebar" aria-label="Conversations">
+      <header className="sidebar-header">
+        {me && <AccountMenu me={me} statusText={statusText} online={connection.status === 'connected'} />}
+        <DropdownMenu.Root>
+          <DropdownMenu.Trigger asChild>
+            <IconButton label="New conversation">
+              <SquarePen size={18} />
+            </IconButton>
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content className="menu" align="end" sideOffset={6}>
+              <DropdownMenu.Item className="menu-item" onSelect={onNewChat}>
+                <MessageSquarePlus size={16} aria-hidden="true" /> New chat
+              </DropdownMenu.Item>
+              <DropdownMenu.Item className="menu-item" onSelect={onNewGroup}>
+                <Users size={16} aria-hidden="true" /> New group
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+      </header>
+      <div className="sidebar-search">
+        <label className="search-box">
+          <Search size={16} aria-hidden="true" />
+          <input
+            ref={filterRef}
+            type="search"
+            placeholder="Search conversations"
+            aria-label="Filter conversations"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            onKeyDown={onFilterKeyDown}
+          />
+          {filter && (
+            <button
+              type="button"
+              className="search-clear"
+              aria-label="Clear filter"
+              onClick={() => setFilter('')}
+            >
+              <X size={14} />
+            </button>
+          )}
+          {!filter && (
+            <kbd className="search-kbd" aria-hidden="true">
+              {navigator.platform.toLowerCase().includes('mac') ? '⌘K' : 'Ctrl K'}
+            </kbd>
+          )}
+        </label>
+      </div>
+      <nav className="conv-list" aria-label="Conversation list">
+        {rows.length === 0 ? (
+          <EmptyState
+            compact
+            icon={<MessagesSquare size={28} />}
+            title="No conversations yet"
+            action={
+              <button type="button" className="button button-primary" onClick={onNewChat}>
+                <MessageSquarePlus size={16} aria-hidden="true" /> New chat
+              </button>
+            }
+          >
+            Start one with New chat: find someone by their username.
+          </EmptyState>
+        ) : visible.length === 0 ? (
+          <p className="conv-list-empty">No conversations match “{filter.trim()}”.</p>
+        ) : (
+          visible.map((row, i) => (
+            <ConversationRow
+              key={row.id}
+              ref={(el) => {
+                if (el) rowRefs.current.set(row.id, el);
+                else rowRefs.current.delete(row.id);
+              }}
+              row={row}
+              active={row.id === selectedId}
+              onOpen={onOpen}
+              onKeyDown={onRowKeyDown(i)}
+            />
+          ))
+        )}
+      </nav>
+    </aside>
+  );
+}

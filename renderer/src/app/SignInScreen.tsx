@@ -1,0 +1,216 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { LoaderCircle, Server } from 'lucide-react';
+import { displayNameSchema, passwordSchema, usernameSchema } from '@parley/shared';
+import { useClientState, useHost } from '../store/hooks';
+import { selectSession } from '../store/selectors';
+import { Logo } from '../components/Logo';
+
+type Mode = 'sign-in' | 'sign-up';
+type Field = 'serverUrl' | 'username' | 'password' | 'displayName';
+
+/** Adds a scheme to "chat.example.org" and rejects what is not an http(s) URL. */
+export function normaliseServerUrl(input: string): string | null {
+  const raw = input.trim();
+  if (!raw) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin + url.pathname.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+export function SignInScreen() {
+  const host = useHost();
+  const session = useClientState(selectSession);
+  const [mode, setMode] = useState<Mode>('sign-in');
+  const [serverUrl, setServerUrl] = useState('');
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const ids = useId();
+
+  useEffect(() => {
+    let cancelled = false;
+    void host.auth.defaultServerUrl().then((url) => {
+      if (!cancelled) setServerUrl((current) => current || url);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [host]);
+
+  const sessionError = session.status === 'signed-out' ? session.error : null;
+  const busy = submitting || session.status === 'signing-in';
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errors: Partial<Record<Field, string>> = {};
+    const url = normaliseServerUrl(serverUrl);
+    if (!url) errors.serverUrl = 'Enter the address of your Parley server, like chat.example.org.';
+    if (mode === 'sign-up') {
+      const u = usernameSchema.safeParse(username);
+      if (!u.success) errors.username = `Username ${u.error.issues[0]?.message ?? 'is not valid'}.`;
+      const p = passwordSchema.safeParse(password);
+      if (!p.success) errors.password = `Password ${p.error.issues[0]?.message ?? 'is not valid'}.`;
+      if (displayName.trim()) {
+        const d = displayNameSchema.safeParse(displayName);
+        if (!d.success) errors.displayName = `Display name ${d.error.issues[0]?.message ?? 'is not valid'}.`;
+      }
+    } else {
+      if (!username.trim()) errors.username = 'Enter your username.';
+      if (!password) errors.password = 'Enter your password.';
+    }
+    setFieldErrors(errors);
+    setFormError(null);
+    if (Object.keys(errors).length > 0 || !url) return;
+    setSubmitting(true);
+    try {
+      const result =
+        mode === 'sign-in'
+          ? await host.auth.signIn({ serverUrl: url, username: username.trim(), password })
+          : await host.auth.signUp({
+              serverUrl: url,
+              username: username.trim(),
+              password,
+              ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            });
+      if (!result.ok) setFormError(result.error);
+    } catch (err) {
+      setFormError(err instanceof Error ? err.message : 'Something went wrong. Try again.');
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const switchMode = (next: Mode) => {
+    setMode(next);
+    setFieldErrors({});
+    setFormError(null);
+  };
+
+  const error = formError ?? sessionError;
+  const fieldProps = (field: Field) => ({
+    id: `${ids}-${field}`,
+    'aria-invalid': fieldErrors[field] ? true : undefined,
+    'aria-describedby': fieldErrors[field] ? `${ids}-${field}-error` : undefined,
+  });
+  const fieldError = (field: Field) =>
+    fieldErrors[field] ? (
+      <span id={`${ids}-${field}-error`} className="field-error">
+        {fieldErrors[field]}
+      </span>
+    ) : null;
+
+  return (
+    <main className="auth-screen">
+      <div className="auth-card">
+        <div className="auth-brand">
+          <Logo size={44} />
+          <h1>{mode === 'sign-in' ? 'Welcome back' : 'Create your account'}</h1>
+          <p className="muted">
+            {mode === 'sign-in'
+              ? 'Sign in to pick up your conversations where you left them.'
+              : 'Parley works with any Parley server — yours, your team’s or a friend’s.'}
+          </p>
+        </div>
+        <div className="segmented" role="tablist" aria-label="Account">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'sign-in'}
+            className={mode === 'sign-in' ? 'active' : ''}
+            onClick={() => switchMode('sign-in')}
+          >
+            Sign in
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'sign-up'}
+            className={mode === 'sign-up' ? 'active' : ''}
+            onClick={() => switchMode('sign-up')}
+          >
+            Create account
+          </button>
+        </div>
+        <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate>
+          <label className="field">
+            <span className="field-label">Server</span>
+            <span className="input-with-icon">
+              <Server size={16} aria-hidden="true" />
+              <input
+                {...fieldProps('serverUrl')}
+                name="server"
+                type="url"
+                inputMode="url"
+                autoComplete="url"
+                spellCheck={false}
+                value={serverUrl}
+                onChange={(e) => setServerUrl(e.target.value)}
+                placeholder="chat.example.org"
+              />
+            </span>
+            {fieldError('serverUrl')}
+          </label>
+          <label className="field">
+            <span className="field-label">Username</span>
+            <input
+              {...fieldProps('username')}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoFocus
+            />
+            {fieldError('username')}
+          </label>
+          {mode === 'sign-up' && (
+            <label className="field">
+              <span className="field-label">
+                Display name <span className="muted">(optional)</span>
+              </span>
+              <input
+                {...fieldProps('displayName')}
+                name="displayName"
+                autoComplete="name"
+                value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)}
+                placeholder="How others see you"
+              />
+              {fieldError('displayName')}
+            </label>
+          )}
+          <label className="field">
+            <span className="field-label">Password</span>
+            <input
+              {...fieldProps('password')}
+              name="password"
+              type="password"
+              autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            {fieldError('password')}
+          </label>
+          {error && (
+            <div className="form-error" role="alert">
+              {error}
+            </div>
+          )}
+          <button type="submit" className="button button-primary button-block" disabled={busy}>
+            {busy && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
+            {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

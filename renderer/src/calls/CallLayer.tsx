@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { CallMedia, CallState } from '@parley/shared';
+import { useNow } from '../lib/use-now';
+import { useClientState, useHost } from '../store/hooks';
+import { selectCall } from '../store/selectors';
+import { CallEndedScreen } from './CallEndedScreen';
+import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './call-session';
+import { endedText } from './call-text';
+import { InCallScreen, type InCallActions } from './InCallScreen';
+import { IncomingCallDialog } from './IncomingCallDialog';
+import { OutgoingCallScreen } from './OutgoingCallScreen';
+import { startTone } from './tones';
+import { useConnectionQuality, useSessionSnapshot } from './use-call-media';
+import './calls.css';
+
+/**
+ * Everything about calls on screen, above the rest of the app. The client core owns the call's
+ * signaling state (`ClientState.call`); this container owns the media side (a
+ * {@link CallSession}) and drives it from the call's phase:
+ * - outgoing: open the camera/mic early (preview, and no wait once accepted), play ringback;
+ * - incoming: play the ringtone; Accept opens media while the accept is on its way;
+ * - active: build the peer connection (the caller offers);
+ * - ended: release media, show why, then dismiss.
+ */
+export function CallLayer() {
+  const call = useClientState(selectCall);
+  const hasCall = call !== null;
+  // No call any more (dismissed, signed out): nothing may keep the camera or a peer open.
+  useEffect(() => {
+    if (!hasCall) closeSession();
+  }, [hasCall]);
+  if (!call) return null;
+  return <CallView call={call} />;
+}
+
+function CallView({ call }: { call: CallState }) {
+  const host = useHost();
+  const { callId, phase, media, initiator } = call;
+  const current = useSyncExternalStore(subscribeCurrentSession, getCurrentSession);
+  const session = current?.callId === callId ? current : null;
+  const [mediaError, setMediaError] = useState<string | null>(null);
+
+  // Session lifecycle, keyed by call id and phase.
+  useEffect(() => {
+    if (phase === 'ended') {
+      closeSession();
+      return;
+    }
+    if (phase === 'incoming') return; // nothing to open until the user accepts
+    const s = sessionFor(host, callId);
+    s.prepare(media).catch((err: unknown) => {
+      setMediaError(err instanceof Error ? err.message : String(err));
+      // Without a microphone there is no call: give the line back instead of leaving it ringing.
+      void host.calls.end(callId);
+    });
+    if (phase === 'outgoing') s.prewarm();
+    if (phase === 'active') {
+      s.onFailure(() => void host.calls.end(callId));
+      s.connect(initiator);
+    }
+  }, [host, callId, phase, media, initiator]);
+
+  // Tones loop while ringing.
+  useEffect(() => {
+    if (phase === 'outgoing') return startTone('ringback');
+    if (phase === 'incoming') return startTone('ringtone');
+    return undefined;
+  }, [phase]);
+
+  const accept = useCallback(
+    (choice: CallMedia) => {
+      const s = sessionFor(host, callId);
+      s.marks.acceptRequestedAt = Date.now();
+      // Open media and accept at once: the caller's offer is buffered until the peer exists.
+      s.prepare(choice).catch((err: unknown) =>
+        setMediaError(err instanceof Error ? err.message : String(err)),
+      );
+      void host.calls.accept(callId).then((r) => {
+        if (!r.ok) closeSession();
+      });
+    },
+    [host, callId],
+  );
+
+  const snapshot = useSessionSnapshot(session);
+  const now = useNow(1000, phase === 'active');
+  const quality = useConnectionQuality(session, phase === 'active');
+
+  const actions = useMemo<InCallActions | null>(
+    () =>
+      session && {
+        toggleMic: () => session.toggleMic(),
+        toggleCamera: () => session.toggleCamera(),
+        toggleScreenShare: () => void session.toggleScreenShare(),
+        selectDevice: (kind, id) => void session.selectDevice(kind, id),
+        hangUp: () => void host.calls.end(callId),
+        firstRemoteFrame: () => session.markFirstRemoteFrame(),
+      },
+    [session, host, callId],
+  );
+  const dismiss = useCallback(() => void host.calls.dismiss(), [host]);
+
+  switch (phase) {
+    case 'incoming':
+      return (
+        <IncomingCallDialog
+          from={call.peer}
+          media={media}
+          onAccept={accept}
+          onDecline={() => void host.calls.reject(callId)}
+        />
+      );
+    case 'outgoing':
+      return (
+        <OutgoingCallScreen
+          peer={call.peer}
+          media={media}
+          preview={snapshot?.localPreview ?? null}
+          onCancel={() => void host.calls.cancel(callId)}
+        />
+      );
+    case 'active':
+      if (!snapshot || !actions) return null;
+      return (
+        <InCallScreen
+          peer={call.peer}
+          media={media}
+          elapsedSeconds={
+            call.startedAt !== null ? Math.max(0, Math.floor((now - call.startedAt) / 1000)) : null
+          }
+          quality={quality}
+          media$={mediaError ? { ...snapshot, error: mediaError } : snapshot}
+          actions={actions}
+        />
+      );
+    case 'ended':
+      return (
+        <CallEndedScreen
+          key={callId}
+          peer={call.peer}
+          text={mediaError ?? endedText(call)}
+          startedAt={
+            call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null
+          }
+          onDismiss={dismiss}
+        />
+      );
+  }
+}

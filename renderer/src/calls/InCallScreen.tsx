@@ -1,0 +1,322 @@
+import { useCallback, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import {
+  Mic,
+  MicOff,
+  PhoneOff,
+  ScreenShare,
+  ScreenShareOff,
+  Settings2,
+  Video,
+  VideoOff,
+  WifiHigh,
+  WifiLow,
+  WifiZero,
+} from 'lucide-react';
+import type { CallMedia, User } from '@parley/shared';
+import { Avatar } from '../components/Avatar';
+import { formatDuration } from '../lib/format';
+import type { CallSessionSnapshot } from './call-session';
+import {
+  useAudioLevel,
+  useFirstFrame,
+  useMediaStream,
+  useRecentPointer,
+  type Quality,
+} from './use-call-media';
+
+export interface InCallActions {
+  toggleMic(): void;
+  toggleCamera(): void;
+  toggleScreenShare(): void;
+  selectDevice(kind: 'audio' | 'video', deviceId: string): void;
+  hangUp(): void;
+  firstRemoteFrame(): void;
+}
+
+interface InCallScreenProps {
+  peer: User;
+  media: CallMedia;
+  /** Seconds since the call was accepted, or null before. */
+  elapsedSeconds: number | null;
+  quality: Quality;
+  media$: CallSessionSnapshot;
+  actions: InCallActions;
+}
+
+const QUALITY_TEXT: Record<Quality, string> = {
+  good: 'Good connection',
+  fair: 'Fair connection',
+  poor: 'Poor connection',
+  unknown: 'Connecting',
+};
+
+/** The call itself: remote video (or the peer's initials), local tile, timer and controls. */
+export function InCallScreen({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const controlsVisible = useRecentPointer(rootRef, 3000);
+  const showRemoteVideo = media === 'video' && media$.remoteHasVideo && !media$.remoteMuted.video;
+  const remoteVideoRef = useMediaStream<HTMLVideoElement>(showRemoteVideo ? media$.remoteStream : null);
+  const remoteAudioRef = useMediaStream<HTMLAudioElement>(media$.remoteStream);
+  const levelRef = useRef<HTMLDivElement | null>(null);
+  useAudioLevel(levelRef, showRemoteVideo ? null : media$.remoteStream);
+  const { firstRemoteFrame } = actions;
+  useFirstFrame(remoteVideoRef, showRemoteVideo ? media$.remoteStream : null, firstRemoteFrame);
+
+  const status =
+    media$.link === 'reconnecting'
+      ? 'Reconnecting…'
+      : media$.link === 'connected'
+        ? elapsedSeconds !== null
+          ? formatDuration(elapsedSeconds)
+          : 'Connected'
+        : media$.link === 'failed'
+          ? 'Connection failed'
+          : 'Connecting…';
+
+  return (
+    <div
+      ref={rootRef}
+      className="call-screen call-active"
+      role="dialog"
+      aria-label={`Call with ${peer.displayName}`}
+      data-testid="in-call"
+      data-link={media$.link}
+      data-controls={controlsVisible ? 'visible' : 'hidden'}
+    >
+      <div className="call-stage">
+        {showRemoteVideo ? (
+          <video
+            ref={remoteVideoRef}
+            className="call-remote-video"
+            data-testid="remote-video"
+            autoPlay
+            playsInline
+            muted
+            aria-label={`${peer.displayName}'s video`}
+          />
+        ) : (
+          <div className="call-center">
+            <div ref={levelRef} className="call-level-ring" data-testid="remote-avatar">
+              <Avatar id={peer.id} name={peer.displayName} size={128} />
+            </div>
+            <h2 className="call-peer-name">{peer.displayName}</h2>
+          </div>
+        )}
+        {/* Sound always plays through this element, so layout changes never interrupt it. */}
+        <audio ref={remoteAudioRef} autoPlay data-testid="remote-audio" />
+        {media$.remoteMuted.audio && (
+          <div className="call-remote-muted" data-testid="remote-muted" role="status">
+            <MicOff aria-hidden="true" size={16} /> {peer.displayName} is muted
+          </div>
+        )}
+        <header className="call-topbar">
+          <span className="call-topbar-name">{peer.displayName}</span>
+          <span className="call-topbar-status" data-testid="call-status" aria-live="polite">
+            {status}
+          </span>
+          {media$.link === 'connected' && <QualityIcon quality={quality} />}
+        </header>
+        {media$.localPreview && (
+          <LocalTile
+            stream={media$.localPreview}
+            mirrored={!media$.screenSharing}
+            hidden={media$.cameraOff && !media$.screenSharing}
+          />
+        )}
+        {media$.error && (
+          <div className="call-error" role="alert">
+            {media$.error}
+          </div>
+        )}
+      </div>
+      <div className="call-controls" role="toolbar" aria-label="Call controls">
+        <ToggleButton
+          pressed={media$.micMuted}
+          label={media$.micMuted ? 'Unmute microphone' : 'Mute microphone'}
+          onClick={actions.toggleMic}
+          testId="toggle-mic"
+        >
+          {media$.micMuted ? <MicOff aria-hidden="true" /> : <Mic aria-hidden="true" />}
+        </ToggleButton>
+        {media$.hasCamera && (
+          <ToggleButton
+            pressed={media$.cameraOff}
+            label={media$.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+            onClick={actions.toggleCamera}
+            testId="toggle-camera"
+          >
+            {media$.cameraOff ? <VideoOff aria-hidden="true" /> : <Video aria-hidden="true" />}
+          </ToggleButton>
+        )}
+        {media$.hasCamera && (
+          <ToggleButton
+            pressed={media$.screenSharing}
+            label={media$.screenSharing ? 'Stop sharing screen' : 'Share screen'}
+            onClick={actions.toggleScreenShare}
+            testId="toggle-screen"
+            disabled={media$.link !== 'connected' && media$.link !== 'reconnecting'}
+          >
+            {media$.screenSharing ? (
+              <ScreenShareOff aria-hidden="true" />
+            ) : (
+              <ScreenShare aria-hidden="true" />
+            )}
+          </ToggleButton>
+        )}
+        <DeviceMenu media$={media$} onSelect={actions.selectDevice} />
+        <button
+          type="button"
+          className="call-button call-button-hangup"
+          aria-label="Hang up"
+          data-testid="hang-up"
+          onClick={actions.hangUp}
+        >
+          <PhoneOff aria-hidden="true" />
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ToggleButton(props: {
+  pressed: boolean;
+  label: string;
+  onClick: () => void;
+  testId: string;
+  disabled?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="call-button"
+      aria-label={props.label}
+      aria-pressed={props.pressed}
+      title={props.label}
+      data-testid={props.testId}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </button>
+  );
+}
+
+function QualityIcon({ quality }: { quality: Quality }) {
+  const Icon = quality === 'good' ? WifiHigh : quality === 'fair' ? WifiLow : WifiZero;
+  return (
+    <span className={`call-quality call-quality-${quality}`} title={QUALITY_TEXT[quality]}>
+      <Icon aria-hidden="true" size={16} />
+      <span className="sr-only">{QUALITY_TEXT[quality]}</span>
+    </span>
+  );
+}
+
+function DeviceMenu({
+  media$,
+  onSelect,
+}: {
+  media$: CallSessionSnapshot;
+  onSelect: (kind: 'audio' | 'video', deviceId: string) => void;
+}) {
+  const { audioInputs, videoInputs } = media$.devices;
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger asChild>
+        <button
+          type="button"
+          className="call-button"
+          aria-label="Choose devices"
+          title="Choose devices"
+          data-testid="devices"
+        >
+          <Settings2 aria-hidden="true" />
+        </button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu call-device-menu" side="top" sideOffset={8}>
+          <DropdownMenu.Label className="menu-label">Microphone</DropdownMenu.Label>
+          <DropdownMenu.RadioGroup
+            value={media$.selected.audioInput ?? ''}
+            onValueChange={(id) => onSelect('audio', id)}
+          >
+            {audioInputs.map((d, i) => (
+              <DropdownMenu.RadioItem key={d.deviceId || i} value={d.deviceId} className="menu-item">
+                {d.label || `Microphone ${i + 1}`}
+              </DropdownMenu.RadioItem>
+            ))}
+          </DropdownMenu.RadioGroup>
+          {media$.hasCamera && (
+            <>
+              <DropdownMenu.Separator className="menu-separator" />
+              <DropdownMenu.Label className="menu-label">Camera</DropdownMenu.Label>
+              <DropdownMenu.RadioGroup
+                value={media$.selected.videoInput ?? ''}
+                onValueChange={(id) => onSelect('video', id)}
+              >
+                {videoInputs.map((d, i) => (
+                  <DropdownMenu.RadioItem key={d.deviceId || i} value={d.deviceId} className="menu-item">
+                    {d.label || `Camera ${i + 1}`}
+                  </DropdownMenu.RadioItem>
+                ))}
+              </DropdownMenu.RadioGroup>
+            </>
+          )}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}
+
+/** The local preview: a small corner tile the user can drag out of the way. */
+function LocalTile({
+  stream,
+  mirrored,
+  hidden,
+}: {
+  stream: MediaStream;
+  mirrored: boolean;
+  hidden: boolean;
+}) {
+  const videoRef = useMediaStream<HTMLVideoElement>(stream);
+  const [offset, setOffset] = useState({ x: 0, y: 0 });
+  const drag = useRef<{ startX: number; startY: number; baseX: number; baseY: number } | null>(null);
+  const onPointerDown = useCallback(
+    (e: ReactPointerEvent<HTMLDivElement>) => {
+      e.currentTarget.setPointerCapture(e.pointerId);
+      drag.current = { startX: e.clientX, startY: e.clientY, baseX: offset.x, baseY: offset.y };
+    },
+    [offset],
+  );
+  const onPointerMove = useCallback((e: ReactPointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d) return;
+    setOffset({ x: d.baseX + e.clientX - d.startX, y: d.baseY + e.clientY - d.startY });
+  }, []);
+  const onPointerUp = useCallback(() => {
+    drag.current = null;
+  }, []);
+  return (
+    <div
+      className="call-local-tile"
+      data-testid="local-video"
+      style={{ transform: `translate(${offset.x}px, ${offset.y}px)` }}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      aria-label="Your video (drag to move)"
+      role="img"
+    >
+      <video
+        ref={videoRef}
+        className={mirrored ? 'call-local-video mirrored' : 'call-local-video'}
+        autoPlay
+        playsInline
+        muted
+        hidden={hidden}
+      />
+      {hidden && <VideoOff aria-hidden="true" className="call-local-off" />}
+    </div>
+  );
+}

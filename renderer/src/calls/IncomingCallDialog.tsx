@@ -1,0 +1,68 @@
+import * as Dialog from '@radix-ui/react-dialog';
+import { Phone, PhoneOff, Video } from 'lucide-react';
+import type { CallMedia, User } from '@parley/shared';
+import { Avatar } from '../components/Avatar';
+import { mediaLabel } from './call-text';
+
+interface IncomingCallDialogProps {
+  from: User;
+  media: CallMedia;
+  onAccept: (media: CallMedia) => void;
+  onDecline: () => void;
+}
+
+/** The ringing dialog above everything: Accept (with video), Audio only, Decline. */
+export function IncomingCallDialog({ from, media, onAccept, onDecline }: IncomingCallDialogProps) {
+  return (
+    <Dialog.Root open>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay call-incoming-overlay" />
+        <Dialog.Content
+          className="dialog call-incoming"
+          data-testid="incoming-call"
+          // Ringing must be answered with a button; a stray click or Escape must not dismiss it.
+          onInteractOutside={(e) => e.preventDefault()}
+          onEscapeKeyDown={(e) => e.preventDefault()}
+        >
+          <div className="call-incoming-avatar">
+            <Avatar id={from.id} name={from.displayName} size={88} />
+          </div>
+          <Dialog.Title className="call-incoming-name">{from.displayName}</Dialog.Title>
+          <Dialog.Description className="call-incoming-kind">{mediaLabel(media)}…</Dialog.Description>
+          <div className="call-incoming-actions">
+            <button
+              type="button"
+              className="call-action call-action-decline"
+              aria-label="Decline call"
+              onClick={onDecline}
+            >
+              <PhoneOff aria-hidden="true" />
+              <span>Decline</span>
+            </button>
+            {media === 'video' && (
+              <button
+                type="button"
+                className="call-action call-action-neutral"
+                aria-label="Accept audio only"
+                onClick={() => onAccept('audio')}
+              >
+                <Phone aria-hidden="true" />
+                <span>Audio only</span>
+              </button>
+            )}
+            <button
+              type="button"
+              className="call-action call-action-accept"
+              aria-label={media === 'video' ? 'Accept with video' : 'Accept call'}
+              onClick={() => onAccept(media)}
+              autoFocus
+            >
+              {media === 'video' ? <Video aria-hidden="true" /> : <Phone aria-hidden="true" />}
+              <span>Accept</span>
+            </button>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,459 @@
+import type { CallMedia, CallSignal, ParleyHost } from '@parley/shared';
+import {
+  getDeviceTrack,
+  getLocalMedia,
+  getScreenTrack,
+  listDevices,
+  type DeviceChoice,
+  type DeviceLists,
+} from './media';
+import { createPeerConnection, type PeerConnection, type PeerSignal } from './peer-connection';
+
+/**
+ * The media side of one call: local tracks, the peer connection, and what the call UI shows.
+ * It lives outside React (one per call id, see {@link sessionFor}) so re-renders, StrictMode's
+ * double effects and remounts never create a second peer or a second getUserMedia.
+ *
+ * Signaling goes through the host: outgoing signal data via `calls.sendSignal`, incoming via
+ * `calls.onSignal` (filtered by call id and buffered until the peer exists, because the offer
+ * can arrive before the callee's camera is open).
+ */
+
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface CallSessionSnapshot {
+  callId: string;
+  /** What the local tile shows: a new object whenever the shown track changes. */
+  localPreview: MediaStream | null;
+  remoteStream: MediaStream | null;
+  /** True once the remote stream carries a video track. */
+  remoteHasVideo: boolean;
+  micMuted: boolean;
+  cameraOff: boolean;
+  /** A camera track exists (false for audio calls and "Audio only" answers). */
+  hasCamera: boolean;
+  screenSharing: boolean;
+  /** What the other side told us over the data channel. */
+  remoteMuted: { audio: boolean; video: boolean };
+  link: LinkState;
+  devices: DeviceLists;
+  selected: DeviceChoice;
+  error: string | null;
+}
+
+/** Timestamps (Date.now()) for the call-setup measurement and for debugging. */
+export interface CallMarks {
+  /** The user pressed Accept on this device (callee only). */
+  acceptRequestedAt: number | null;
+  /** The call became active here and the peer connection was started. */
+  acceptedAt: number | null;
+  /** getUserMedia resolved. */
+  localMediaAt: number | null;
+  /** The first signal from the other side arrived (the caller's offer, on the callee). */
+  firstSignalAt: number | null;
+  connectedAt: number | null;
+  firstRemoteFrameAt: number | null;
+}
+
+/** A message on the data channel. Unknown types are ignored, so later versions can add some. */
+interface MuteMessage {
+  type: 'mute';
+  audio: boolean;
+  video: boolean;
+}
+
+export interface CallSession {
+  readonly callId: string;
+  readonly marks: CallMarks;
+  getSnapshot(): CallSessionSnapshot;
+  subscribe(listener: () => void): () => void;
+  /** Opens the microphone (and camera for video); idempotent. Rejects with a readable error. */
+  prepare(media: CallMedia): Promise<void>;
+  /**
+   * Caller only, while ringing: build the peer now (offer, ICE gathering) and hold its signals
+   * until {@link connect}, so accepting costs one signaling round trip less.
+   */
+  prewarm(): void;
+  /** The call was accepted: send held signals, build the peer if not yet built. */
+  connect(initiator: boolean): void;
+  toggleMic(): void;
+  toggleCamera(): void;
+  toggleScreenShare(): Promise<void>;
+  selectDevice(kind: 'audio' | 'video', deviceId: string): Promise<void>;
+  /** Called by the UI when the remote video shows its first frame. */
+  markFirstRemoteFrame(): void;
+  /** The peer connection, for stats; null before connect and after close. */
+  readonly rtc: RTCPeerConnection | null;
+  /** Called when the connection fails for good (the UI then hangs up). */
+  onFailure(listener: (reason: string) => void): void;
+  close(): void;
+}
+
+const describe = (err: unknown): string => {
+  if (err instanceof DOMException) {
+    if (err.name === 'NotAllowedError') return 'Permission to use the microphone or camera was denied.';
+    if (err.name === 'NotFoundError') return 'No microphone was found.';
+    if (err.name === 'NotReadableError') return 'The microphone or camera is in use by another application.';
+  }
+  return err instanceof Error ? err.message : String(err);
+};
+
+export function createCallSession(host: ParleyHost, callId: string): CallSession {
+  let snapshot: CallSessionSnapshot = {
+    callId,
+    localPreview: null,
+    remoteStream: null,
+    remoteHasVideo: false,
+    micMuted: false,
+    cameraOff: false,
+    hasCamera: false,
+    screenSharing: false,
+    remoteMuted: { audio: false, video: false },
+    link: 'idle',
+    devices: { audioInputs: [], videoInputs: [] },
+    selected: { audioInput: null, videoInput: null },
+    error: null,
+  };
+  const listeners = new Set<() => void>();
+  const failureListeners = new Set<(reason: string) => void>();
+  const marks: CallMarks = {
+    acceptRequestedAt: null,
+    acceptedAt: null,
+    localMediaAt: null,
+    firstSignalAt: null,
+    connectedAt: null,
+    firstRemoteFrameAt: null,
+  };
+  let closed = false;
+
+  /** The stream handed to the peer; its identity must not change (simple-peer keys senders by it). */
+  let stream: MediaStream | null = null;
+  let mic: MediaStreamTrack | null = null;
+  let camera: MediaStreamTrack | null = null;
+  let screen: MediaStreamTrack | null = null;
+  let peer: PeerConnection | null = null;
+  let prepared: Promise<void> | null = null;
+  const pendingSignals: PeerSignal[] = [];
+  /**
+   * Our own signals are held until the call is accepted: a prewarmed caller's offer and
+   * candidates exist before the server would relay them.
+   */
+  let released = false;
+  const heldSignals: PeerSignal[] = [];
+  const sendSignal = (data: PeerSignal) => {
+    void host.calls.sendSignal(callId, data).then((r) => {
+      if (!r.ok) console.warn('parley: signal not delivered', r.error);
+    });
+  };
+
+  const set = (patch: Partial<CallSessionSnapshot>) => {
+    snapshot = { ...snapshot, ...patch };
+    for (const l of listeners) l();
+  };
+  const fail = (reason: string) => {
+    if (closed) return;
+    set({ link: 'failed', error: reason });
+    for (const l of failureListeners) l(reason);
+  };
+  const refreshPreview = () => {
+    const shown = screen ?? camera;
+    set({
+      localPreview: shown ? new MediaStream([shown]) : null,
+      hasCamera: camera !== null,
+      screenSharing: screen !== null,
+    });
+  };
+  const sendMuteState = () => {
+    const message: MuteMessage = {
+      type: 'mute',
+      audio: snapshot.micMuted,
+      // A shared screen is video even while the camera is off.
+      video: snapshot.cameraOff && screen === null,
+    };
+    peer?.send(JSON.stringify(message));
+  };
+
+  const icePromise: Promise<RTCIceServer[]> = host.calls.iceServers().then(
+    (r) => (r.ok ? (r.value.iceServers as RTCIceServer[]) : []),
+    () => [],
+  );
+
+  const unsubscribeSignals = host.calls.onSignal((s: CallSignal) => {
+    if (s.callId !== callId || closed) return;
+    marks.firstSignalAt ??= Date.now();
+    if (peer) peer.signal(s.signal);
+    else pendingSignals.push(s.signal);
+  });
+
+  function buildPeer(initiator: boolean, iceServers: RTCIceServer[]) {
+    if (closed || peer || !stream) return;
+    const p = createPeerConnection({ initiator, stream, iceServers });
+    peer = p;
+    set({ link: 'connecting' });
+    p.on('signal', (data) => {
+      if (released) sendSignal(data);
+      else heldSignals.push(data);
+    });
+    p.on('connect', () => {
+      marks.connectedAt ??= Date.now();
+      set({ link: 'connected' });
+      sendMuteState();
+    });
+    p.on('stream', (remote) => {
+      set({ remoteStream: remote, remoteHasVideo: remote.getVideoTracks().length > 0 });
+      remote.addEventListener('addtrack', () => set({ remoteHasVideo: remote.getVideoTracks().length > 0 }));
+    });
+    p.on('data', (text) => {
+      try {
+        const msg = JSON.parse(text) as Partial<MuteMessage>;
+        if (msg.type === 'mute')
+          set({ remoteMuted: { audio: msg.audio === true, video: msg.video === true } });
+      } catch {
+        // Not JSON: nothing this version understands.
+      }
+    });
+    p.on('ice', (state) => {
+      if (state === 'disconnected') set({ link: 'reconnecting' });
+      else if (state === 'connected' || state === 'completed') {
+        if (snapshot.link !== 'idle') set({ link: marks.connectedAt !== null ? 'connected' : 'connecting' });
+      }
+    });
+    p.on('error', (err) => fail(`Connection failed: ${err.message}`));
+    p.on('close', () => fail('The connection closed.'));
+    for (const s of pendingSignals.splice(0)) p.signal(s);
+  }
+
+  const session: CallSession = {
+    callId,
+    marks,
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    prepare(media) {
+      prepared ??= (async () => {
+        try {
+          const local = await getLocalMedia(media, snapshot.selected);
+          if (closed) {
+            for (const t of local.getTracks()) t.stop();
+            return;
+          }
+          stream = local;
+          marks.localMediaAt = Date.now();
+          mic = local.getAudioTracks()[0] ?? null;
+          camera = local.getVideoTracks()[0] ?? null;
+          refreshPreview();
+          set({
+            selected: {
+              audioInput: mic?.getSettings().deviceId ?? null,
+              videoInput: camera?.getSettings().deviceId ?? null,
+            },
+          });
+          // Device labels are only readable once a permission was granted, i.e. now.
+          listDevices().then(
+            (devices) => set({ devices }),
+            () => {},
+          );
+        } catch (err) {
+          set({ error: describe(err) });
+          throw new Error(describe(err), { cause: err });
+        }
+      })();
+      return prepared;
+    },
+
+    prewarm() {
+      if (closed || peer || marks.acceptedAt !== null || !prepared) return;
+      // Errors surface on connect(), which awaits the same promises.
+      void Promise.all([prepared, icePromise]).then(
+        ([, iceServers]) => buildPeer(true, iceServers),
+        () => {},
+      );
+    },
+
+    connect(initiator) {
+      if (marks.acceptedAt !== null || closed) return;
+      marks.acceptedAt = Date.now();
+      set({ link: 'connecting' });
+      released = true;
+      for (const s of heldSignals.splice(0)) sendSignal(s);
+      const ready = prepared ?? Promise.reject(new Error('Local media was never requested'));
+      void Promise.all([ready, icePromise]).then(
+        ([, iceServers]) => buildPeer(initiator, iceServers),
+        (err: unknown) => fail(describe(err)),
+      );
+    },
+
+    toggleMic() {
+      const muted = !snapshot.micMuted;
+      if (mic) mic.enabled = !muted;
+      set({ micMuted: muted });
+      sendMuteState();
+    },
+
+    toggleCamera() {
+      if (!camera) return;
+      const off = !snapshot.cameraOff;
+      camera.enabled = !off;
+      set({ cameraOff: off });
+      sendMuteState();
+    },
+
+    async toggleScreenShare() {
+      if (!peer || !camera) {
+        set({ error: 'Screen sharing needs a connected video call.' });
+        return;
+      }
+      if (screen) {
+        const old = screen;
+        peer.replaceTrack(old, camera);
+        screen = null;
+        old.stop();
+      } else {
+        let track: MediaStreamTrack;
+        try {
+          track = await getScreenTrack();
+        } catch (err) {
+          // The user closed the picker: not an error worth showing.
+          if (err instanceof DOMException && err.name === 'NotAllowedError') return;
+          set({ error: describe(err) });
+          return;
+        }
+        if (closed || !peer) {
+          track.stop();
+          return;
+        }
+        peer.replaceTrack(camera, track);
+        screen = track;
+        // "Stop sharing" in the browser's own UI ends the track: go back to the camera.
+        track.addEventListener('ended', () => {
+          if (screen === track) void session.toggleScreenShare();
+        });
+      }
+      refreshPreview();
+      sendMuteState();
+    },
+
+    async selectDevice(kind, deviceId) {
+      const old = kind === 'audio' ? mic : camera;
+      if (!old || !stream) return;
+      let next: MediaStreamTrack;
+      try {
+        next = await getDeviceTrack(kind, deviceId);
+      } catch (err) {
+        set({ error: describe(err) });
+        return;
+      }
+      if (closed) {
+        next.stop();
+        return;
+      }
+      next.enabled = kind === 'audio' ? !snapshot.micMuted : !snapshot.cameraOff;
+      // While a screen is shared the sender carries the screen; ending the share swaps the new
+      // camera in (replaceTrack(screen, camera) finds the sender by the screen track).
+      if (peer && !(kind === 'video' && screen)) peer.replaceTrack(old, next);
+      stream.removeTrack(old);
+      stream.addTrack(next);
+      old.stop();
+      if (kind === 'audio') mic = next;
+      else camera = next;
+      refreshPreview();
+      set({
+        selected: { ...snapshot.selected, [kind === 'audio' ? 'audioInput' : 'videoInput']: deviceId },
+      });
+    },
+
+    markFirstRemoteFrame() {
+      marks.firstRemoteFrameAt ??= Date.now();
+    },
+
+    get rtc() {
+      return peer?.rtc ?? null;
+    },
+
+    onFailure(listener) {
+      failureListeners.add(listener);
+    },
+
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribeSignals();
+      peer?.destroy();
+      peer = null;
+      for (const t of [mic, camera, screen, ...(stream?.getTracks() ?? [])]) t?.stop();
+      mic = camera = screen = null;
+      failureListeners.clear();
+      set({ localPreview: null, remoteStream: null, link: 'idle' });
+      listeners.clear();
+    },
+  };
+  return session;
+}
+
+// ---- the current session (at most one call at a time) ----
+
+let current: CallSession | null = null;
+const currentListeners = new Set<() => void>();
+const setCurrent = (next: CallSession | null) => {
+  current = next;
+  for (const l of currentListeners) l();
+};
+
+/** The session for `callId`, created on first use; a session of another call is closed. */
+export function sessionFor(host: ParleyHost, callId: string): CallSession {
+  if (current?.callId === callId) return current;
+  current?.close();
+  const created = createCallSession(host, callId);
+  setCurrent(created);
+  exposeForTests();
+  return created;
+}
+
+/** The current session (for useSyncExternalStore). */
+export function getCurrentSession(): CallSession | null {
+  return current;
+}
+
+export function subscribeCurrentSession(listener: () => void): () => void {
+  currentListeners.add(listener);
+  return () => currentListeners.delete(listener);
+}
+
+export function closeSession(): void {
+  if (!current) return;
+  current.close();
+  setCurrent(null);
+}
+
+/** What e2e tests and the setup measurement read from the page. Not an API for the app. */
+export interface ParleyCallDebug {
+  readonly callId: string | null;
+  readonly pc: RTCPeerConnection | null;
+  readonly marks: CallMarks | null;
+  getStats(): Promise<RTCStatsReport | null>;
+}
+
+declare global {
+  interface Window {
+    __parleyCall?: ParleyCallDebug;
+  }
+}
+
+function exposeForTests() {
+  if (window.__parleyCall) return;
+  window.__parleyCall = {
+    get callId() {
+      return current?.callId ?? null;
+    },
+    get pc() {
+      return current?.rtc ?? null;
+    },
+    get marks() {
+      return current ? { ...current.marks } : null;
+    },
+    getStats: async () => (current?.rtc ? current.rtc.getStats() : null),
+  };
+}

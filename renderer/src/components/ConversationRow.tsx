@@ -1,0 +1,65 @@
+import { forwardRef, type KeyboardEvent } from 'react';
+import { Avatar } from './Avatar';
+
+export interface ConversationRowData {
+  id: string;
+  title: string;
+  avatarId: string;
+  group: boolean;
+  /** Undefined for groups. */
+  online?: boolean;
+  preview: string;
+  /** Someone is typing: replaces the preview. */
+  typingText: string | null;
+  time: string;
+  unreadCount: number;
+  /** The last message failed to send. */
+  failed: boolean;
+}
+
+interface ConversationRowProps {
+  row: ConversationRowData;
+  active: boolean;
+  onOpen: (id: string) => void;
+  onKeyDown?: (e: KeyboardEvent<HTMLButtonElement>) => void;
+}
+
+export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProps>(function ConversationRow(
+  { row, active, onOpen, onKeyDown },
+  ref,
+) {
+  const unread = row.unreadCount > 0;
+  const label = `${row.title}${unread ? `, ${row.unreadCount} unread` : ''}`;
+  return (
+    <button
+      ref={ref}
+      type="button"
+      className={`conv-row${active ? ' active' : ''}${unread ? ' unread' : ''}`}
+      aria-current={active ? 'true' : undefined}
+      aria-label={label}
+      data-conversation-id={row.id}
+      onClick={() => onOpen(row.id)}
+      onKeyDown={onKeyDown}
+    >
+      <Avatar id={row.avatarId} name={row.title} size={44} online={row.online} group={row.group} />
+      <span className="conv-row-main">
+        <span className="conv-row-top">
+          <span className="conv-row-title">{row.title}</span>
+          <span className="conv-row-time">{row.time}</span>
+        </span>
+        <span className="conv-row-bottom">
+          {row.typingText ? (
+            <span className="conv-row-preview typing">{row.typingText}</span>
+          ) : (
+            <span className={`conv-row-preview${row.failed ? ' failed' : ''}`}>{row.preview}</span>
+          )}
+          {unread && (
+            <span className="unread-pill" aria-hidden="true">
+              {row.unreadCount > 99 ? '99+' : row.unreadCount}
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
+  );
+});

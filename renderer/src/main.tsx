@@ -1,0 +1,39 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { ParleyHost } from '@parley/shared';
+import { App } from './app/App';
+import { ParleyContext } from './store/hooks';
+import { createHostStore } from './store/host-store';
+import { applyTheme } from './lib/theme';
+import './styles.css';
+
+applyTheme();
+
+/**
+ * The desktop preload provides `window.parley`; in a browser we install the web host (the
+ * client core runs in the page). `?demo` runs on an in-memory fake with sample data.
+ */
+async function resolveHost(): Promise<ParleyHost> {
+  if ('parley' in window && window.parley) return window.parley;
+  const params = new URLSearchParams(location.search);
+  if (params.has('demo')) {
+    const { createFakeHost } = await import('./host/fake-host');
+    return createFakeHost({ signedIn: params.get('demo') !== 'signed-out' });
+  }
+  const { createWebHost } = await import('./host/web-host');
+  return createWebHost();
+}
+
+void resolveHost().then((host) => {
+  window.parley = host;
+  const store = createHostStore(host);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('#root is missing from index.html');
+  createRoot(root).render(
+    <StrictMode>
+      <ParleyContext.Provider value={{ host, store }}>
+        <App />
+      </ParleyContext.Provider>
+    </StrictMode>,
+  );
+});

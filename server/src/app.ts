@@ -1,0 +1,229 @@
+import type { AddressInfo } from 'node:net';
+import cors from '@fastify/cors';
+import { PROTOCOL_VERSION, type HealthResponse } from '@parley/shared';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import { registerAuthRoutes } from './auth/routes.js';
+import { TokenService, type AuthInfo } from './auth/tokens.js';
+import { registerCallRoutes } from './calls/index.js';
+import { resolveJwtSecret, type Config } from './config.js';
+import type { CallsContext, ParleyIo, ServerContext } from './context.js';
+import { registerConversationRoutes } from './conversations/routes.js';
+import { AppError } from './errors.js';
+import { registerErrorHandler } from './http/errors.js';
+import { registerWebClient } from './http/web.js';
+import { postMessage } from './messages/service.js';
+import { MemoryPresence, type Presence } from './presence.js';
+import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
+import { handle } from './realtime/handle.js';
+import { announceOffline, attachSocketServer } from './realtime/socket-server.js';
+import { attachRedis } from './scale/redis.js';
+import { openRepository } from './storage/database.js';
+import type { Repository } from './storage/repository.js';
+import { SERVER_VERSION } from './version.js';
+
+/** Replaceable parts, for tests and for other backends (Redis presence, shared limits). */
+export interface ServerDeps {
+  repository?: Repository;
+  presence?: Presence;
+  limits?: RateLimits;
+}
+
+export interface ParleyServer {
+  /** Starts listening; resolves to the base URL clients connect to (e.g. `http://127.0.0.1:8080`). */
+  listen(): Promise<string>;
+  /**
+   * Graceful stop: no new connections, sockets disconnected, in-flight writes finished,
+   * cleanups run, then the database closed. Safe to call twice.
+   */
+  close(): Promise<void>;
+  /** The base URL once listening, else undefined. */
+  readonly url: string | undefined;
+  readonly io: ParleyIo;
+  readonly app: FastifyInstance;
+  readonly repository: Repository;
+  readonly config: Config;
+}
+
+/**
+ * Builds the whole server (HTTP API, Socket.IO, storage) without listening yet. Opens the
+ * database and runs migrations; rejects if that fails.
+ */
+export async function createServer(config: Config, deps: ServerDeps = {}): Promise<ParleyServer> {
+  const jwtSecret = await resolveJwtSecret(config);
+  const repo = deps.repository ?? (await openRepository(config));
+  const startedAt = Date.now();
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.maxPayloadBytes,
+    // Behind a reverse proxy request.ip should be the client's (login throttling); only
+    // trusted when configured, or anyone could pick their own address with X-Forwarded-For.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (() => {
+            const hops = config.trustProxy;
+            return (_address: string, hop: number) => hop < hops;
+          })()
+        : config.trustProxy,
+    // Keep-alive HTTP connections would otherwise hold close() open.
+    forceCloseConnections: 'idle',
+  });
+  const logger: FastifyBaseLogger = app.log;
+
+  const corsOrigin = config.corsOrigins.includes('*')
+    ? true
+    : config.corsOrigins.length > 0
+      ? config.corsOrigins
+      : false;
+  await app.register(cors, { origin: corsOrigin, credentials: false });
+  registerErrorHandler(app);
+  app.addHook('onSend', async (_request, reply) => {
+    // Cheap hardening for the API and the web client alike; the page's CSP is the web client's own.
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+  });
+
+  const io: ParleyIo = new Server(app.server, {
+    maxHttpBufferSize: config.maxPayloadBytes,
+    cors: corsOrigin ? { origin: corsOrigin } : undefined,
+    serveClient: false,
+  });
+
+  const tokens = new TokenService(jwtSecret, config.accessTokenTtlSeconds);
+  const cleanups: (() => void | Promise<void>)[] = [];
+
+  // REDIS_URL: adapter, presence and rate limits shared by every node (unless a test injects its own).
+  const redis = config.redisUrl && !deps.presence ? await attachRedis(config, io, app.log) : undefined;
+
+  const authenticateToken = async (token: unknown): Promise<AuthInfo> => {
+    const auth = await tokens.verifyAccessToken(token);
+    // Checked on every use so logout and refresh-reuse take effect at once, not at expiry.
+    if (!(await repo.getActiveSession(auth.sessionId))) {
+      throw new AppError('invalid_token', 'This session has ended; please sign in again');
+    }
+    return auth;
+  };
+
+  const ctx: ServerContext = {
+    config,
+    repo,
+    tokens,
+    io,
+    logger,
+    presence: deps.presence ?? redis?.presence ?? new MemoryPresence(),
+    limits: deps.limits ?? redis?.limits ?? createMemoryRateLimits(config),
+    authenticateToken,
+    authenticate: (request) => {
+      const header = request.headers.authorization;
+      const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!match)
+        return Promise.reject(new AppError('unauthorized', 'Sign in first (Authorization: Bearer <token>)'));
+      return authenticateToken(match[1]);
+    },
+    inflight: new Set(),
+    closing: false,
+    onClose: (fn) => void cleanups.push(fn),
+  };
+
+  const callsCtx: CallsContext = {
+    io,
+    repo,
+    config,
+    logger,
+    isUserConnected: async (userId) => (await io.in(`user:${userId}`).fetchSockets()).length > 0,
+    socketsOfUser: (userId) => io.in(`user:${userId}`).fetchSockets(),
+    postMessage: async (input) => (await postMessage(ctx, input)).message,
+    handle,
+    handleContext: ctx,
+    authenticate: ctx.authenticate,
+    onClose: ctx.onClose,
+  };
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await repo.ping();
+    } catch (err) {
+      logger.error({ err }, 'health check: database unreachable');
+      const error = new AppError('unavailable', 'The database is unreachable');
+      return reply.code(503).send({ error: error.toBody() });
+    }
+    const body: HealthResponse = {
+      status: 'ok',
+      version: SERVER_VERSION,
+      protocol: PROTOCOL_VERSION,
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      connections: io.engine.clientsCount,
+      authenticatedUsers: await ctx.presence.onlineUserCount(),
+    };
+    return body;
+  });
+
+  registerAuthRoutes(app, ctx);
+  registerConversationRoutes(app, ctx);
+  registerCallRoutes(app, callsCtx);
+  await registerWebClient(app, config.webDir);
+  attachSocketServer(ctx, callsCtx);
+  if (redis) {
+    ctx.onClose(() => redis.close());
+    await redis.start((userIds) => {
+      for (const userId of userIds) {
+        announceOffline(ctx, userId).catch((err: unknown) =>
+          logger.error({ err, userId }, 'offline announcement failed'),
+        );
+      }
+    });
+  }
+
+  let url: string | undefined;
+  let closing: Promise<void> | undefined;
+
+  const close = async () => {
+    ctx.closing = true;
+    // Stop taking new HTTP requests and connections; Fastify waits for requests in flight.
+    const httpClosed = app.close();
+    // Socket events already being handled finish and are acknowledged while their sockets are
+    // still connected; new ones are answered `unavailable` (clients retry after reconnecting).
+    while (ctx.inflight.size > 0) await Promise.allSettled([...ctx.inflight]);
+    // This node's sockets only: with the Redis adapter, io.disconnectSockets() would reach every node.
+    io.local.disconnectSockets(true);
+    // Disconnect bookkeeping (presence, lastSeenAt) is tracked as in flight too.
+    while (ctx.inflight.size > 0) await Promise.allSettled([...ctx.inflight]);
+    await httpClosed;
+    await new Promise<void>((resolve) => {
+      // io.close() also closes the HTTP server, which Fastify already did; its error is expected.
+      void io.close(() => resolve());
+    });
+    for (const fn of cleanups) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err }, 'cleanup on close failed');
+      }
+    }
+    await repo.close();
+  };
+
+  return {
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const { port } = app.server.address() as AddressInfo;
+      // 0.0.0.0 / :: listen everywhere; the URL handed out must be one a client can open.
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return url;
+    },
+    close() {
+      closing ??= close();
+      return closing;
+    },
+    get url() {
+      return url;
+    },
+    io,
+    app,
+    repository: repo,
+    config,
+  };
+}

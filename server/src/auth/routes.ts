@@ -1,0 +1,96 @@
+import {
+  loginRequestSchema,
+  logoutRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+  type AuthResponse,
+  type TokenPair,
+  type User,
+} from '@parley/shared';
+import type { FastifyInstance } from 'fastify';
+import { rooms, type ServerContext } from '../context.js';
+import { AppError, parseInput } from '../errors.js';
+import { consume } from '../rate-limits.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { hashRefreshToken, newRefreshToken } from './tokens.js';
+
+/** POST /api/auth/{register,login,refresh,logout}. */
+export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { repo, tokens, config } = ctx;
+  // Verified against when the username does not exist, so a miss costs as much as a hit and
+  // response times do not reveal which usernames exist.
+  const dummyHash = hashPassword('not a real password', config.scryptLogN);
+
+  const refreshExpiry = () => new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString();
+
+  async function startSession(user: User): Promise<AuthResponse> {
+    const refreshToken = newRefreshToken();
+    const { sessionId } = await repo.createSession({
+      userId: user.id,
+      refreshTokenHash: hashRefreshToken(refreshToken),
+      refreshExpiresAt: refreshExpiry(),
+    });
+    const access = await tokens.issueAccessToken({ userId: user.id, sessionId });
+    return { user, refreshToken, ...access };
+  }
+
+  /** Ends a login session everywhere: its tokens stop working and its sockets are dropped. */
+  async function endSession(sessionId: string): Promise<void> {
+    await repo.revokeSession(sessionId, new Date().toISOString());
+    ctx.io.in(rooms.session(sessionId)).disconnectSockets(true);
+  }
+
+  app.post('/api/auth/register', async (request, reply) => {
+    const body = parseInput(registerRequestSchema, request.body);
+    const passwordHash = await hashPassword(body.password, config.scryptLogN);
+    const user = await repo.createUser({
+      username: body.username,
+      displayName: body.displayName ?? body.username,
+      passwordHash,
+    });
+    request.log.info({ userId: user.id }, 'user registered');
+    return reply.code(201).send(await startSession(user));
+  });
+
+  app.post('/api/auth/login', async (request) => {
+    const body = parseInput(loginRequestSchema, request.body);
+    const limitKey = `${body.username}|${request.ip}`;
+    await consume(ctx.limits.login, limitKey, 'login attempts');
+    const found = await repo.findCredentials(body.username);
+    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash));
+    if (!found || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
+    await ctx.limits.login.delete(limitKey);
+    return startSession(found.user);
+  });
+
+  app.post('/api/auth/refresh', async (request): Promise<TokenPair> => {
+    const { refreshToken } = parseInput(refreshRequestSchema, request.body);
+    const next = newRefreshToken();
+    const result = await repo.rotateRefreshToken({
+      oldHash: hashRefreshToken(refreshToken),
+      newHash: hashRefreshToken(next),
+      now: new Date().toISOString(),
+      newExpiresAt: refreshExpiry(),
+    });
+    if (result.status === 'invalid') throw new AppError('invalid_token', 'Invalid or expired refresh token');
+    if (result.status === 'reused') {
+      // A rotated token came back: someone holds a copy. End the whole login session.
+      request.log.warn(
+        { userId: result.userId, sessionId: result.sessionId },
+        'refresh token reused; session revoked',
+      );
+      await endSession(result.sessionId);
+      throw new AppError('refresh_reused', 'This refresh token was already used; please sign in again');
+    }
+    const access = await tokens.issueAccessToken({ userId: result.userId, sessionId: result.sessionId });
+    return { refreshToken: next, ...access };
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    const { refreshToken } = parseInput(logoutRequestSchema, request.body);
+    const session = await repo.findSessionByRefreshToken(hashRefreshToken(refreshToken));
+    // Unknown tokens are fine: logging out twice is not an error.
+    if (session) await endSession(session.sessionId);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CALL_SIGNAL_EVENTS,
+  callInitiateSchema,
+  callRefSchema,
+  callSignalSchema,
+  type IceServersResponse,
+} from '@parley/shared';
+import type { FastifyInstance } from 'fastify';
+import { rooms, type CallsContext, type ParleySocket } from '../context.js';
+import { AppError } from '../errors.js';
+import { createCallRegistry, type CallPorts, type CallRegistry, type CallResult } from './call-registry.js';
+import { callRecordBody } from './call-record.js';
+import { iceServersFor } from './ice-servers.js';
+
+/**
+ * Call signaling: the call:* socket events and GET /api/ice-servers.
+ *
+ * - `registerCallRoutes(app, ctx)` runs once per server, before it listens: it creates that
+ *   server's call registry (kept per context, never in a module global, because tests run
+ *   several servers in one process) and the ICE route.
+ * - `registerCallHandlers(socket, ctx)` runs for every authenticated socket after it joined its
+ *   rooms (`user:<id>` among them).
+ *
+ * The call state lives in memory on this node (see call-registry.ts). With several nodes behind
+ * a load balancer, caller and callee may sit on different nodes; that needs a shared registry
+ * (e.g. in Redis) implementing the same `CallRegistry` interface. Emits already go through the
+ * adapter (`io.to(socketId)`, `io.to('user:<id>')`), so only the state would move.
+ */
+
+const registries = new WeakMap<CallsContext, CallRegistry>();
+
+export function registerCallRoutes(app: FastifyInstance, ctx: CallsContext): void {
+  registries.set(ctx, createRegistry(ctx));
+
+  app.get('/api/ice-servers', async (request, reply): Promise<IceServersResponse> => {
+    const { userId } = await ctx.authenticate(request);
+    // Credentials are per user and time-limited: no shared cache may keep them.
+    void reply.header('cache-control', 'no-store');
+    return iceServersFor(
+      { stunUrls: ctx.config.stunUrls, turnUrls: ctx.config.turnUrls, turnSecret: ctx.config.turnSecret },
+      userId,
+    );
+  });
+}
+
+function createRegistry(ctx: CallsContext): CallRegistry {
+  const { io, logger } = ctx;
+  const pendingRecords = new Set<Promise<unknown>>();
+  // The typed emit wants a literal event name; the ports are generic over the call events, so
+  // emitting goes through this loosely typed view of the same broadcast operator.
+  type LooseEmit = { emit(event: string, payload: unknown): boolean };
+
+  const ports: CallPorts = {
+    emitToSocket: (socketId, event, payload) => {
+      (io.to(socketId) as unknown as LooseEmit).emit(event, payload);
+    },
+    emitToUser: (userId, event, payload, exceptSocketId) => {
+      const target = exceptSocketId
+        ? io.to(rooms.user(userId)).except(exceptSocketId)
+        : io.to(rooms.user(userId));
+      (target as unknown as LooseEmit).emit(event, payload);
+    },
+    recordCall: (record) => {
+      const done = ctx
+        .postMessage({
+          conversationId: record.conversationId,
+          senderId: record.callerId,
+          // Deterministic, so a retried record can never be stored twice.
+          clientId: `call:${record.callId}`,
+          kind: 'call',
+          body: callRecordBody(record),
+          call: {
+            callId: record.callId,
+            media: record.media,
+            outcome: record.outcome,
+            durationSeconds: record.durationSeconds,
+          },
+        })
+        .catch((err: unknown) =>
+          logger.error({ err, callId: record.callId }, 'could not store the call record'),
+        );
+      pendingRecords.add(done);
+      void done.finally(() => pendingRecords.delete(done));
+    },
+    now: () => Date.now(),
+    setTimer: (ms, fn) => {
+      const t = setTimeout(() => {
+        try {
+          fn();
+        } catch (err) {
+          logger.error({ err }, 'call timer failed');
+        }
+      }, ms);
+      t.unref();
+      return t;
+    },
+    clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    newCallId: () => randomUUID(),
+  };
+
+  const registry = createCallRegistry(ports, {
+    ringTimeoutMs: ctx.config.callRingTimeoutMs,
+    reconnectGraceMs: ctx.config.callReconnectGraceMs,
+  });
+  ctx.onClose(async () => {
+    registry.close();
+    // Records already on their way are committed before the database closes.
+    await Promise.allSettled([...pendingRecords]);
+  });
+  return registry;
+}
+
+/** Turns a registry refusal into the error the ack carries. */
+function check<T extends object>(result: CallResult<T>): T {
+  if (!result.ok) throw new AppError(result.code, result.message);
+  return result;
+}
+
+export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): void {
+  const registry = registries.get(ctx);
+  if (!registry) throw new Error('registerCallRoutes must run before registerCallHandlers');
+  const { userId } = socket.data;
+  const actor = { userId, socketId: socket.id };
+  const { handle, handleContext: h } = ctx;
+
+  // A participant reconnecting within the grace period gets its call back on this socket.
+  registry.socketConnected(actor);
+  socket.on('disconnect', () => registry.socketDisconnected(actor));
+
+  handle(h, socket, 'call:initiate', callInitiateSchema, async ({ conversationId, media }) => {
+    const memberIds = await ctx.repo.memberIds(conversationId);
+    // Not a member is answered exactly like no such conversation.
+    if (!memberIds.includes(userId)) throw new AppError('not_found', 'No such conversation');
+    const caller = await ctx.repo.getUser(userId);
+    if (!caller) throw new AppError('not_found', 'No such user');
+    const calleeIds = memberIds.filter((id) => id !== userId);
+    const connected = await Promise.all(
+      calleeIds.map(async (id) => [id, await ctx.isUserConnected(id)] as const),
+    );
+    const { callId } = check(
+      registry.initiate({
+        caller: { id: caller.id, username: caller.username, displayName: caller.displayName },
+        callerSocketId: socket.id,
+        conversationId,
+        media,
+        calleeIds,
+        connectedCalleeIds: new Set(connected.filter(([, on]) => on).map(([id]) => id)),
+      }),
+    );
+    return { callId };
+  });
+
+  handle(h, socket, 'call:accept', callRefSchema, async ({ callId }) => {
+    check(registry.accept(actor, callId));
+  });
+  handle(h, socket, 'call:reject', callRefSchema, async ({ callId }) => {
+    check(registry.reject(actor, callId));
+  });
+  handle(h, socket, 'call:cancel', callRefSchema, async ({ callId }) => {
+    check(registry.cancel(actor, callId));
+  });
+  handle(h, socket, 'call:end', callRefSchema, async ({ callId }) => {
+    check(registry.end(actor, callId));
+  });
+  for (const event of CALL_SIGNAL_EVENTS) {
+    handle(h, socket, event, callSignalSchema, async (payload) => {
+      check(registry.relay(actor, event, payload));
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import type { ErrorBody, ErrorCode } from '@parley/shared';
+import type { z } from 'zod';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  username_taken: 409,
+  invalid_credentials: 401,
+  rate_limited: 429,
+  invalid_token: 401,
+  token_expired: 401,
+  refresh_reused: 401,
+  unauthorized: 401,
+  not_found: 404,
+  payload_too_large: 413,
+  busy: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+/**
+ * An error meant for the client: thrown anywhere in a handler, answered as the HTTP error
+ * body (with the code's status) or as a failed ack. Anything else is logged and answered as
+ * `internal` with a safe message.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.fields
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export const notFound = (what = 'conversation') => new AppError('not_found', `No such ${what}`);
+
+/** Turns zod issues into `fields`: the dotted path of each bad field and what is wrong with it. */
+export function zodFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Parses untrusted input; a failure becomes `invalid_input` naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new AppError('invalid_input', 'Some fields are missing or invalid', zodFields(result.error));
+  }
+  return result.data;
+}

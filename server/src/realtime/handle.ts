@@ -1,0 +1,72 @@
+import type { Ack, ClientToServerEvents, ErrorBody } from '@parley/shared';
+import type { z } from 'zod';
+import type { ParleySocket, ServerContext } from '../context.js';
+import { AppError, zodFields } from '../errors.js';
+
+/** The event names a client may emit. */
+export type ClientEventName = keyof ClientToServerEvents & string;
+
+/**
+ * The one way a socket event is handled. It validates the payload with the shared schema,
+ * runs the handler, and answers the ack (if the client sent one) with `{ ok: true, ...result }`
+ * or `{ ok: false, error }`. It never throws, never disconnects, and tolerates anything a
+ * client can send: no payload, null, a string, extra arguments, no ack or a non-function ack.
+ * Unexpected errors are logged with context and answered as `internal`.
+ */
+export function handle<S extends z.ZodType, R extends object | void>(
+  ctx: Pick<ServerContext, 'logger' | 'inflight' | 'closing'>,
+  socket: ParleySocket,
+  event: ClientEventName,
+  schema: S,
+  handler: (data: z.output<S>) => Promise<R>,
+): void {
+  // The typed `on` demands the contract's listener shape; at run time the arguments are
+  // whatever the client sent, so this listener takes `unknown[]` and validates them itself.
+  const on = socket.on.bind(socket) as unknown as (
+    event: string,
+    listener: (...args: unknown[]) => void,
+  ) => void;
+  on(event, (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (response: Ack<object>) => void) : undefined;
+    const payload = args.length > 0 && args[0] !== ack ? args[0] : undefined;
+    const reply = (response: Ack<object>) => {
+      if (!ack) return;
+      try {
+        ack(response);
+      } catch (err) {
+        ctx.logger.warn({ err, event }, 'ack failed');
+      }
+    };
+    const fail = (error: ErrorBody) => reply({ ok: false, error });
+
+    if (ctx.closing) {
+      fail({ code: 'unavailable', message: 'The server is shutting down; retry in a moment' });
+      return;
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      fail({
+        code: 'invalid_input',
+        message: 'Some fields are missing or invalid',
+        fields: zodFields(parsed.error),
+      });
+      return;
+    }
+    const run = (async () => {
+      try {
+        const result = await handler(parsed.data);
+        reply({ ok: true, ...(result ?? {}) });
+      } catch (err) {
+        if (err instanceof AppError) {
+          fail(err.toBody());
+        } else {
+          ctx.logger.error({ err, event, userId: socket.data.userId }, 'socket handler failed');
+          fail({ code: 'internal', message: 'Something went wrong on the server' });
+        }
+      }
+    })();
+    ctx.inflight.add(run);
+    void run.finally(() => ctx.inflight.delete(run));
+  });
+}

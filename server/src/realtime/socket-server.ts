@@ -1,0 +1,165 @@
+import { conversationRefSchema, messageSendSchema, messagesReadSchema } from '@parley/shared';
+import type { ExtendedError } from 'socket.io';
+import { registerCallHandlers } from '../calls/index.js';
+import { rooms, type CallsContext, type ParleySocket, type ServerContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import { postMessage } from '../messages/service.js';
+import { consume } from '../rate-limits.js';
+import { handle } from './handle.js';
+import { TypingTracker } from './typing.js';
+
+/** Conversation ids looked up during the handshake, joined synchronously on connection. */
+const initialConversations = new WeakMap<ParleySocket, string[]>();
+
+/**
+ * Wires Socket.IO: the handshake check, rooms, presence, and every client event. Each event
+ * goes through `handle` (validation, ack, never throws).
+ */
+export function attachSocketServer(ctx: ServerContext, calls: CallsContext): void {
+  const { io, repo, presence, logger } = ctx;
+  const typing = new TypingTracker(io);
+  ctx.onClose(() => typing.close());
+
+  // Refused before the connection exists: connect_error "unauthorized" with data.code.
+  io.use((socket, next) => {
+    void (async () => {
+      try {
+        const auth = await ctx.authenticateToken(
+          (socket.handshake.auth as { token?: unknown } | undefined)?.token,
+        );
+        socket.data.userId = auth.userId;
+        socket.data.sessionId = auth.sessionId;
+        // Fetched here, joined in 'connection' without an await: the client may fetch its
+        // catch-up right after 'connect', and by then the socket must already be in its rooms.
+        initialConversations.set(socket, await repo.conversationIdsOfUser(auth.userId));
+        next();
+      } catch (err) {
+        const code = err instanceof AppError ? err.code : 'internal';
+        if (!(err instanceof AppError)) logger.error({ err }, 'socket handshake failed');
+        const error: ExtendedError = new Error('unauthorized');
+        error.data = { code };
+        next(error);
+      }
+    })();
+  });
+
+  io.on('connection', (socket) => {
+    const { userId, sessionId } = socket.data;
+    const conversationIds = initialConversations.get(socket) ?? [];
+    initialConversations.delete(socket);
+    void socket.join([
+      rooms.user(userId),
+      rooms.session(sessionId),
+      ...conversationIds.map(rooms.conversation),
+    ]);
+
+    registerMessageHandlers(ctx, socket, typing);
+    registerCallHandlers(socket, calls);
+
+    let counted = false;
+    const connected = track(
+      ctx,
+      (async () => {
+        // Closes two small windows: a logout or a new conversation between the handshake and now.
+        if (!(await repo.getActiveSession(sessionId))) {
+          socket.disconnect(true);
+          return;
+        }
+        const latest = await repo.conversationIdsOfUser(userId);
+        const missing = latest.filter((id) => !conversationIds.includes(id));
+        if (missing.length > 0) void socket.join(missing.map(rooms.conversation));
+        if (socket.disconnected) return;
+        counted = true;
+        if (await presence.connect(userId)) {
+          socket
+            .to(latest.map(rooms.conversation))
+            .except(rooms.user(userId))
+            .emit('user:online', { userId });
+        }
+      })().catch((err: unknown) => logger.error({ err, userId }, 'socket connect bookkeeping failed')),
+    );
+
+    socket.on('disconnect', () => {
+      track(
+        ctx,
+        (async () => {
+          await connected;
+          if (!counted || !(await presence.disconnect(userId))) return;
+          typing.stopAll(userId);
+          await announceOffline(ctx, userId);
+        })().catch((err: unknown) => logger.error({ err, userId }, 'socket disconnect bookkeeping failed')),
+      );
+    });
+  });
+}
+
+/** Shutdown waits for these, so presence and lastSeenAt are written before the database closes. */
+function track<T>(ctx: Pick<ServerContext, 'inflight'>, work: Promise<T>): Promise<T> {
+  ctx.inflight.add(work);
+  void work.finally(() => ctx.inflight.delete(work));
+  return work;
+}
+
+/** The user's last device is gone: persist lastSeenAt and tell everyone sharing a conversation. */
+export async function announceOffline(
+  ctx: Pick<ServerContext, 'repo' | 'io'>,
+  userId: string,
+): Promise<void> {
+  const lastSeenAt = new Date().toISOString();
+  await ctx.repo.setLastSeen(userId, lastSeenAt);
+  const ids = await ctx.repo.conversationIdsOfUser(userId);
+  if (ids.length > 0) ctx.io.to(ids.map(rooms.conversation)).emit('user:offline', { userId, lastSeenAt });
+}
+
+function registerMessageHandlers(ctx: ServerContext, socket: ParleySocket, typing: TypingTracker): void {
+  const { userId } = socket.data;
+
+  handle(ctx, socket, 'message:send', messageSendSchema, async (data) => {
+    try {
+      await consume(ctx.limits.messages, userId, 'messages');
+    } catch (err) {
+      // A client draining its outbox after a reconnect retries what may already be stored;
+      // those retries are answered even over the limit, since they store nothing new.
+      const stored = await ctx.repo.findMessageByClientId(userId, data.clientId);
+      if (stored) return { message: stored };
+      throw err;
+    }
+    const { message } = await postMessage(
+      ctx,
+      {
+        conversationId: data.conversationId,
+        senderId: userId,
+        clientId: data.clientId,
+        kind: 'text',
+        body: data.body,
+        replyToId: data.replyToId ?? null,
+      },
+      socket,
+    );
+    // Sending ends "typing…" for the others without waiting for the client's typing:stop.
+    typing.stop(message.conversationId, userId);
+    return { message };
+  });
+
+  // Typing trusts the socket's rooms for membership: they are joined from the database on
+  // connect and on conversation:new, and this event is too frequent for a query each time.
+  handle(ctx, socket, 'typing:start', conversationRefSchema, async ({ conversationId }) => {
+    if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
+    typing.start(conversationId, userId);
+  });
+  handle(ctx, socket, 'typing:stop', conversationRefSchema, async ({ conversationId }) => {
+    if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
+    typing.stop(conversationId, userId);
+  });
+
+  handle(ctx, socket, 'messages:read', messagesReadSchema, async ({ conversationId, seq }) => {
+    const result = await ctx.repo.markRead(conversationId, userId, seq, new Date().toISOString());
+    if (!result) throw notFound();
+    if (result.changed) {
+      // To every member's devices, the reader's other devices included (they clear their badge).
+      socket
+        .to(rooms.conversation(conversationId))
+        .emit('messages:read', { conversationId, userId, seq: result.readSeq, readAt: result.readAt });
+    }
+  });
+}

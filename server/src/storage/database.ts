@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { KyselyRepository } from './kysely-repository.js';
+import { migrateToLatest } from './migrations.js';
+import type { Repository } from './repository.js';
+import type { Database } from './schema.js';
+
+/** The SQLite file for a config: `DATABASE_URL=sqlite:<path>` or `DATA_DIR/parley.db`. */
+export function sqlitePath(config: Config): string {
+  const url = config.databaseUrl;
+  if (url && /^(sqlite|file):/.test(url)) return resolve(url.replace(/^(sqlite|file):(\/\/)?/, ''));
+  return join(config.dataDir, 'parley.db');
+}
+
+/**
+ * Opens the configured database, runs pending migrations and returns the repository.
+ * PostgreSQL when DATABASE_URL is postgres://..., otherwise SQLite in the data directory.
+ */
+export async function openRepository(config: Config): Promise<Repository> {
+  if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    return openPostgres(config.databaseUrl, config.databaseSchema);
+  }
+  const file = sqlitePath(config);
+  await mkdir(resolve(file, '..'), { recursive: true, mode: 0o700 });
+  const sqlite = new SqliteDatabase(file);
+  // WAL: readers never block the writer. synchronous=FULL: a commit (and so an ack) survives
+  // power loss, not only a process crash; one fsync per message is cheap next to a network
+  // round trip. busy_timeout: wait instead of failing if another process (a backup) holds a lock.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyRepository(db, 'sqlite');
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Repository> {
+  // int8 (count(*)) arrives as a string by default; every count here fits a JS number.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Every connection of the pool works in the configured schema.
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it would kill the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    await migrateToLatest(db as unknown as Kysely<unknown>, schema);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyRepository(db, 'postgres');
+}

@@ -1,0 +1,111 @@
+import type { CallRecord, Conversation, ConversationType, Message, MessageKind, User } from '@parley/shared';
+
+/**
+ * Everything the server stores, behind one interface. Handlers only ever talk to this, so a
+ * second backend (PostgreSQL next to SQLite) changes nothing above it. Results are already
+ * in wire shape; presence (`online`) is added by the caller, `lastSeenAt` comes from here.
+ *
+ * Conventions: "not a member" and "does not exist" look the same (`undefined`/`false`), so
+ * handlers cannot leak membership by accident.
+ */
+export interface Repository {
+  /** Which backend this is, for /health and logs. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /** A trivial query; rejects when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Waits for in-flight queries, then closes the connection(s). */
+  close(): Promise<void>;
+
+  // ---- users ----
+  /** Rejects with `AppError('username_taken')` if the (lower-case) username exists. */
+  createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User>;
+  findCredentials(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
+  getUser(id: string): Promise<User | undefined>;
+  /** Users with any of these ids; unknown ids are left out. */
+  getUsers(ids: readonly string[]): Promise<User[]>;
+  /** Prefix match (case-insensitive) on username or display name, ordered by username. */
+  searchUsers(prefix: string, options: { excludeUserId?: string; limit: number }): Promise<User[]>;
+  setLastSeen(userId: string, at: string): Promise<void>;
+
+  // ---- login sessions and refresh tokens ----
+  createSession(input: { userId: string; refreshTokenHash: string; refreshExpiresAt: string }): Promise<{
+    sessionId: string;
+  }>;
+  /** The session if it exists and is not revoked. */
+  getActiveSession(sessionId: string): Promise<{ id: string; userId: string } | undefined>;
+  /**
+   * Exchanges a refresh token for a new one, atomically: exactly one of two concurrent
+   * exchanges of the same token wins. `reused` means the token had already been exchanged
+   * (the caller then revokes the session); `invalid` covers unknown, expired and revoked.
+   */
+  rotateRefreshToken(input: {
+    oldHash: string;
+    newHash: string;
+    now: string;
+    newExpiresAt: string;
+  }): Promise<
+    | { status: 'ok'; sessionId: string; userId: string }
+    | { status: 'reused'; sessionId: string; userId: string }
+    | { status: 'invalid' }
+  >;
+  /** Finds the session a refresh token (current or already rotated) belongs to. */
+  findSessionByRefreshToken(hash: string): Promise<{ sessionId: string; userId: string } | undefined>;
+  revokeSession(sessionId: string, now: string): Promise<void>;
+
+  // ---- conversations ----
+  /**
+   * Creates a conversation with its members, or for `direct` returns the existing one of
+   * that pair (`created: false`). `memberIds` includes the creator and must all exist.
+   */
+  createConversation(input: {
+    type: ConversationType;
+    title: string | null;
+    createdBy: string;
+    memberIds: readonly string[];
+    now: string;
+  }): Promise<{ conversationId: string; created: boolean }>;
+  /** The caller's conversations, most recent activity first, each as that member sees it. */
+  listConversations(userId: string): Promise<Conversation[]>;
+  /** One conversation as `userId` sees it; `undefined` if missing or not a member. */
+  getConversation(conversationId: string, userId: string): Promise<Conversation | undefined>;
+  conversationIdsOfUser(userId: string): Promise<string[]>;
+  memberIds(conversationId: string): Promise<string[]>;
+  isMember(conversationId: string, userId: string): Promise<boolean>;
+  /** Every user who shares at least one conversation with `userId` (not `userId` itself). */
+  contactIds(userId: string): Promise<string[]>;
+
+  // ---- messages ----
+  /**
+   * Stores a message: seq is assigned in the same transaction as the insert, and the
+   * sender's readSeq moves up to it (sending implies having read). Idempotent on
+   * (senderId, clientId): a repeat returns the stored message with `created: false`.
+   * Rejects with `not_found` if the sender is not a member, `invalid_input` for a reply to a
+   * message outside the conversation.
+   */
+  insertMessage(input: {
+    conversationId: string;
+    senderId: string;
+    clientId: string;
+    kind: MessageKind;
+    body: string;
+    replyToId: string | null;
+    call: CallRecord | null;
+    now: string;
+  }): Promise<{ message: Message; created: boolean }>;
+  findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
+  /** Ascending by seq; see the contract's history paging. */
+  listMessages(
+    conversationId: string,
+    page: { afterSeq?: number | undefined; beforeSeq?: number | undefined; limit: number },
+  ): Promise<Message[]>;
+  /**
+   * Moves the member's readSeq up to `seq` (clamped to lastSeq; never down). `undefined` if
+   * not a member; `changed: false` when it was already there.
+   */
+  markRead(
+    conversationId: string,
+    userId: string,
+    seq: number,
+    now: string,
+  ): Promise<{ readSeq: number; readAt: string; changed: boolean } | undefined>;
+}

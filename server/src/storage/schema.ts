@@ -1,0 +1,81 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Kept dialect-neutral so SQLite and PostgreSQL share
+ * every query: ids are text (crypto.randomUUID), times are ISO 8601 text (they sort
+ * correctly as strings), counters are integers, JSON is text.
+ */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
+}
+
+export interface UsersTable {
+  id: string;
+  /** Lower case; unique. */
+  username: string;
+  display_name: string;
+  /** `scrypt$logN$r$p$salt$hash` (base64url). */
+  password_hash: string;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+/** One login: every refresh token descended from that login belongs to it. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface RefreshTokensTable {
+  /** sha256 of the opaque token, hex. The token itself is never stored. */
+  token_hash: string;
+  session_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when the token was exchanged; presenting it again means it leaked. */
+  rotated_at: string | null;
+}
+
+export interface ConversationsTable {
+  id: string;
+  type: 'direct' | 'group';
+  title: string | null;
+  /** For direct conversations: the two user ids, sorted, joined by a space. Unique, so a pair has one. */
+  direct_key: string | null;
+  created_by: string;
+  created_at: string;
+  /** The highest seq handed out; bumped in the same transaction as each insert. */
+  last_seq: Generated<number>;
+  last_activity_at: string;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  joined_at: string;
+  read_seq: Generated<number>;
+  read_at: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_id: string;
+  kind: 'text' | 'call' | 'system';
+  body: string;
+  reply_to_id: string | null;
+  /** The call record of `kind: "call"` messages, as JSON. */
+  call_json: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}

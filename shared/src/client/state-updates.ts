@@ -1,0 +1,306 @@
+/**
+ * Pure, immutable updates of the client state. Each returns the same object when nothing
+ * changed and otherwise a new object along the changed path only, so snapshots can be
+ * compared by identity (React, memoised selectors, IPC diffing).
+ */
+import type { Conversation, Message, User } from '../protocol/models.js';
+import type { ClientState, MessageView, MessageWindow, Presence } from './state.js';
+import type { OutboxEntry } from './outbox.js';
+
+function activity(conversation: Conversation): number {
+  const at = Date.parse(conversation.lastMessage?.createdAt ?? conversation.createdAt);
+  return Number.isNaN(at) ? 0 : at;
+}
+
+/** Most recent activity first; ties keep their order (Array.prototype.sort is stable). */
+export function sortConversations(list: readonly Conversation[]): Conversation[] {
+  return [...list].sort((a, b) => activity(b) - activity(a));
+}
+
+/** Replaces or adds conversations by id, keeping the list sorted. */
+export function upsertConversations(
+  list: readonly Conversation[],
+  updates: readonly Conversation[],
+): Conversation[] {
+  if (updates.length === 0) return list as Conversation[];
+  const byId = new Map(updates.map((c) => [c.id, c]));
+  const next = list.map((c) => byId.get(c.id) ?? c);
+  for (const c of updates) if (!list.some((old) => old.id === c.id)) next.push(c);
+  return sortConversations(next);
+}
+
+/**
+ * Applies a stored message to a conversation summary. Only a message newer than the
+ * summary's `lastSeq` changes it, so a message seen twice (live and again in catch-up, or
+ * in the send ack and in `message:new`) is never counted twice.
+ */
+export function applyMessageToConversation(
+  conversation: Conversation,
+  message: Message,
+  myUserId: string,
+): Conversation {
+  if (message.seq <= conversation.lastSeq) return conversation;
+  const fromOther = message.senderId !== myUserId;
+  return {
+    ...conversation,
+    lastMessage: message,
+    lastSeq: message.seq,
+    unreadCount:
+      fromOther && message.seq > conversation.readSeq
+        ? conversation.unreadCount + 1
+        : conversation.unreadCount,
+  };
+}
+
+/**
+ * The unread count after the user read up to `seq`. Exact when the loaded window covers
+ * everything after `seq`; otherwise the best bound the summary allows.
+ */
+export function unreadAfterRead(
+  conversation: Conversation,
+  window: MessageWindow | undefined,
+  seq: number,
+  myUserId: string,
+): number {
+  if (seq >= conversation.lastSeq) return 0;
+  const sent = window?.items.filter((m) => m.status === 'sent') ?? [];
+  const first = sent[0];
+  if (first && first.seq <= seq + 1 && heldSeq(window) >= conversation.lastSeq) {
+    return sent.filter((m) => m.seq > seq && m.senderId !== myUserId).length;
+  }
+  return Math.min(conversation.unreadCount, conversation.lastSeq - seq);
+}
+
+/** Marks a conversation read up to `seq` (never backwards). */
+export function applyRead(
+  conversation: Conversation,
+  window: MessageWindow | undefined,
+  seq: number,
+  myUserId: string,
+): Conversation {
+  if (seq <= conversation.readSeq) return conversation;
+  const unreadCount = unreadAfterRead(conversation, window, seq, myUserId);
+  return { ...conversation, readSeq: seq, unreadCount: Math.min(unreadCount, conversation.unreadCount) };
+}
+
+/**
+ * The highest seq the window holds without a hole after its first stored message: catch-up
+ * continues after it. An empty window holds nothing yet (0), so catch-up starts at seq 1.
+ */
+export function heldSeq(window: MessageWindow | undefined): number {
+  if (!window) return 0;
+  let held = 0;
+  for (const item of window.items) {
+    if (item.status !== 'sent') break;
+    if (held !== 0 && item.seq !== held + 1) break;
+    held = item.seq;
+  }
+  return held;
+}
+
+export function toView(message: Message): MessageView {
+  return { ...message, status: 'sent' };
+}
+
+/** An outbox entry as the message list shows it. `seq` is 0 until the server assigns one. */
+export function outboxView(entry: OutboxEntry, myUserId: string): MessageView {
+  return {
+    id: entry.clientId,
+    conversationId: entry.conversationId,
+    seq: 0,
+    senderId: myUserId,
+    clientId: entry.clientId,
+    kind: 'text',
+    body: entry.body,
+    createdAt: entry.createdAt,
+    status: entry.status,
+  };
+}
+
+function sameStored(a: MessageView, b: Message): boolean {
+  return (
+    a.id === b.id &&
+    a.body === b.body &&
+    (a.editedAt ?? null) === (b.editedAt ?? null) &&
+    (a.deletedAt ?? null) === (b.deletedAt ?? null)
+  );
+}
+
+/**
+ * Merges stored messages into a window: deduplicated by seq (a newer copy of the same
+ * message, e.g. edited, replaces the old one), kept in seq order, and any local
+ * pending/failed item with the same clientId as a stored message of ours is dropped.
+ * Returns the messages that were not in the window before.
+ */
+export function mergeStoredMessages(
+  window: MessageWindow,
+  messages: readonly Message[],
+  myUserId: string,
+): { window: MessageWindow; inserted: Message[] } {
+  if (messages.length === 0) return { window, inserted: [] };
+  const sent: MessageView[] = [];
+  const local: MessageView[] = [];
+  for (const item of window.items) (item.status === 'sent' ? sent : local).push(item);
+
+  const storedOwnClientIds = new Set(messages.filter((m) => m.senderId === myUserId).map((m) => m.clientId));
+  const keptLocal = local.filter((item) => !storedOwnClientIds.has(item.clientId));
+
+  const bySeq = new Map(sent.map((m) => [m.seq, m]));
+  const inserted: Message[] = [];
+  let changed = keptLocal.length !== local.length;
+  for (const message of messages) {
+    const existing = bySeq.get(message.seq);
+    if (existing && sameStored(existing, message)) continue;
+    if (!existing) inserted.push(message);
+    bySeq.set(message.seq, toView(message));
+    changed = true;
+  }
+  if (!changed) return { window, inserted };
+
+  const last = sent[sent.length - 1];
+  let nextSent: MessageView[];
+  if (inserted.length === messages.length && last && isAscendingAfter(messages, last.seq)) {
+    // The common case (new messages at the end) needs no sort.
+    nextSent = [...sent, ...messages.map(toView)];
+  } else {
+    nextSent = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+  return { window: { ...window, items: [...nextSent, ...keptLocal] }, inserted };
+}
+
+function isAscendingAfter(messages: readonly Message[], after: number): boolean {
+  let previous = after;
+  for (const m of messages) {
+    if (m.seq <= previous) return false;
+    previous = m.seq;
+  }
+  return true;
+}
+
+/** Replaces the window's pending/failed tail by the given outbox entries (in outbox order). */
+export function setLocalTail(
+  window: MessageWindow,
+  entries: readonly OutboxEntry[],
+  myUserId: string,
+): MessageWindow {
+  const sent = window.items.filter((item) => item.status === 'sent');
+  const local = window.items.slice(sent.length);
+  const stored = new Set(sent.filter((m) => m.senderId === myUserId).map((m) => m.clientId));
+  const tail = entries.filter((e) => !stored.has(e.clientId));
+  const unchanged =
+    tail.length === local.length &&
+    tail.every((entry, i) => {
+      const item = local[i];
+      return item !== undefined && item.clientId === entry.clientId && item.status === entry.status;
+    });
+  if (unchanged) return window;
+  return { ...window, items: [...sent, ...tail.map((e) => outboxView(e, myUserId))] };
+}
+
+/** A window built from one page of history (plus the outbox's tail). */
+export function newWindow(
+  messages: readonly Message[],
+  entries: readonly OutboxEntry[],
+  myUserId: string,
+): MessageWindow {
+  const sorted = dedupeBySeq(messages);
+  const first = sorted[0];
+  const window: MessageWindow = {
+    items: sorted.map(toView),
+    hasOlder: first !== undefined && first.seq > 1,
+    loadingOlder: false,
+  };
+  return setLocalTail(window, entries, myUserId);
+}
+
+function dedupeBySeq(messages: readonly Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of messages) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export function presenceOf(user: User): Presence | null {
+  if (user.online == null) return null;
+  return { online: user.online, lastSeenAt: user.lastSeenAt ?? null };
+}
+
+/** Takes presence from conversation members (where the server included it). */
+export function presenceFromConversations(
+  presence: Record<string, Presence>,
+  conversations: readonly Conversation[],
+  myUserId: string,
+): Record<string, Presence> {
+  let next = presence;
+  for (const conversation of conversations) {
+    for (const member of conversation.members) {
+      if (member.id === myUserId) continue;
+      const p = presenceOf(member);
+      const current = next[member.id];
+      if (p === null) {
+        if (current === undefined) {
+          if (next === presence) next = { ...presence };
+          next[member.id] = { online: false, lastSeenAt: null };
+        }
+        continue;
+      }
+      if (current && current.online === p.online && current.lastSeenAt === p.lastSeenAt) continue;
+      if (next === presence) next = { ...presence };
+      next[member.id] = p;
+    }
+  }
+  return next;
+}
+
+export function setPresence(state: ClientState, userId: string, presence: Presence): ClientState {
+  const current = state.presence[userId];
+  if (current && current.online === presence.online && current.lastSeenAt === presence.lastSeenAt)
+    return state;
+  return { ...state, presence: { ...state.presence, [userId]: presence } };
+}
+
+export function setTypingUser(
+  state: ClientState,
+  conversationId: string,
+  userId: string,
+  typing: boolean,
+): ClientState {
+  const current = state.typing[conversationId] ?? [];
+  const has = current.includes(userId);
+  if (has === typing) return state;
+  const nextList = typing ? [...current, userId] : current.filter((id) => id !== userId);
+  const nextTyping = { ...state.typing };
+  if (nextList.length === 0) delete nextTyping[conversationId];
+  else nextTyping[conversationId] = nextList;
+  return { ...state, typing: nextTyping };
+}
+
+export function setReadReceipt(
+  state: ClientState,
+  conversationId: string,
+  userId: string,
+  seq: number,
+): ClientState {
+  const current = state.reads[conversationId]?.[userId] ?? -1;
+  if (seq <= current) return state;
+  return {
+    ...state,
+    reads: { ...state.reads, [conversationId]: { ...state.reads[conversationId], [userId]: seq } },
+  };
+}
+
+export function setWindow(state: ClientState, conversationId: string, window: MessageWindow): ClientState {
+  if (state.messages[conversationId] === window) return state;
+  return { ...state, messages: { ...state.messages, [conversationId]: window } };
+}
+
+/** Replaces one conversation (by id) and re-sorts if its activity changed. */
+export function replaceConversation(state: ClientState, next: Conversation): ClientState {
+  const index = state.conversations.findIndex((c) => c.id === next.id);
+  const previous = state.conversations[index];
+  if (index === -1 || previous === undefined)
+    return { ...state, conversations: sortConversations([...state.conversations, next]) };
+  if (previous === next) return state;
+  const list = [...state.conversations];
+  list[index] = next;
+  return { ...state, conversations: activity(previous) === activity(next) ? list : sortConversations(list) };
+}
