@@ -26,7 +26,15 @@ export default tseslint.config(
     ignores: ['shared/src/**/*.test.ts'],
     rules: {
       // DOM types are on for fetch/URL/timers, which Node 20 has too; the page's globals are not.
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'navigator',
+        'location',
+      ],
       'no-restricted-imports': [
         'error',
         {

@@ -130,6 +130,8 @@ test('A calls B: video both ways, mute, screen share, hang up leaves a call reco
   await expect(alicePage.getByTestId('outgoing-call')).toBeVisible();
   await expect(incoming(bobPage)).toContainText(alice.displayName);
   await expect(incoming(bobPage)).toContainText('Video call');
+  // While it rings, Alice sees her own camera behind the ringing screen.
+  await expect(alicePage.getByTestId('outgoing-preview')).toBeVisible();
   await shot(alicePage, 'call-outgoing');
   await shot(bobPage, 'call-incoming');
   await bobPage.getByRole('button', { name: 'Accept with video' }).click();
@@ -161,6 +163,14 @@ test('A calls B: video both ways, mute, screen share, hang up leaves a call reco
   await alicePage.getByRole('button', { name: 'Stop sharing screen' }).click();
   await expect.poll(async () => (await mediaStats(alicePage)).sentVideoLabel).toBe(cameraLabel);
   await expectMediaFlowing(bobPage);
+
+  // The device menu lists the fake camera and microphone.
+  await alicePage.getByRole('button', { name: 'Choose devices' }).click();
+  const menu = alicePage.getByRole('menu');
+  await expect(menu.getByRole('menuitemradio').first()).toBeVisible();
+  await expect(menu.getByRole('menuitemradio', { checked: true })).toHaveCount(2);
+  await alicePage.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
 
   // Camera off shows Alice's initials to Bob instead of a black picture.
   await alicePage.getByRole('button', { name: 'Turn camera off' }).click();
@@ -235,6 +245,25 @@ test('Audio only: B answers without camera and A sees B’s initials', async ({ 
   await expectMediaFlowing(bobPage);
   await bobPage.getByRole('button', { name: 'Hang up' }).click();
   await expect(endedReason(alicePage)).toContainText('Call ended');
+});
+
+test('A loses the server connection briefly: the call survives', async ({ openClient }) => {
+  const { alicePage, bobPage } = await twoUsers(openClient, ['Alice Blip', 'Bob Blip']);
+  await startCall(alicePage, 'video');
+  await bobPage.getByRole('button', { name: 'Accept with video' }).click();
+  await expectMediaFlowing(bobPage);
+  // The socket drops (the peer-to-peer media path is loopback and unaffected)...
+  await alicePage.context().setOffline(true);
+  await expect(alicePage.getByTestId('connection-status')).not.toHaveText('Online');
+  await alicePage.context().setOffline(false);
+  // ...and comes back well within the server's 10 s grace: nobody's call ended.
+  await expect(alicePage.getByTestId('connection-status')).toHaveText('Online', { timeout: 15_000 });
+  await expect(alicePage.getByTestId('in-call')).toBeVisible();
+  await expect(bobPage.getByTestId('in-call')).toBeVisible();
+  await expectMediaFlowing(bobPage);
+  // The call is still bound on the server: hanging up reaches the other side.
+  await alicePage.getByRole('button', { name: 'Hang up' }).click();
+  await expect(endedReason(bobPage)).toContainText('Call ended');
 });
 
 test('Nobody answers: the call ends with "No answer" and a missed-call record', async ({ openClient }) => {

@@ -72,7 +72,12 @@ test('two users chat: messages both ways, typing, receipts, unread, presence, re
   // History survives a reload (the session is restored, no sign-in).
   await alicePage.reload();
   await expect(connectionStatus(alicePage)).toHaveText('Online');
-  await conversationRow(alicePage, 'Bob Chen').click();
+  // Keyboard: filter, Down to the match, Enter opens it.
+  await alicePage.getByLabel('Filter conversations').fill('bob');
+  await alicePage.keyboard.press('ArrowDown');
+  await expect(conversationRow(alicePage, 'Bob Chen')).toBeFocused();
+  await alicePage.keyboard.press('Enter');
+  await expect(chatTitle(alicePage)).toHaveText('Bob Chen');
   await expect(messages(alicePage)).toHaveCount(2);
   await expect(messages(alicePage).last()).toBeVisible();
   await expect(messageBodies(alicePage)).toHaveText(['Hi Bob! 👋', 'Hey Alice!']);
@@ -140,6 +145,55 @@ test('a server restart loses nothing: every message arrives exactly once, in ord
   await bobPage.reload();
   await conversationRow(bobPage, 'Alice Martin').click();
   await expect(messageBodies(bobPage)).toHaveText(sent);
+});
+
+test('long history: older pages load on scroll-up and the view stays put', async ({ parley, openClient }) => {
+  const page = await openClient();
+  await signUpNewUser(page, 'Sam Rivera');
+  const meId = await page.evaluate(async () => {
+    const host = (window as unknown as { parley: ParleyHost }).parley;
+    const state = await host.getState();
+    return state.session.status === 'signed-in' ? state.session.user.id : '';
+  });
+  const alice = await registerViaApi(parley.url, 'Alice Martin');
+  const conversation = await createConversation(parley.url, alice.accessToken, [meId]);
+  const socket = await connectSocket(parley.url, alice.accessToken);
+  for (let i = 1; i <= 120; i++) {
+    const ack = await socketSend(socket, conversation.id, `history ${i}`);
+    expect(ack.ok).toBe(true);
+  }
+  await conversationRow(page, 'Alice Martin').click();
+  const log = page.getByRole('log', { name: 'Messages' });
+  await expect(log.getByText('history 120', { exact: true })).toBeInViewport();
+  // Only the newest page is loaded at first.
+  await expect(log.getByText('history 1', { exact: true })).toHaveCount(0);
+
+  // Scroll to the top: the next page is prepended and the message that was at the top stays
+  // on screen instead of the view jumping to the oldest loaded message.
+  const firstVisible = log.locator('[data-seq]').first();
+  const topSeq = Number(await firstVisible.getAttribute('data-seq'));
+  await log.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(log.locator(`[data-seq="${topSeq - 1}"]`)).toHaveCount(1);
+  await expect(log.getByText(`history ${topSeq}`, { exact: true })).toBeInViewport();
+
+  // Keep scrolling up until the very beginning.
+  await expect(async () => {
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(log.getByText('This is the beginning of your conversation.')).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(log.getByText('history 1', { exact: true })).toBeVisible();
+
+  // Scrolled up, a new message does not yank the view: "Jump to latest" counts it instead,
+  // and it stays unread until the user is back at the bottom.
+  await socketSend(socket, conversation.id, 'fresh news');
+  socket.disconnect();
+  const jump = page.getByRole('button', { name: 'Jump to latest, 1 new' });
+  await expect(jump).toBeVisible();
+  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName('Alice Martin, 1 unread');
+  await jump.click();
+  await expect(log.getByText('fresh news', { exact: true })).toBeInViewport();
+  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName('Alice Martin');
+  await expect(jump).toBeHidden();
 });
 
 /**
@@ -223,8 +277,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await dialog.getByLabel('Search people').fill('');
       await expect(dialog.getByRole('option', { name: new RegExp(alice.username) })).toBeVisible();
       await shot(page, 'new-group');
-      await page.keyboard.press('Escape');
+      await dialog.getByRole('button', { name: 'Create group' }).click();
       await expect(dialog).toBeHidden();
+      await expect(chatTitle(page)).toHaveText('Weekend plans');
+      await expect(page.getByTestId('chat-subtitle')).toHaveText(/^2 members/);
+      await expect(page.getByRole('heading', { name: 'Welcome to Weekend plans' })).toBeVisible();
+
+      // Esc closes dialogs.
+      await page.keyboard.press('Control+K');
+      await expect(page.getByRole('dialog', { name: 'Switch conversation' })).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog', { name: 'Switch conversation' })).toBeHidden();
 
       // Quick switcher.
       await page.keyboard.press('Control+K');

@@ -130,7 +130,11 @@ export async function signUp(page: Page, user: E2eUser, serverUrl?: string): Pro
 }
 
 /** Fills the sign-in form and waits for the signed-in shell (or, with `expectError`, for the error). */
-export async function signIn(page: Page, user: E2eUser, options: { expectError?: boolean } = {}): Promise<void> {
+export async function signIn(
+  page: Page,
+  user: E2eUser,
+  options: { expectError?: boolean } = {},
+): Promise<void> {
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

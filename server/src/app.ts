@@ -176,6 +176,18 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     });
   }
 
+  // Expired refresh tokens and long-revoked sessions are useless; drop them hourly. A rotated
+  // token is kept until it would have expired, so its reuse is still recognised until then.
+  const purge = () => {
+    repo
+      .purgeExpired(new Date(Date.now() - 86_400_000).toISOString())
+      .then((n) => n > 0 && logger.info({ rows: n }, 'purged expired sessions and tokens'))
+      .catch((err: unknown) => logger.warn({ err }, 'purging expired sessions failed'));
+  };
+  const purgeTimer = setInterval(purge, 3_600_000);
+  purgeTimer.unref();
+  ctx.onClose(() => clearInterval(purgeTimer));
+
   let url: string | undefined;
   let closing: Promise<void> | undefined;
 

@@ -62,6 +62,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Every handler catches its own errors; should one slip through, log it and keep serving
+  // everyone else rather than drop every connection with the process.
+  process.on('unhandledRejection', (reason) => {
+    server.app.log.error({ err: reason }, 'unhandled promise rejection');
+  });
 }
 
 void main();

@@ -55,11 +55,33 @@ export function zodFields(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/**
+ * The path of the first string containing a NUL character, if any. PostgreSQL cannot store
+ * NUL in text, so it is refused everywhere, on every backend alike, before it reaches storage.
+ */
+export function findNul(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '_' : undefined;
+  if (depth > 8 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = findNul(child, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `invalid_input` for a NUL character at `field`. */
+export const nulError = (field: string) =>
+  new AppError('invalid_input', 'Text must not contain NUL characters', {
+    [field]: 'must not contain NUL characters',
+  });
+
 /** Parses untrusted input; a failure becomes `invalid_input` naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new AppError('invalid_input', 'Some fields are missing or invalid', zodFields(result.error));
   }
+  const nul = findNul(result.data);
+  if (nul) throw nulError(nul);
   return result.data;
 }

@@ -61,6 +61,14 @@ describe('register', () => {
     expect(Object.keys(res.body.error.fields ?? {}).sort()).toEqual(['displayName', 'password', 'username']);
   });
 
+  it('refuses NUL characters in text with 400 invalid_input naming the field', async () => {
+    const res = await api<ErrorResponse>(server.url, '/api/auth/register', {
+      body: { username: uniqueName(), password: 'long enough', displayName: 'a\u0000b' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toHaveProperty('displayName');
+  });
+
   it('answers 400 for malformed JSON, a non-object body and no body', async () => {
     for (const body of ['{"username":', '"just a string"', '[]']) {
       const res = await api<ErrorResponse>(server.url, '/api/auth/register', { body });

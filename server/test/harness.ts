@@ -8,7 +8,7 @@
  *   ...
  *   socket.disconnect(); await server.close();
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,9 @@ export async function startTestServer(
   const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
   const pgSchema =
     pgUrl && overrides.databaseUrl === undefined
-      ? (overrides.databaseSchema ?? `parley_test_${randomBytes(6).toString('hex')}`)
+      ? (overrides.databaseSchema ??
+        // A restart on the same dataDir must find the same data, so the schema follows the directory.
+        `parley_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`)
       : undefined;
   // PARLEY_TEST_REDIS_URL=redis://... adds the Redis adapter, presence and rate limits, under a
   // key prefix of this server's own (two servers meant to act as one pass the same redisPrefix).

@@ -88,6 +88,8 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const typingMap = useClientState(selectTyping);
   const reads = useClientState(selectReads);
   const callBusy = useClientState(selectCallBusy);
+  // Presence is only known while connected; stale "online" would mislead.
+  const connected = useClientState((st) => st.connection.status === 'connected');
   const now = useNow(30_000);
   const listRef = useRef<MessageListHandle>(null);
   const { onText, stop } = useTypingSignal(conversationId);
@@ -140,13 +142,14 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
 
   const title = conversationTitle(conversation, meId);
   const peer: User | null = directPeer(conversation, meId);
-  const peerPresence = peer ? presenceOf(peer, presence) : null;
+  const knownPresence = peer ? presenceOf(peer, presence) : null;
+  const peerPresence = knownPresence && !connected ? { ...knownPresence, online: false } : knownPresence;
   const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
   let subtitle: string;
   let subtitleClass = 'chat-subtitle';
   if (conversation.type === 'group') {
     const others = conversation.members.filter((m) => m.id !== meId);
-    const online = others.filter((m) => presenceOf(m, presence).online).length;
+    const online = connected ? others.filter((m) => presenceOf(m, presence).online).length : 0;
     subtitle = `${conversation.members.length} members${online > 0 ? ` · ${online} online` : ''}`;
   } else if (typing) {
     subtitle = 'typing…';
@@ -154,6 +157,8 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   } else if (peerPresence?.online) {
     subtitle = 'online';
     subtitleClass += ' online';
+  } else if (!connected && knownPresence?.online) {
+    subtitle = 'last seen recently';
   } else {
     subtitle = formatLastSeen(peerPresence?.lastSeenAt, now);
   }

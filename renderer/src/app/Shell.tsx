@@ -3,6 +3,7 @@ import { MessagesSquare, MessageSquarePlus } from 'lucide-react';
 import { useClientState, useHost } from '../store/hooks';
 import { selectCatchUp, selectConnection, selectConversations, selectTotalUnread } from '../store/selectors';
 import { useNow } from '../lib/use-now';
+import { modKey } from '../lib/platform';
 import { OPEN_CONVERSATION_EVENT } from '../lib/events';
 import { ConnectionBar } from '../components/ConnectionBar';
 import { EmptyState } from '../components/EmptyState';
@@ -118,7 +119,7 @@ export function Shell() {
               </EmptyState>
             ) : (
               <EmptyState icon={<MessagesSquare size={32} />} title="Pick a conversation">
-                Choose one on the left, or press <kbd>Ctrl</kbd> <kbd>K</kbd> to jump to any conversation.
+                Choose one on the left, or press <kbd>{modKey}</kbd> <kbd>K</kbd> to jump to any conversation.
               </EmptyState>
             )}
           </section>

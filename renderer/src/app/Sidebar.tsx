@@ -6,6 +6,7 @@ import {
   selectConnection,
   selectConversations,
   selectMe,
+  selectMessages,
   selectPresence,
   selectTyping,
 } from '../store/selectors';
@@ -19,6 +20,7 @@ import {
 } from '../lib/conversation';
 import { formatListTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
+import { modKey } from '../lib/platform';
 import { ConversationRow, type ConversationRowData } from '../components/ConversationRow';
 import { EmptyState } from '../components/EmptyState';
 import { IconButton } from '../components/IconButton';
@@ -37,6 +39,9 @@ export function useConversationRows(): ConversationRowData[] {
   const conversations = useClientState(selectConversations);
   const presence = useClientState(selectPresence);
   const typing = useClientState(selectTyping);
+  const windows = useClientState(selectMessages);
+  // Presence is only known while connected; a stale green dot would be a small lie.
+  const connected = useClientState((st) => st.connection.status === 'connected');
   const now = useNow(30_000);
   return useMemo(() => {
     const meId = me?.id ?? '';
@@ -54,20 +59,28 @@ export function useConversationRows(): ConversationRowData[] {
           typingText = names.length === 1 ? `${names[0]} is typing…` : `${names.length} people are typing…`;
         }
       }
+      // The outbox's newest message for this conversation, if it is newer than the server's.
+      const items = windows[c.id]?.items;
+      const local = items?.[items.length - 1];
+      const failed = local?.status === 'failed';
+      let preview = previewText(c, meId);
+      if (local && local.status !== 'sent' && local.kind === 'text') {
+        preview = `${failed ? 'Not sent' : 'You'}: ${local.body.replace(/\s+/g, ' ').trim()}`;
+      }
       return {
         id: c.id,
         title,
         avatarId: peer?.id ?? c.id,
         group: c.type === 'group',
-        online: peer ? presenceOf(peer, presence).online : undefined,
-        preview: previewText(c, meId),
+        online: peer ? connected && presenceOf(peer, presence).online : undefined,
+        preview,
         typingText,
         time: formatListTime(c.lastMessage?.createdAt ?? c.createdAt, now),
         unreadCount: c.unreadCount,
-        failed: false,
+        failed,
       };
     });
-  }, [me, conversations, presence, typing, now]);
+  }, [me, conversations, presence, typing, windows, connected, now]);
 }
 
 export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
@@ -181,7 +194,7 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
           )}
           {!filter && (
             <kbd className="search-kbd" aria-hidden="true">
-              {navigator.platform.toLowerCase().includes('mac') ? '⌘K' : 'Ctrl K'}
+              {modKey} K
             </kbd>
           )}
         </label>

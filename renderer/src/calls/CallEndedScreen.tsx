@@ -3,6 +3,7 @@ import { PhoneOff } from 'lucide-react';
 import type { User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
+import { CallScreenFrame } from './CallScreenFrame';
 
 interface CallEndedScreenProps {
   peer: User;
@@ -29,7 +30,7 @@ export function CallEndedScreen({
     return () => clearTimeout(t);
   }, [onDismiss, autoDismissMs]);
   return (
-    <div className="call-screen call-ended" role="dialog" aria-label="Call ended" data-testid="call-ended">
+    <CallScreenFrame className="call-ended" label="Call ended" data-testid="call-ended" focusFirst>
       <div className="call-center">
         <Avatar id={peer.id} name={peer.displayName} size={96} />
         <h2 className="call-peer-name">{peer.displayName}</h2>
@@ -39,16 +40,10 @@ export function CallEndedScreen({
         </p>
       </div>
       <div className="call-controls call-controls-static">
-        <button
-          type="button"
-          className="call-pill-button"
-          aria-label="Close call screen"
-          onClick={onDismiss}
-          autoFocus
-        >
+        <button type="button" className="call-pill-button" aria-label="Close call screen" onClick={onDismiss}>
           <span>Close</span>
         </button>
       </div>
-    </div>
+    </CallScreenFrame>
   );
 }

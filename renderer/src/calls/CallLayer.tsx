@@ -30,7 +30,8 @@ export function CallLayer() {
     if (!hasCall) closeSession();
   }, [hasCall]);
   if (!call) return null;
-  return <CallView call={call} />;
+  // Keyed by call: nothing (an error, a session) carries over from one call to the next.
+  return <CallView key={call.callId} call={call} />;
 }
 
 function CallView({ call }: { call: CallState }) {

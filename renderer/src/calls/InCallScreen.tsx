@@ -16,6 +16,7 @@ import {
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
+import { CallScreenFrame } from './CallScreenFrame';
 import type { CallSessionSnapshot } from './call-session';
 import {
   useAudioLevel,
@@ -52,7 +53,19 @@ const QUALITY_TEXT: Record<Quality, string> = {
 };
 
 /** The call itself: remote video (or the peer's initials), local tile, timer and controls. */
-export function InCallScreen({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
+export function InCallScreen(props: InCallScreenProps) {
+  return (
+    <CallScreenFrame className="call-active" label={`Call with ${props.peer.displayName}`}>
+      <InCallBody {...props} />
+    </CallScreenFrame>
+  );
+}
+
+/**
+ * Inside the frame, so its element refs exist when its effects run (the dialog's portal mounts
+ * its content one render after the frame itself).
+ */
+function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
   const rootRef = useRef<HTMLDivElement | null>(null);
   const controlsVisible = useRecentPointer(rootRef, 3000);
   const showRemoteVideo = media === 'video' && media$.remoteHasVideo && !media$.remoteMuted.video;
@@ -77,9 +90,7 @@ export function InCallScreen({ peer, media, elapsedSeconds, quality, media$, act
   return (
     <div
       ref={rootRef}
-      className="call-screen call-active"
-      role="dialog"
-      aria-label={`Call with ${peer.displayName}`}
+      className="call-body"
       data-testid="in-call"
       data-link={media$.link}
       data-controls={controlsVisible ? 'visible' : 'hidden'}

@@ -2,6 +2,7 @@ import { PhoneOff } from 'lucide-react';
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { mediaLabel } from './call-text';
+import { CallScreenFrame } from './CallScreenFrame';
 import { useMediaStream } from './use-call-media';
 
 interface OutgoingCallScreenProps {
@@ -13,19 +14,28 @@ interface OutgoingCallScreenProps {
 }
 
 /** "Calling Alice…" with the local preview and a cancel button. */
-export function OutgoingCallScreen({ peer, media, preview, onCancel }: OutgoingCallScreenProps) {
-  const videoRef = useMediaStream<HTMLVideoElement>(preview);
+export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
   return (
-    <div
-      className="call-screen call-outgoing"
-      role="dialog"
-      aria-label={`Calling ${peer.displayName}`}
+    <CallScreenFrame
+      className="call-outgoing"
+      label={`Calling ${props.peer.displayName}`}
       data-testid="outgoing-call"
     >
+      <OutgoingBody {...props} />
+    </CallScreenFrame>
+  );
+}
+
+/** Inside the frame, so the preview's ref exists when its effect runs. */
+function OutgoingBody({ peer, media, preview, onCancel }: OutgoingCallScreenProps) {
+  const videoRef = useMediaStream<HTMLVideoElement>(preview);
+  return (
+    <>
       {media === 'video' && preview && (
         <video
           ref={videoRef}
           className="call-outgoing-preview"
+          data-testid="outgoing-preview"
           autoPlay
           playsInline
           muted
@@ -52,6 +62,6 @@ export function OutgoingCallScreen({ peer, media, preview, onCancel }: OutgoingC
           <span>Cancel</span>
         </button>
       </div>
-    </div>
+    </>
   );
 }

@@ -4,7 +4,6 @@ import {
   type ClientState,
   type Conversation,
   type HostResult,
-  type Message,
   type MessageView,
   type ParleyHost,
   type User,
@@ -59,7 +58,13 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
     });
     messages[id] = [];
   }
-  function seed(convId: string, senderId: string, body: string, ago: number, extra: Partial<Message> = {}) {
+  function seed(
+    convId: string,
+    senderId: string,
+    body: string,
+    ago: number,
+    extra: Partial<MessageView> = {},
+  ) {
     const list = messages[convId] ?? [];
     const seq = list.length + 1;
     list.push({

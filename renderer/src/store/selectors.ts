@@ -8,6 +8,7 @@ export const selectConnection = (s: ClientState) => s.connection;
 export const selectCatchUp = (s: ClientState) => s.catchUp;
 export const selectConversations = (s: ClientState) => s.conversations;
 export const selectPresence = (s: ClientState) => s.presence;
+export const selectMessages = (s: ClientState) => s.messages;
 export const selectTyping = (s: ClientState) => s.typing;
 export const selectReads = (s: ClientState) => s.reads;
 export const selectCall = (s: ClientState) => s.call;

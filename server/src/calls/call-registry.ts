@@ -42,25 +42,45 @@ import type {
  *   place in time, everyone else gets `connection_lost`. See {@link CallRegistry.socketConnected}
  *   for how a reconnecting socket takes the call back.
  */
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * What the socket handlers use. Results may be promises so that a shared implementation (one
+ * whose state lives in Redis, for several nodes) fits the same seam; the handlers await them.
+ */
 export interface CallRegistry {
-  initiate(input: InitiateInput): CallResult<{ callId: string }>;
-  accept(actor: Actor, callId: string): CallResult;
-  reject(actor: Actor, callId: string): CallResult;
-  cancel(actor: Actor, callId: string): CallResult;
-  end(actor: Actor, callId: string): CallResult;
-  relay(actor: Actor, event: CallSignalEventName, input: RelayInput): CallResult;
+  initiate(input: InitiateInput): MaybePromise<CallResult<{ callId: string }>>;
+  accept(actor: Actor, callId: string): MaybePromise<CallResult>;
+  reject(actor: Actor, callId: string): MaybePromise<CallResult>;
+  cancel(actor: Actor, callId: string): MaybePromise<CallResult>;
+  end(actor: Actor, callId: string): MaybePromise<CallResult>;
+  relay(actor: Actor, event: CallSignalEventName, input: RelayInput): MaybePromise<CallResult>;
   /**
    * A socket of `userId` connected. If that user is a participant whose bound socket dropped and
    * the grace period is still running, this socket takes the call over (the first new socket of
    * that user wins). A socket of that user that sends any call event for the call while the
    * participant is disconnected takes it over too (see {@link relay} and {@link end}).
    */
-  socketConnected(actor: Actor): void;
+  socketConnected(actor: Actor): MaybePromise<void>;
   /** A socket disconnected: a participant's bound socket starts the reconnect grace period. */
-  socketDisconnected(actor: Actor): void;
+  socketDisconnected(actor: Actor): MaybePromise<void>;
   /** The call a user is part of (caller, ringing callee or participant), if any. */
-  callOf(userId: string): CallSnapshot | null;
+  callOf(userId: string): MaybePromise<CallSnapshot | null>;
   /** Ends every call (no records) and clears timers; for shutdown. */
+  close(): MaybePromise<void>;
+}
+
+/** The in-memory registry answers synchronously (which its unit tests rely on). */
+export interface InMemoryCallRegistry extends CallRegistry {
+  initiate(input: InitiateInput): CallResult<{ callId: string }>;
+  accept(actor: Actor, callId: string): CallResult;
+  reject(actor: Actor, callId: string): CallResult;
+  cancel(actor: Actor, callId: string): CallResult;
+  end(actor: Actor, callId: string): CallResult;
+  relay(actor: Actor, event: CallSignalEventName, input: RelayInput): CallResult;
+  socketConnected(actor: Actor): void;
+  socketDisconnected(actor: Actor): void;
+  callOf(userId: string): CallSnapshot | null;
   close(): void;
 }
 
@@ -180,7 +200,7 @@ interface Call {
 
 const NOT_FOUND = { ok: false, code: 'not_found', message: 'No such call' } as const;
 
-export function createCallRegistry(ports: CallPorts, timings: CallTimings): CallRegistry {
+export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMemoryCallRegistry {
   const calls = new Map<string, Call>();
   /** userId → callId, for the caller, every ringing callee and the accepted callee. */
   const callByUser = new Map<string, string>();

@@ -104,7 +104,7 @@ function createRegistry(ctx: CallsContext): CallRegistry {
     reconnectGraceMs: ctx.config.callReconnectGraceMs,
   });
   ctx.onClose(async () => {
-    registry.close();
+    await registry.close();
     // Records already on their way are committed before the database closes.
     await Promise.allSettled([...pendingRecords]);
   });
@@ -124,9 +124,14 @@ export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): v
   const actor = { userId, socketId: socket.id };
   const { handle, handleContext: h } = ctx;
 
+  const logFailure = (what: string) => (err: unknown) => ctx.logger.error({ err, userId }, what);
   // A participant reconnecting within the grace period gets its call back on this socket.
-  registry.socketConnected(actor);
-  socket.on('disconnect', () => registry.socketDisconnected(actor));
+  void Promise.resolve(registry.socketConnected(actor)).catch(logFailure('call rebind failed'));
+  socket.on('disconnect', () => {
+    void Promise.resolve(registry.socketDisconnected(actor)).catch(
+      logFailure('call disconnect bookkeeping failed'),
+    );
+  });
 
   handle(h, socket, 'call:initiate', callInitiateSchema, async ({ conversationId, media }) => {
     const memberIds = await ctx.repo.memberIds(conversationId);
@@ -138,8 +143,11 @@ export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): v
     const connected = await Promise.all(
       calleeIds.map(async (id) => [id, await ctx.isUserConnected(id)] as const),
     );
+    // The caller may have gone while we looked things up; a call bound to a dead socket would
+    // ring on with no one to take it (its disconnect came before the call existed).
+    if (socket.disconnected) throw new AppError('not_found', 'The connection closed');
     const { callId } = check(
-      registry.initiate({
+      await registry.initiate({
         caller: { id: caller.id, username: caller.username, displayName: caller.displayName },
         callerSocketId: socket.id,
         conversationId,
@@ -152,20 +160,20 @@ export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): v
   });
 
   handle(h, socket, 'call:accept', callRefSchema, async ({ callId }) => {
-    check(registry.accept(actor, callId));
+    check(await registry.accept(actor, callId));
   });
   handle(h, socket, 'call:reject', callRefSchema, async ({ callId }) => {
-    check(registry.reject(actor, callId));
+    check(await registry.reject(actor, callId));
   });
   handle(h, socket, 'call:cancel', callRefSchema, async ({ callId }) => {
-    check(registry.cancel(actor, callId));
+    check(await registry.cancel(actor, callId));
   });
   handle(h, socket, 'call:end', callRefSchema, async ({ callId }) => {
-    check(registry.end(actor, callId));
+    check(await registry.end(actor, callId));
   });
   for (const event of CALL_SIGNAL_EVENTS) {
     handle(h, socket, event, callSignalSchema, async (payload) => {
-      check(registry.relay(actor, event, payload));
+      check(await registry.relay(actor, event, payload));
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { Ack, ClientToServerEvents, ErrorBody } from '@parley/shared';
 import type { z } from 'zod';
 import type { ParleySocket, ServerContext } from '../context.js';
-import { AppError, zodFields } from '../errors.js';
+import { AppError, findNul, nulError, zodFields } from '../errors.js';
 
 /** The event names a client may emit. */
 export type ClientEventName = keyof ClientToServerEvents & string;
@@ -51,6 +51,11 @@ export function handle<S extends z.ZodType, R extends object | void>(
         message: 'Some fields are missing or invalid',
         fields: zodFields(parsed.error),
       });
+      return;
+    }
+    const nul = findNul(parsed.data);
+    if (nul) {
+      fail(nulError(nul).toBody());
       return;
     }
     const run = (async () => {

@@ -217,6 +217,20 @@ export class KyselyRepository implements Repository {
       .execute();
   }
 
+  async purgeExpired(before: string): Promise<number> {
+    const tokens = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
+    // A revoked session's tokens go with it (on delete cascade).
+    const sessions = await this.db
+      .deleteFrom('sessions')
+      .where('revoked_at', 'is not', null)
+      .where('revoked_at', '<', before)
+      .executeTakeFirst();
+    return Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows);
+  }
+
   // ---- conversations ----
 
   async createConversation(input: {

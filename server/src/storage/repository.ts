@@ -51,6 +51,11 @@ export interface Repository {
   /** Finds the session a refresh token (current or already rotated) belongs to. */
   findSessionByRefreshToken(hash: string): Promise<{ sessionId: string; userId: string } | undefined>;
   revokeSession(sessionId: string, now: string): Promise<void>;
+  /**
+   * Housekeeping: deletes refresh tokens that expired before `before` (rotated ones are kept
+   * until then, to recognise reuse) and sessions revoked before it. Returns rows deleted.
+   */
+  purgeExpired(before: string): Promise<number>;
 
   // ---- conversations ----
   /**
