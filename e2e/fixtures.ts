@@ -102,15 +102,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   openClient: async ({ browser, parley }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    // The app ships a strict Content-Security-Policy; anything it blocks is a bug.
+    const cspViolations: string[] = [];
     await use(async (options = {}) => {
       const { path = '/', ...contextOptions } = options;
       const context = await browser.newContext({ baseURL: parley.url, ...contextOptions });
       contexts.push(context);
       const page = await context.newPage();
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text()))
+          cspViolations.push(msg.text());
+      });
       await page.goto(path);
       return page;
     });
     await Promise.all(contexts.map((c) => c.close()));
+    expect(cspViolations, 'Content-Security-Policy violations').toEqual([]);
   },
 });
 

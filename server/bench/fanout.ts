@@ -32,6 +32,12 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
     port: { type: 'string', default: '0' },
+    /** Run src/bin.ts under tsx even when dist/bin.js exists (a stale build would be measured otherwise). */
+    source: { type: 'boolean', default: false },
+    /** Run this server bin instead (e.g. an older build, to compare before and after). */
+    bin: { type: 'string' },
+    /** Write a V8 CPU profile of the server process into this directory (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const USERS = Number(args.users);
@@ -43,10 +49,13 @@ const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const built = join(serverDir, 'dist', 'bin.js');
-  const [cmd, cmdArgs] = existsSync(built)
-    ? [process.execPath, [built]]
-    : [process.execPath, ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')]];
-  const child = spawn(cmd, cmdArgs, {
+  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const entry = args.bin
+    ? [args.bin]
+    : existsSync(built) && !args.source
+      ? [built]
+      : ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: {
       ...process.env,
       PORT: args.port,

@@ -4,6 +4,7 @@ import type { User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
 import { useHost } from '../store/hooks';
+import { clearDrafts } from '../lib/drafts';
 
 const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
   { value: 'system', label: 'System', icon: Monitor },
@@ -49,7 +50,13 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
             ))}
           </DropdownMenu.RadioGroup>
           <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Item className="menu-item danger" onSelect={() => void host.auth.signOut()}>
+          <DropdownMenu.Item
+            className="menu-item danger"
+            onSelect={() => {
+              clearDrafts();
+              void host.auth.signOut();
+            }}
+          >
             <LogOut size={16} aria-hidden="true" /> Sign out
           </DropdownMenu.Item>
         </DropdownMenu.Content>

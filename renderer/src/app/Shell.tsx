@@ -101,7 +101,8 @@ export function Shell() {
           <ChatView key={shown} conversationId={shown} onBack={() => setSelectedId(null)} />
         ) : (
           <section className="chat chat-placeholder" aria-label="No conversation open">
-            {conversations.length === 0 ? (
+            {conversations.length === 0 && connection.status !== 'connected' ? null : conversations.length ===
+              0 ? (
               <EmptyState
                 icon={<MessageSquarePlus size={32} />}
                 title="Start your first conversation"

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { MessageSquarePlus, MessagesSquare, Search, SquarePen, Users, X } from 'lucide-react';
+import { MessageSquarePlus, MessagesSquare, Search, SquarePen, Users, WifiOff, X } from 'lucide-react';
 import { useClientState } from '../store/hooks';
 import {
   selectConnection,
@@ -81,6 +81,23 @@ export function useConversationRows(): ConversationRowData[] {
       };
     });
   }, [me, conversations, presence, typing, windows, connected, now]);
+}
+
+/** Placeholder rows while the first conversation list loads (skeletons, not a spinner). */
+function ListSkeleton() {
+  return (
+    <div className="conv-skeleton" aria-busy="true" aria-label="Loading conversations">
+      {[62, 48, 70, 55].map((w, i) => (
+        <div key={i} className="conv-skeleton-row">
+          <span className="skeleton-circle" />
+          <span className="skeleton-lines">
+            <span className="skeleton-line" style={{ width: `${w}%` }} />
+            <span className="skeleton-line short" style={{ width: `${w + 20}%` }} />
+          </span>
+        </div>
+      ))}
+    </div>
+  );
 }
 
 export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
@@ -200,7 +217,13 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
         </label>
       </div>
       <nav className="conv-list" aria-label="Conversation list">
-        {rows.length === 0 ? (
+        {rows.length === 0 && (connection.status === 'connecting' || connection.status === 'idle') ? (
+          <ListSkeleton />
+        ) : rows.length === 0 && connection.status !== 'connected' ? (
+          <EmptyState compact icon={<WifiOff size={28} />} title="Waiting for the server">
+            Your conversations appear as soon as Parley reconnects.
+          </EmptyState>
+        ) : rows.length === 0 ? (
           <EmptyState
             compact
             icon={<MessagesSquare size={28} />}

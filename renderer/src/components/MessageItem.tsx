@@ -13,6 +13,7 @@ import {
 import type { MessageStatus } from '@parley/shared';
 import type { MessageRow } from '../lib/message-rows';
 import { avatarColor } from '../lib/colors';
+import { linkify } from '../lib/linkify';
 import { Avatar } from './Avatar';
 
 export type ReadState = 'pending' | 'sent' | 'read' | 'failed';
@@ -66,6 +67,23 @@ function StatusIcon({ state, seenBy }: { state: ReadState; seenBy: string | null
     <span className={`msg-status ${state}`} role="img" aria-label={label} title={label} data-status={state}>
       {icon}
     </span>
+  );
+}
+
+/** Message text with web links made clickable (they open outside the app). */
+function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((part, i) =>
+        part.type === 'link' ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
   );
 }
 
@@ -145,7 +163,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
             {m.deletedAt ? (
               <span className="msg-body deleted">This message was deleted</span>
             ) : (
-              <span className="msg-body">{m.body}</span>
+              <span className="msg-body">
+                <MessageText text={m.body} />
+              </span>
             )}
             <span className={`msg-meta${row.groupEnd || row.mine ? ' always' : ' on-hover'}`}>
               {m.editedAt && <span className="msg-edited">edited</span>}

@@ -18,7 +18,10 @@ export function createWebHost(): ParleyHost {
   window.addEventListener('online', () => client.networkChanged(true));
   window.addEventListener('offline', () => client.networkChanged(false));
   client.onEvent((event) => notify(client, event));
-  void client.start();
+  client.start().catch((err: unknown) => {
+    // The core reports connection trouble through its state; this is only for the unexpected.
+    console.error('parley: the client core failed to start', err);
+  });
 
   return {
     kind: 'web',

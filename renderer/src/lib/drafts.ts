@@ -31,3 +31,13 @@ export function setDraft(conversationId: string, text: string): void {
     // Quota or private mode: the draft stays in memory for this session.
   }
 }
+
+/** Forgets every draft (on sign-out: the next person at this device must not see them). */
+export function clearDrafts(): void {
+  drafts = {};
+  try {
+    localStorage.removeItem(KEY);
+  } catch {
+    // Nothing stored, nothing to clear.
+  }
+}

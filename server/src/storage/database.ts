@@ -34,7 +34,7 @@ export async function openRepository(config: Config): Promise<Repository> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (err) {
@@ -42,6 +42,32 @@ export async function openRepository(config: Config): Promise<Repository> {
     throw err;
   }
   return new KyselyRepository(db, 'sqlite');
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; on the message path that was a tenth of
+ * the server's CPU. Kysely emits the same SQL text for the same query shape (values are
+ * parameters), so prepared statements are kept by text, least recently used dropped first.
+ * Reusing one is safe: the driver runs one query at a time on the single connection and
+ * uses `all`/`run`, which finish before returning (it would not be with `iterate`, which
+ * only Kysely's `stream()` uses, and nothing here streams).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 256) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Repository> {

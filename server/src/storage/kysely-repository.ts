@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { CallRecord, Conversation, Message, User } from '@parley/shared';
 import { AppError, notFound } from '../errors.js';
-import type { Repository } from './repository.js';
+import { GroupCommitQueue, type ItemOutcome } from './group-commit.js';
+import type { InsertMessageInput, Repository } from './repository.js';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
 
 /** SQLite reports SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY, PostgreSQL 23505. */
@@ -38,6 +39,11 @@ function toMessage(row: Selectable<MessagesTable>): Message {
   return message;
 }
 
+type InsertResult = { message: Message; created: boolean };
+
+/** Plain code-unit order (not locale order): the same in every process, for lock ordering. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const userColumns = ['id', 'username', 'display_name', 'last_seen_at'] as const;
 
 /** `%` and `_` in user input must match themselves in LIKE. */
@@ -49,16 +55,30 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
  * choice of dialect in database.ts.
  */
 export class KyselyRepository implements Repository {
+  /** Message inserts, group-committed (see group-commit.ts). */
+  readonly messageWrites: GroupCommitQueue<InsertMessageInput, InsertResult>;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+  ) {
+    this.messageWrites = new GroupCommitQueue({
+      runBatch: (items) => this.runMessageBatch(items),
+      // Bounds how long one transaction holds the writer (SQLite) or its row locks.
+      maxBatch: 200,
+      // SQLite has one writer. PostgreSQL commits several batches in parallel over its pool
+      // (max 10 connections, leaving room for reads); batches are lock-ordered, see below.
+      concurrency: dialect === 'sqlite' ? 1 : 4,
+    });
+  }
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {
+    // Messages already queued are committed (and answered) before the connection goes.
+    await this.messageWrites.idle();
     await this.db.destroy();
   }
 
@@ -439,91 +459,146 @@ export class KyselyRepository implements Repository {
 
   // ---- messages ----
 
-  async insertMessage(input: {
-    conversationId: string;
-    senderId: string;
-    clientId: string;
-    kind: 'text' | 'call' | 'system';
-    body: string;
-    replyToId: string | null;
-    call: CallRecord | null;
-    now: string;
-  }): Promise<{ message: Message; created: boolean }> {
-    const existing = await this.findMessageByClientId(input.senderId, input.clientId);
-    if (existing) return { message: existing, created: false };
-    try {
-      const message = await this.db.transaction().execute(async (trx) => {
-        const member = await trx
-          .selectFrom('conversation_members')
-          .select('read_seq')
-          .where('conversation_id', '=', input.conversationId)
-          .where('user_id', '=', input.senderId)
-          .executeTakeFirst();
-        if (!member) throw notFound();
-        if (input.replyToId != null) {
-          const target = await trx
-            .selectFrom('messages')
-            .select('id')
-            .where('id', '=', input.replyToId)
-            .where('conversation_id', '=', input.conversationId)
-            .executeTakeFirst();
-          if (!target) {
-            throw new AppError('invalid_input', 'The message replied to is not in this conversation', {
-              replyToId: 'no such message in this conversation',
-            });
+  insertMessage(input: InsertMessageInput): Promise<{ message: Message; created: boolean }> {
+    return this.messageWrites.submit(input);
+  }
+
+  /**
+   * One group-commit batch: one transaction, each message inside its own savepoint, so a bad
+   * message (not a member, a bad reply, anything unexpected) rolls back only itself and
+   * gets its own error while its neighbours commit. The batch is worked through in
+   * conversation order (stable, so messages of one conversation keep their arrival order):
+   * concurrent batches on PostgreSQL then lock conversation rows in the same order and
+   * cannot deadlock each other.
+   */
+  private async runMessageBatch(items: readonly InsertMessageInput[]): Promise<ItemOutcome<InsertResult>[]> {
+    const order = items.map((_, i) => i).sort((a, b) => compare(items[a]!.conversationId, items[b]!.conversationId));
+    for (let attempt = 1; ; attempt++) {
+      const outcomes: ItemOutcome<InsertResult>[] = new Array(items.length);
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (const i of order) {
+            await sql`savepoint parley_message`.execute(trx);
+            try {
+              outcomes[i] = { ok: true, value: await this.insertOne(trx, items[i]!) };
+              await sql`release savepoint parley_message`.execute(trx);
+            } catch (error) {
+              // If the rollback itself fails, the transaction is unusable: that fails the batch.
+              await sql`rollback to savepoint parley_message`.execute(trx);
+              await sql`release savepoint parley_message`.execute(trx);
+              outcomes[i] = { ok: false, error };
+            }
           }
-        }
-        // The increment and the insert commit together, so seq has no gaps and no repeats;
-        // the row lock (PostgreSQL) / the single writer (SQLite) serialises concurrent sends.
-        const { last_seq: seq } = await trx
-          .updateTable('conversations')
-          .set({ last_seq: sql`last_seq + 1`, last_activity_at: input.now })
-          .where('id', '=', input.conversationId)
-          .returning('last_seq')
-          .executeTakeFirstOrThrow();
-        const row: Selectable<MessagesTable> = {
-          id: randomUUID(),
-          conversation_id: input.conversationId,
-          seq: Number(seq),
-          sender_id: input.senderId,
-          client_id: input.clientId,
-          kind: input.kind,
-          body: input.body,
-          reply_to_id: input.replyToId,
-          call_json: input.call ? JSON.stringify(input.call) : null,
-          created_at: input.now,
-          edited_at: null,
-          deleted_at: null,
-        };
-        await trx.insertInto('messages').values(row).execute();
-        await trx
-          .updateTable('conversation_members')
-          .set({ read_seq: row.seq, read_at: input.now })
-          .where('conversation_id', '=', input.conversationId)
-          .where('user_id', '=', input.senderId)
-          .where('read_seq', '<', row.seq)
-          .execute();
-        return toMessage(row);
-      });
-      return { message, created: true };
-    } catch (err) {
-      // A concurrent retry of the same clientId committed first: answer what it stored.
-      if (isUniqueViolation(err)) {
-        const stored = await this.findMessageByClientId(input.senderId, input.clientId);
-        if (stored) return { message: stored, created: false };
+        });
+        return outcomes;
+      } catch (err) {
+        // PostgreSQL may pick this transaction as a deadlock victim (40P01, e.g. against another
+        // node) or fail it on serialization (40001); it was rolled back whole, so running the
+        // batch again is safe. Anything else (BEGIN/COMMIT, the disk) fails every item.
+        const code = (err as { code?: unknown } | null)?.code;
+        if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
+        throw err;
       }
-      throw err;
     }
   }
 
-  async findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
-    const row = await this.db
+  /**
+   * Stores one message inside the batch's transaction (and its savepoint). Three statements
+   * in the common case: the seq bump (which doubles as the membership check), the insert,
+   * and the sender's readSeq.
+   */
+  private async insertOne(trx: Transaction<Database>, input: InsertMessageInput): Promise<InsertResult> {
+    if (input.replyToId != null) {
+      const target = await trx
+        .selectFrom('messages')
+        .select('id')
+        .where('id', '=', input.replyToId)
+        .where('conversation_id', '=', input.conversationId)
+        .executeTakeFirst();
+      if (!target) {
+        const stored = await this.messageByClientId(trx, input.senderId, input.clientId);
+        if (stored) return { message: stored, created: false };
+        throw new AppError('invalid_input', 'The message replied to is not in this conversation', {
+          replyToId: 'no such message in this conversation',
+        });
+      }
+    }
+    // The increment and the insert commit together, so seq has no gaps and no repeats; the
+    // row lock (PostgreSQL) / the single writer (SQLite) serialises concurrent sends. The
+    // membership condition rides along: no row back means "no such conversation" to this
+    // sender, whether it is missing or they are not a member.
+    const bumped = await trx
+      .updateTable('conversations')
+      .set({ last_seq: sql`last_seq + 1`, last_activity_at: input.now })
+      .where('id', '=', input.conversationId)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('conversation_members')
+            .select('user_id')
+            .where('conversation_id', '=', input.conversationId)
+            .where('user_id', '=', input.senderId),
+        ),
+      )
+      .returning('last_seq')
+      .executeTakeFirst();
+    if (!bumped) {
+      // A retry of a stored message is answered with it, even if the conversation is gone.
+      const stored = await this.messageByClientId(trx, input.senderId, input.clientId);
+      if (stored) return { message: stored, created: false };
+      throw notFound();
+    }
+    const row: Selectable<MessagesTable> = {
+      id: randomUUID(),
+      conversation_id: input.conversationId,
+      seq: Number(bumped.last_seq),
+      sender_id: input.senderId,
+      client_id: input.clientId,
+      kind: input.kind,
+      body: input.body,
+      reply_to_id: input.replyToId,
+      call_json: input.call ? JSON.stringify(input.call) : null,
+      created_at: input.now,
+      edited_at: null,
+      deleted_at: null,
+    };
+    try {
+      await trx.insertInto('messages').values(row).execute();
+    } catch (err) {
+      // Idempotency without a look-up per message: a repeated (sender, clientId) trips the
+      // unique constraint. The caller's savepoint undoes the seq bump; the stored message is
+      // found in this same transaction, so a duplicate earlier in this batch counts too.
+      if (!isUniqueViolation(err)) throw err;
+      await sql`rollback to savepoint parley_message`.execute(trx);
+      const stored = await this.messageByClientId(trx, input.senderId, input.clientId);
+      if (!stored) throw err;
+      return { message: stored, created: false };
+    }
+    await trx
+      .updateTable('conversation_members')
+      .set({ read_seq: row.seq, read_at: input.now })
+      .where('conversation_id', '=', input.conversationId)
+      .where('user_id', '=', input.senderId)
+      .where('read_seq', '<', row.seq)
+      .execute();
+    return { message: toMessage(row), created: true };
+  }
+
+  private async messageByClientId(
+    db: Kysely<Database>,
+    senderId: string,
+    clientId: string,
+  ): Promise<Message | undefined> {
+    const row = await db
       .selectFrom('messages')
       .selectAll()
       .where('sender_id', '=', senderId)
       .where('client_id', '=', clientId)
       .executeTakeFirst();
     return row && toMessage(row);
+  }
+
+  findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
+    return this.messageByClientId(this.db, senderId, clientId);
   }
 
   async listMessages(

@@ -86,17 +86,12 @@ export interface Repository {
    * (senderId, clientId): a repeat returns the stored message with `created: false`.
    * Rejects with `not_found` if the sender is not a member, `invalid_input` for a reply to a
    * message outside the conversation.
+   *
+   * Resolves only once the message is committed. Concurrent calls may be group-committed
+   * (several messages in one transaction, one fsync); each still gets its own seq, its own
+   * idempotency check and its own error, and one bad message never fails another.
    */
-  insertMessage(input: {
-    conversationId: string;
-    senderId: string;
-    clientId: string;
-    kind: MessageKind;
-    body: string;
-    replyToId: string | null;
-    call: CallRecord | null;
-    now: string;
-  }): Promise<{ message: Message; created: boolean }>;
+  insertMessage(input: InsertMessageInput): Promise<{ message: Message; created: boolean }>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
   /** Ascending by seq; see the contract's history paging. */
   listMessages(
@@ -113,4 +108,16 @@ export interface Repository {
     seq: number,
     now: string,
   ): Promise<{ readSeq: number; readAt: string; changed: boolean } | undefined>;
+}
+
+/** One message to store (see `Repository.insertMessage`). */
+export interface InsertMessageInput {
+  conversationId: string;
+  senderId: string;
+  clientId: string;
+  kind: MessageKind;
+  body: string;
+  replyToId: string | null;
+  call: CallRecord | null;
+  now: string;
 }
