@@ -4,13 +4,14 @@
  *   npm run bench                       # defaults below
  *   npm run bench -- --users 1000 --group 10 --rate 500 --seconds 10
  *
- * The server runs as its own process (the built bin when present, else the TS source via
- * tsx) on a fresh data dir, so the load generator does not share its event loop. Each
+ * The server runs as its own process (the TS source via tsx, or `--bin path/to/bin.js`) on
+ * a fresh data dir, so the load generator does not share its event loop. `--profile DIR`
+ * writes a CPU profile of the server process (node --cpu-prof) for a look at where it spends. Each
  * message carries its send time; every receiving member socket records the delay. Prints
  * p50/p95/p99 of delivery and ack latency and the delivered share (received / expected).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +33,11 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
     port: { type: 'string', default: '0' },
-    /** Run src/bin.ts under tsx even when dist/bin.js exists (a stale build would be measured otherwise). */
-    source: { type: 'boolean', default: false },
-    /** Run this server bin instead (e.g. an older build, to compare before and after). */
+    /**
+     * Run this server bin (e.g. dist/bin.js, or an older build to compare before and after)
+     * instead of src/bin.ts under tsx. The source is the default so that a stale build is
+     * never measured by accident.
+     */
     bin: { type: 'string' },
     /** Write a V8 CPU profile of the server process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
@@ -48,13 +51,8 @@ const SECONDS = Number(args.seconds);
 const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const built = join(serverDir, 'dist', 'bin.js');
   const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const entry = args.bin
-    ? [args.bin]
-    : existsSync(built) && !args.source
-      ? [built]
-      : ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')];
+  const entry = args.bin ? [args.bin] : ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')];
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: {
       ...process.env,
@@ -104,6 +102,22 @@ async function pool<T, R>(items: T[], limit: number, task: (item: T, index: numb
     }),
   );
   return results;
+}
+
+/**
+ * CPU seconds (user + system) the server process has used so far, from /proc (Linux; else
+ * undefined). Latency on a shared machine depends on what else runs there; CPU per message
+ * does much less, so it is the figure to compare between two versions of the server.
+ */
+function serverCpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -163,6 +177,7 @@ async function main() {
     let sent = 0;
     const total = RATE * SECONDS;
     const started = performance.now();
+    const cpuBefore = serverCpuSeconds(child.pid);
     await new Promise<void>((resolve) => {
       const tick = setInterval(() => {
         // Send whatever is due by now, so timer jitter does not lower the rate.
@@ -193,6 +208,11 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const elapsed = (performance.now() - started) / 1000;
+    const cpuAfter = serverCpuSeconds(child.pid);
+    const cpuMsPerMessage =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : +(((cpuAfter - cpuBefore) * 1000) / Math.max(1, acks.length)).toFixed(2);
 
     deliveries.sort((a, b) => a - b);
     acks.sort((a, b) => a - b);
@@ -215,6 +235,8 @@ async function main() {
           },
           ack: { p50: fmt(percentile(acks, 50)), p99: fmt(percentile(acks, 99)) },
           wallSeconds: +elapsed.toFixed(1),
+          // Server CPU (user + system) during sending and draining, per acknowledged message.
+          serverCpuMsPerMessage: cpuMsPerMessage,
         },
         null,
         2,

@@ -41,6 +41,13 @@ function toMessage(row: Selectable<MessagesTable>): Message {
 
 type InsertResult = { message: Message; created: boolean };
 
+/** Thrown out of a one-message transaction to roll it back when its clientId is taken. */
+class DuplicateClientId extends Error {
+  constructor(override readonly cause: unknown) {
+    super('duplicate clientId');
+  }
+}
+
 /** Plain code-unit order (not locale order): the same in every process, for lock ordering. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -66,9 +73,10 @@ export class KyselyRepository implements Repository {
       runBatch: (items) => this.runMessageBatch(items),
       // Bounds how long one transaction holds the writer (SQLite) or its row locks.
       maxBatch: 200,
-      // SQLite has one writer. PostgreSQL commits several batches in parallel over its pool
-      // (max 10 connections, leaving room for reads); batches are lock-ordered, see below.
-      concurrency: dialect === 'sqlite' ? 1 : 4,
+      // SQLite has one writer. PostgreSQL commits several transactions in parallel over its
+      // pool (max 10 connections, leaving room for reads), and batches only form once all
+      // of these are busy; batches are lock-ordered, see runMessageBatch.
+      concurrency: dialect === 'sqlite' ? 1 : 8,
     });
   }
 
@@ -472,29 +480,61 @@ export class KyselyRepository implements Repository {
    * cannot deadlock each other.
    */
   private async runMessageBatch(items: readonly InsertMessageInput[]): Promise<ItemOutcome<InsertResult>[]> {
-    const order = items.map((_, i) => i).sort((a, b) => compare(items[a]!.conversationId, items[b]!.conversationId));
-    for (let attempt = 1; ; attempt++) {
+    if (items.length === 1) return [await this.runSingle(items[0]!)];
+    const order = items
+      .map((_, i) => i)
+      .sort((a, b) => compare(items[a]!.conversationId, items[b]!.conversationId));
+    return this.retryOnConflict(async () => {
       const outcomes: ItemOutcome<InsertResult>[] = new Array(items.length);
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          for (const i of order) {
-            await sql`savepoint parley_message`.execute(trx);
-            try {
-              outcomes[i] = { ok: true, value: await this.insertOne(trx, items[i]!) };
-              await sql`release savepoint parley_message`.execute(trx);
-            } catch (error) {
-              // If the rollback itself fails, the transaction is unusable: that fails the batch.
-              await sql`rollback to savepoint parley_message`.execute(trx);
-              await sql`release savepoint parley_message`.execute(trx);
-              outcomes[i] = { ok: false, error };
-            }
+      await this.db.transaction().execute(async (trx) => {
+        for (const i of order) {
+          await sql`savepoint parley_message`.execute(trx);
+          try {
+            outcomes[i] = { ok: true, value: await this.insertOne(trx, items[i]!, true) };
+            await sql`release savepoint parley_message`.execute(trx);
+          } catch (error) {
+            // If the rollback itself fails, the transaction is unusable: that fails the batch.
+            await sql`rollback to savepoint parley_message`.execute(trx);
+            await sql`release savepoint parley_message`.execute(trx);
+            outcomes[i] = { ok: false, error };
           }
-        });
-        return outcomes;
+        }
+      });
+      return outcomes;
+    });
+  }
+
+  /**
+   * A batch of one (the usual case under light load) needs no savepoints: the transaction
+   * is the unit. That saves two statements, which on PostgreSQL are two round trips.
+   */
+  private async runSingle(item: InsertMessageInput): Promise<ItemOutcome<InsertResult>> {
+    try {
+      const value = await this.retryOnConflict(() =>
+        this.db.transaction().execute((trx) => this.insertOne(trx, item, false)),
+      );
+      return { ok: true, value };
+    } catch (error) {
+      // The whole transaction rolled back; a duplicate clientId is answered with the stored row.
+      if (error instanceof DuplicateClientId) {
+        const stored = await this.messageByClientId(this.db, item.senderId, item.clientId);
+        if (stored) return { ok: true, value: { message: stored, created: false } };
+        return { ok: false, error: error.cause };
+      }
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * PostgreSQL may pick a transaction as a deadlock victim (40P01, e.g. against another node)
+   * or fail it on serialization (40001); it was rolled back whole, so running it again is
+   * safe. Anything else (BEGIN/COMMIT, the disk) is the caller's error.
+   */
+  private async retryOnConflict<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
       } catch (err) {
-        // PostgreSQL may pick this transaction as a deadlock victim (40P01, e.g. against another
-        // node) or fail it on serialization (40001); it was rolled back whole, so running the
-        // batch again is safe. Anything else (BEGIN/COMMIT, the disk) fails every item.
         const code = (err as { code?: unknown } | null)?.code;
         if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
         throw err;
@@ -503,11 +543,15 @@ export class KyselyRepository implements Repository {
   }
 
   /**
-   * Stores one message inside the batch's transaction (and its savepoint). Three statements
-   * in the common case: the seq bump (which doubles as the membership check), the insert,
-   * and the sender's readSeq.
+   * Stores one message in `trx`: inside its own savepoint when it shares a batch
+   * (`inSavepoint`), else alone in the transaction. Three statements in the common case: the
+   * seq bump (which doubles as the membership check), the insert, and the sender's readSeq.
    */
-  private async insertOne(trx: Transaction<Database>, input: InsertMessageInput): Promise<InsertResult> {
+  private async insertOne(
+    trx: Transaction<Database>,
+    input: InsertMessageInput,
+    inSavepoint: boolean,
+  ): Promise<InsertResult> {
     if (input.replyToId != null) {
       const target = await trx
         .selectFrom('messages')
@@ -568,6 +612,9 @@ export class KyselyRepository implements Repository {
       // unique constraint. The caller's savepoint undoes the seq bump; the stored message is
       // found in this same transaction, so a duplicate earlier in this batch counts too.
       if (!isUniqueViolation(err)) throw err;
+      // Alone in its transaction (PostgreSQL refuses every statement after an error): roll
+      // it all back and let runSingle look the stored message up afterwards.
+      if (!inSavepoint) throw new DuplicateClientId(err);
       await sql`rollback to savepoint parley_message`.execute(trx);
       const stored = await this.messageByClientId(trx, input.senderId, input.clientId);
       if (!stored) throw err;
