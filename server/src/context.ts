@@ -6,6 +6,7 @@ import type {
   SocketData,
 } from '@parley/shared';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { RemoteSocket, Server, Socket } from 'socket.io';
 import type { AuthInfo, TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -77,4 +78,18 @@ export interface CallsContext {
   authenticate(request: FastifyRequest): Promise<AuthInfo>;
   /** Runs on server close, before the database closes: clear timers, end calls. */
   onClose(fn: () => void | Promise<void>): void;
+  /**
+   * Set when this server is one node of several (REDIS_URL): calls then keep their busy state
+   * in Redis under `<prefix>:calls:*` and forward call events to the node that owns the call
+   * (see src/calls/cluster.ts). Unset: one node, calls live in memory.
+   */
+  cluster?: CallsCluster;
+}
+
+/** What multi-node call signaling needs: a Redis connection for commands, and the key prefix. */
+export interface CallsCluster {
+  /** A connection in normal (not subscriber) mode; the calls code duplicates it to subscribe. */
+  redis: Redis;
+  /** REDIS_PREFIX: every call key and channel starts with it. */
+  prefix: string;
 }

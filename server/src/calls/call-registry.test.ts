@@ -15,7 +15,8 @@ interface Sent {
   payload: unknown;
 }
 
-function setup() {
+/** `released`: also report freed users (as `{ to: 'released', event: callId, payload: userIds }`). */
+function setup(options: { released?: boolean } = {}) {
   let now = 1_000_000;
   let nextId = 1;
   const timers = new Map<number, { at: number; fn: () => void }>();
@@ -38,6 +39,12 @@ function setup() {
     },
     clearTimer: (h) => timers.delete(h as number),
     newCallId: () => `call${nextId++}`,
+    ...(options.released
+      ? {
+          released: (callId: string, userIds: string[]) =>
+            void sent.push({ to: 'released', event: callId, payload: userIds }),
+        }
+      : {}),
   };
   const registry = createCallRegistry(ports, { ringTimeoutMs: 30_000, reconnectGraceMs: 10_000 });
   return {
@@ -244,6 +251,69 @@ describe('call registry', () => {
       }),
     ).toEqual({ ok: true });
     expect(t.registry.callOf('b')).toBeNull();
+  });
+});
+
+describe('call registry seams for several nodes', () => {
+  it('takes a preset call id and frees users before telling them the call is over', () => {
+    const t = setup({ released: true });
+    t.devices.set('a', ['a1']);
+    t.devices.set('b', ['b1']);
+    t.devices.set('c', ['c1']);
+    const res = t.registry.initiate({
+      caller: user('a'),
+      callerSocketId: 'a1',
+      conversationId: 'group',
+      media: 'audio',
+      calleeIds: ['b', 'c'],
+      connectedCalleeIds: new Set(['b', 'c']),
+      callId: 'node1.preset',
+    });
+    expect(res).toEqual({ ok: true, callId: 'node1.preset' });
+    t.take();
+    t.registry.accept({ userId: 'b', socketId: 'b1' }, 'node1.preset');
+    // c stops ringing: freed first, then told.
+    expect(t.take().slice(0, 2)).toEqual([
+      { to: 'released', event: 'node1.preset', payload: ['c'] },
+      { to: 'c1', event: 'call:ended', payload: { callId: 'node1.preset', reason: 'answered_elsewhere' } },
+    ]);
+    expect(t.registry.activeCalls()).toEqual([
+      expect.objectContaining({ callId: 'node1.preset', state: 'active', ringing: [] }),
+    ]);
+    t.registry.end({ userId: 'a', socketId: 'a1' }, 'node1.preset');
+    expect(t.take()).toEqual([
+      { to: 'released', event: 'node1.preset', payload: ['a', 'b'] },
+      { to: 'b1', event: 'call:ended', payload: { callId: 'node1.preset', reason: 'hangup' } },
+    ]);
+    expect(t.registry.activeCalls()).toEqual([]);
+  });
+
+  it('endAll ends every call with connection_lost and records each', () => {
+    const t = direct();
+    t.registry.accept({ userId: 'b', socketId: 'b1' }, t.callId);
+    t.take();
+    t.advance(3_000);
+    t.registry.endAll();
+    expect(t.take()).toEqual([
+      { to: 'a1', event: 'call:ended', payload: { callId: t.callId, reason: 'connection_lost' } },
+      { to: 'b1', event: 'call:ended', payload: { callId: t.callId, reason: 'connection_lost' } },
+    ]);
+    expect(t.records).toEqual([expect.objectContaining({ outcome: 'completed', durationSeconds: 3 })]);
+    expect(t.registry.activeCalls()).toEqual([]);
+    expect(t.pendingTimers()).toBe(0);
+  });
+
+  it('tells when a lost participant was bound and lost, until a socket takes it back', () => {
+    const t = direct();
+    expect(t.registry.lostBinding('b')).toBeNull();
+    t.advance(1_000);
+    t.registry.accept({ userId: 'b', socketId: 'b1' }, t.callId);
+    t.advance(2_000);
+    t.registry.socketDisconnected({ userId: 'b', socketId: 'b1' });
+    expect(t.registry.lostBinding('b')).toEqual({ boundAt: 1_001_000, lostAt: 1_003_000 });
+    expect(t.registry.lostBinding('a')).toBeNull();
+    t.registry.socketConnected({ userId: 'b', socketId: 'b7' });
+    expect(t.registry.lostBinding('b')).toBeNull();
   });
 });
 

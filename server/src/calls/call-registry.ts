@@ -16,9 +16,9 @@ import type {
  *
  * It knows nothing about Socket.IO, the database or the clock: everything it does to the outside
  * world goes through {@link CallPorts} (emit to a socket or to a user's devices, store the call
- * record, timers, ids). That keeps it testable without sockets and lets a shared (e.g.
- * Redis-backed) implementation of {@link CallRegistry} replace it for multi-node deployments,
- * where the ringing and the accepting socket may sit on different nodes.
+ * record, timers, ids). That keeps it testable without sockets, and lets cluster.ts run the
+ * very same rules across several nodes: there this machine runs on the node that owns a call,
+ * other nodes forward events to it, and the optional `released` port keeps busy state in Redis.
  *
  * Every transition runs synchronously from start to end (no await in between), so two
  * `accept`s racing on one node are decided by arrival order: the first wins.
@@ -82,6 +82,20 @@ export interface InMemoryCallRegistry extends CallRegistry {
   socketDisconnected(actor: Actor): void;
   callOf(userId: string): CallSnapshot | null;
   close(): void;
+  /** Every call this registry holds; a shared busy ledger refreshes its entries from these. */
+  activeCalls(): CallSnapshot[];
+  /**
+   * Ends every call as if its connection was lost: everyone still involved hears
+   * `connection_lost` and each call leaves its record. For a node that stops while others keep
+   * serving the participants (several nodes); one node alone just `close()`s.
+   */
+  endAll(): void;
+  /**
+   * While participant `userId` is in its grace period: when its socket was bound and when it
+   * was lost; otherwise null. Lets a multi-node registry tell a socket that came back from one
+   * that was there all along.
+   */
+  lostBinding(userId: string): { boundAt: number; lostAt: number } | null;
 }
 
 /** Who sent an event: the user and the exact socket it came from. */
@@ -99,6 +113,12 @@ export interface InitiateInput {
   calleeIds: string[];
   /** The callees that have at least one connected device right now. */
   connectedCalleeIds: ReadonlySet<string>;
+  /**
+   * The id to give the call instead of `ports.newCallId()`. A multi-node registry picks the id
+   * first (it names the owning node) and reserves the users' shared busy entries under it
+   * before the call exists here.
+   */
+  callId?: string;
 }
 
 export interface RelayInput {
@@ -131,6 +151,13 @@ export interface CallPorts {
   setTimer(ms: number, fn: () => void): unknown;
   clearTimer(handle: unknown): void;
   newCallId(): string;
+  /**
+   * Optional: these users no longer have any part in the call (it ended, or they stopped
+   * ringing). A multi-node registry frees their shared busy entries here; called before the
+   * `call:ended` emits of the same transition, so a port that orders its work can free the
+   * entry before the client hears the call is over (and may call again at once).
+   */
+  released?(callId: string, userIds: string[]): void;
 }
 
 export interface OutgoingCallEvents {
@@ -178,6 +205,8 @@ interface Participant {
   userId: string;
   /** The bound socket; null while disconnected within the grace period. */
   socketId: string | null;
+  /** When `socketId` was bound (created, accepted, or taken over). */
+  boundAt: number;
   lostAt: number | null;
   graceTimer: unknown;
 }
@@ -237,6 +266,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     p.graceTimer = null;
     p.lostAt = null;
     p.socketId = socketId;
+    p.boundAt = ports.now();
   }
 
   function release(call: Call): void {
@@ -247,15 +277,23 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       if (p.graceTimer !== null) ports.clearTimer(p.graceTimer);
       p.graceTimer = null;
     }
+    const freed: string[] = [];
     for (const userId of [call.callerId, ...call.ringing, ...(call.callee ? [call.callee.userId] : [])]) {
-      if (callByUser.get(userId) === call.id) callByUser.delete(userId);
+      if (callByUser.get(userId) === call.id) {
+        callByUser.delete(userId);
+        freed.push(userId);
+      }
     }
     call.ringing.clear();
+    if (freed.length > 0) ports.released?.(call.id, freed);
   }
 
   function stopRinging(call: Call, userId: string, reason: CallEndReason, exceptSocketId?: string): void {
     call.ringing.delete(userId);
-    if (callByUser.get(userId) === call.id) callByUser.delete(userId);
+    if (callByUser.get(userId) === call.id) {
+      callByUser.delete(userId);
+      ports.released?.(call.id, [userId]);
+    }
     ports.emitToUser(userId, 'call:ended', { callId: call.id, reason }, exceptSocketId);
   }
 
@@ -327,7 +365,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       return { ok: false, code: 'busy', message: 'The other side is already in a call' };
     }
     const reachable = free.filter((id) => input.connectedCalleeIds.has(id));
-    const callId = ports.newCallId();
+    const callId = input.callId ?? ports.newCallId();
     if (reachable.length === 0) {
       ports.recordCall({
         callId,
@@ -348,7 +386,13 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       state: 'ringing',
       ringing: new Set(reachable),
       rejected: new Set(),
-      caller: { userId: caller.id, socketId: callerSocketId, lostAt: null, graceTimer: null },
+      caller: {
+        userId: caller.id,
+        socketId: callerSocketId,
+        boundAt: ports.now(),
+        lostAt: null,
+        graceTimer: null,
+      },
       callee: null,
       acceptedAt: null,
       ringTimer: null,
@@ -372,7 +416,13 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     if (!call || call.state !== 'ringing' || !call.ringing.has(actor.userId)) return NOT_FOUND;
     call.state = 'active';
     call.acceptedAt = ports.now();
-    call.callee = { userId: actor.userId, socketId: actor.socketId, lostAt: null, graceTimer: null };
+    call.callee = {
+      userId: actor.userId,
+      socketId: actor.socketId,
+      boundAt: call.acceptedAt,
+      lostAt: null,
+      graceTimer: null,
+    };
     if (call.ringTimer !== null) ports.clearTimer(call.ringTimer);
     call.ringTimer = null;
     call.ringing.delete(actor.userId);
@@ -447,6 +497,16 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     return { ok: true };
   }
 
+  const snapshot = (call: Call): CallSnapshot => ({
+    callId: call.id,
+    conversationId: call.conversationId,
+    media: call.media,
+    callerId: call.callerId,
+    state: call.state,
+    ringing: [...call.ringing],
+    participants: participants(call).map((p) => ({ userId: p.userId, socketId: p.socketId })),
+  });
+
   return {
     initiate,
     accept,
@@ -477,16 +537,24 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     callOf(userId) {
       const callId = callByUser.get(userId);
       const call = callId === undefined ? undefined : calls.get(callId);
-      if (!call) return null;
-      return {
-        callId: call.id,
-        conversationId: call.conversationId,
-        media: call.media,
-        callerId: call.callerId,
-        state: call.state,
-        ringing: [...call.ringing],
-        participants: participants(call).map((p) => ({ userId: p.userId, socketId: p.socketId })),
-      };
+      return call ? snapshot(call) : null;
+    },
+
+    activeCalls() {
+      return [...calls.values()].map(snapshot);
+    },
+
+    endAll() {
+      for (const call of [...calls.values()]) {
+        finish(call, 'connection_lost', call.state === 'active' ? 'completed' : 'missed', null);
+      }
+    },
+
+    lostBinding(userId) {
+      const callId = callByUser.get(userId);
+      const call = callId === undefined ? undefined : calls.get(callId);
+      const p = call ? participantOf(call, userId) : null;
+      return p && p.socketId === null && p.lostAt !== null ? { boundAt: p.boundAt, lostAt: p.lostAt } : null;
     },
 
     close() {

@@ -11,6 +11,7 @@ import { rooms, type CallsContext, type ParleySocket } from '../context.js';
 import { AppError } from '../errors.js';
 import { createCallRegistry, type CallPorts, type CallRegistry, type CallResult } from './call-registry.js';
 import { callRecordBody } from './call-record.js';
+import { createClusterCallRegistry } from './cluster.js';
 import { iceServersFor } from './ice-servers.js';
 
 /**
@@ -22,10 +23,12 @@ import { iceServersFor } from './ice-servers.js';
  * - `registerCallHandlers(socket, ctx)` runs for every authenticated socket after it joined its
  *   rooms (`user:<id>` among them).
  *
- * The call state lives in memory on this node (see call-registry.ts). With several nodes behind
- * a load balancer, caller and callee may sit on different nodes; that needs a shared registry
- * (e.g. in Redis) implementing the same `CallRegistry` interface. Emits already go through the
- * adapter (`io.to(socketId)`, `io.to('user:<id>')`), so only the state would move.
+ * On one node the call state lives in memory (call-registry.ts). With several nodes
+ * (`ctx.cluster`, i.e. REDIS_URL), caller and callee may sit on different nodes: the same state
+ * machine then runs on the node that took `call:initiate`, busy state is shared in Redis, and
+ * the other nodes forward events to that owner (cluster.ts). Both implement `CallRegistry`, so
+ * the handlers below do not know which one they talk to. Emits go through the adapter
+ * (`io.to(socketId)`, `io.to('user:<id>')`) either way.
  */
 
 const registries = new WeakMap<CallsContext, CallRegistry>();
@@ -99,10 +102,20 @@ function createRegistry(ctx: CallsContext): CallRegistry {
     newCallId: () => randomUUID(),
   };
 
-  const registry = createCallRegistry(ports, {
+  const timings = {
     ringTimeoutMs: ctx.config.callRingTimeoutMs,
     reconnectGraceMs: ctx.config.callReconnectGraceMs,
-  });
+  };
+  const registry: CallRegistry = ctx.cluster
+    ? createClusterCallRegistry({
+        redis: ctx.cluster.redis,
+        prefix: ctx.cluster.prefix,
+        logger,
+        timings,
+        ports,
+        socketsOfUser: ctx.socketsOfUser,
+      })
+    : createCallRegistry(ports, timings);
   ctx.onClose(async () => {
     await registry.close();
     // Records already on their way are committed before the database closes.

@@ -131,6 +131,11 @@ class RedisPresence implements Presence {
 export interface RedisScaleOut {
   presence: Presence;
   limits: RateLimits;
+  /**
+   * The command connection (not the adapter's pub/sub pair), for other shared state such as
+   * call busy entries. Closed by `close()`; users that subscribe must `duplicate()` it.
+   */
+  client: Redis;
   /** Starts the presence heartbeat; `onOrphans` gets users left offline by a dead node. */
   start(onOrphans: (userIds: string[]) => void): Promise<void>;
   /** Subtracts this node's presence and closes the Redis connections. */
@@ -182,6 +187,7 @@ export async function attachRedis(
   return {
     presence,
     limits,
+    client: data,
     start: (onOrphans) => presence.start(onOrphans),
     async close() {
       try {
