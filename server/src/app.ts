@@ -139,6 +139,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     handleContext: ctx,
     authenticate: ctx.authenticate,
     onClose: ctx.onClose,
+    limits: ctx.limits,
     // Several nodes: call state must be shared too (busy entries, forwarding to the call's owner).
     cluster: redis ? { redis: redis.client, prefix: config.redisPrefix } : undefined,
   };

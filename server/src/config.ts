@@ -34,6 +34,8 @@ export interface Config {
   maxPayloadBytes: number;
   /** Messages one user may send per 10 seconds. */
   messageRate: number;
+  /** Calls one user may start per minute. */
+  callRate: number;
   /** Login attempts per username and IP address per 15 minutes. */
   loginRate: number;
   webDir: string;
@@ -125,6 +127,7 @@ const rawSchema = z.object({
   REFRESH_TOKEN_TTL: duration.default(30 * 86400),
   MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   MESSAGE_RATE: int(1, 100_000).default(30),
+  CALL_RATE: int(1, 100_000).default(10),
   LOGIN_RATE: int(1, 100_000).default(10),
   WEB_DIR: z.string().trim().min(1).default(DEFAULT_WEB_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     refreshTokenTtlSeconds: r.REFRESH_TOKEN_TTL,
     maxPayloadBytes: r.MAX_PAYLOAD_BYTES,
     messageRate: r.MESSAGE_RATE,
+    callRate: r.CALL_RATE,
     loginRate: r.LOGIN_RATE,
     webDir: resolve(r.WEB_DIR),
     logLevel: r.LOG_LEVEL,

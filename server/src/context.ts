@@ -76,6 +76,8 @@ export interface CallsContext {
   handleContext: Pick<ServerContext, 'logger' | 'inflight' | 'closing'>;
   /** Authenticates an HTTP request (`Authorization: Bearer`); rejects with a 401 AppError. */
   authenticate(request: FastifyRequest): Promise<AuthInfo>;
+  /** The server's rate limits (`limits.calls` for call:initiate). */
+  limits: RateLimits;
   /** Runs on server close, before the database closes: clear timers, end calls. */
   onClose(fn: () => void | Promise<void>): void;
   /**

@@ -130,6 +130,20 @@ describe('login', () => {
     const other = await registerUser(server.url);
     expect((await loginUser(server.url, other)).user.id).toBe(other.user.id);
   });
+
+  it('throttles one address trying many usernames (ten times the per-username limit)', async () => {
+    const own = await startTestServer({ loginRate: 1 });
+    try {
+      const attempt = (username: string) =>
+        api<ErrorResponse>(own.url, '/api/auth/login', { body: { username, password: 'guess-1234' } });
+      for (let i = 0; i < 10; i++) expect((await attempt(`nobody${i}`)).status).toBe(401);
+      const limited = await attempt('nobody-else');
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('refresh', () => {

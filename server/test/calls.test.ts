@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Ack, CallEndReason, IceServersResponse, Message } from '@parley/shared';
+import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import {
@@ -455,5 +456,63 @@ describe('calls with short timers', () => {
     expectOk(await b3.emitWithAck('call:end', { callId }));
     expect(await hangup).toEqual({ callId, reason: 'hangup' });
     expect(aliceEnded.events).toEqual([{ callId, reason: 'hangup' }]);
+  });
+  it('tells a caller who was away when the callee accepted, once the caller is back', async () => {
+    await teardown(w);
+    w = await world({ callReconnectGraceMs: 20_000 });
+    const { callId } = await ring(w);
+    // Alice's only device drops while Bob's phone rings; Bob accepts in the meantime.
+    w.a.close();
+    expectOk(await w.b2.emitWithAck('call:accept', { callId }));
+    const again = await loginUser(w.server.url, w.alice);
+    // Listening before the socket connects: the server says it as soon as the socket is in.
+    const a2: ClientSocket = ioClient(w.server.url, {
+      auth: { token: again.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    w.sockets.push(a2);
+    expect(await nextEvent(a2, 'call:accepted')).toEqual({ callId, userId: w.bob.user.id });
+  });
+
+  it('ends calls in progress with a record when the server shuts down', async () => {
+    await teardown(w);
+    w = await world();
+    const callId = await connect(w);
+    const dataDir = w.server.dataDir;
+    // Sockets are closed before the cleanups run, so nobody hears call:ended; the record stays.
+    await w.server.close({ keepData: true });
+    for (const socket of w.sockets) socket.close();
+    const restarted = await startTestServer({ dataDir });
+    try {
+      const { body } = await api<{ messages: Message[] }>(
+        restarted.url,
+        `/api/conversations/${w.conversationId}/messages`,
+        { token: w.alice.accessToken },
+      );
+      const record = body.messages.find((m) => m.call?.callId === callId);
+      expect(record?.kind).toBe('call');
+      expect(record?.call?.outcome).toBe('completed');
+    } finally {
+      await restarted.close();
+      w.sockets = [];
+    }
+  });
+  it('limits how many calls one user may start per minute', async () => {
+    await teardown(w);
+    w = await world({ callRate: 10 });
+    // Bob goes offline, so every attempt is answered unavailable (and recorded).
+    for (const socket of [w.b1, w.b2]) socket.close();
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      codes.push(
+        errorCode(
+          await w.a.emitWithAck('call:initiate', { conversationId: w.conversationId, media: 'audio' }),
+        ),
+      );
+    }
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill('unavailable'));
+    expect(codes[10]).toBe('rate_limited');
   });
 });

@@ -74,6 +74,7 @@ export async function startTestServer(
     logLevel: (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
     scryptLogN: 10,
     messageRate: 10_000,
+    callRate: 10_000,
     loginRate: 1_000,
     ...(pgSchema ? { databaseUrl: pgUrl, databaseSchema: pgSchema } : {}),
     ...redis,

@@ -131,6 +131,22 @@ describe('message:send', () => {
     expect(notMember).toEqual(missing);
   });
 
+  it('answers a non-member not_found whatever the replyToId, so replies cannot probe a conversation', async () => {
+    const { conversation, a1 } = await pair();
+    const inside = okMessage(await sendMessage(a1, conversation.id, 'private'));
+    const e = await device(await registerUser(server.url));
+    const probe = (replyToId: string) =>
+      e.emitWithAck('message:send', {
+        conversationId: conversation.id,
+        clientId: crypto.randomUUID(),
+        body: 'x',
+        replyToId,
+      });
+    const [existing, made_up] = await Promise.all([probe(inside.id), probe('no-such-message')]);
+    expect(existing).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
+    expect(made_up).toEqual(existing);
+  });
+
   it('rejects a reply to a message of another conversation', async () => {
     const first = await pair();
     const second = await pair();

@@ -55,6 +55,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post('/api/auth/login', async (request) => {
     const body = parseInput(loginRequestSchema, request.body);
     const limitKey = `${body.username}|${request.ip}`;
+    await consume(ctx.limits.loginByAddress, request.ip, 'login attempts from this address');
     await consume(ctx.limits.login, limitKey, 'login attempts');
     const found = await repo.findCredentials(body.username);
     const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash));

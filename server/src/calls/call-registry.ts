@@ -66,7 +66,7 @@ export interface CallRegistry {
   socketDisconnected(actor: Actor): MaybePromise<void>;
   /** The call a user is part of (caller, ringing callee or participant), if any. */
   callOf(userId: string): MaybePromise<CallSnapshot | null>;
-  /** Ends every call (no records) and clears timers; for shutdown. */
+  /** Shutdown: ends every call (participants hear `connection_lost`, each call leaves its record) and clears timers. */
   close(): MaybePromise<void>;
 }
 
@@ -86,8 +86,7 @@ export interface InMemoryCallRegistry extends CallRegistry {
   activeCalls(): CallSnapshot[];
   /**
    * Ends every call as if its connection was lost: everyone still involved hears
-   * `connection_lost` and each call leaves its record. For a node that stops while others keep
-   * serving the participants (several nodes); one node alone just `close()`s.
+   * `connection_lost` and each call leaves its record. `close()` starts with it.
    */
   endAll(): void;
   /**
@@ -251,22 +250,27 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
    * Whether `actor` speaks for participant `p`: its bound socket, or (while `p` is disconnected
    * within the grace period) any socket of the same user, which then takes the call over.
    */
-  function claim(p: Participant, actor: Actor): boolean {
+  function claim(call: Call, p: Participant, actor: Actor): boolean {
     if (p.userId !== actor.userId) return false;
     if (p.socketId === actor.socketId) return true;
     if (p.socketId === null) {
-      rebind(p, actor.socketId);
+      rebind(call, p, actor.socketId);
       return true;
     }
     return false;
   }
 
-  function rebind(p: Participant, socketId: string): void {
+  function rebind(call: Call, p: Participant, socketId: string): void {
     if (p.graceTimer !== null) ports.clearTimer(p.graceTimer);
     p.graceTimer = null;
     p.lostAt = null;
     p.socketId = socketId;
     p.boundAt = ports.now();
+    // A caller that was away when the callee accepted never heard call:accepted; say it again
+    // on the new socket (clients ignore a repeat for a call that is already active).
+    if (p === call.caller && call.state === 'active' && call.callee) {
+      ports.emitToSocket(socketId, 'call:accepted', { callId: call.id, userId: call.callee.userId });
+    }
   }
 
   function release(call: Call): void {
@@ -455,7 +459,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
   function cancel(actor: Actor, callId: string): CallResult {
     const call = findFor(actor.userId, callId);
     if (!call || call.callerId !== actor.userId) return NOT_FOUND;
-    if (!claim(call.caller, actor)) return NOT_FOUND;
+    if (!claim(call, call.caller, actor)) return NOT_FOUND;
     if (call.state === 'ringing') {
       finish(call, 'cancelled', 'cancelled', actor);
       return { ok: true };
@@ -473,7 +477,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       return reject(actor, callId);
     }
     const p = participantOf(call, actor.userId);
-    if (!p || !claim(p, actor)) return NOT_FOUND;
+    if (!p || !claim(call, p, actor)) return NOT_FOUND;
     finish(call, 'hangup', 'completed', actor);
     return { ok: true };
   }
@@ -482,7 +486,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     const call = findFor(actor.userId, input.callId);
     if (!call || call.state !== 'active' || !call.callee) return NOT_FOUND;
     const sender = participantOf(call, actor.userId);
-    if (!sender || !claim(sender, actor)) return NOT_FOUND;
+    if (!sender || !claim(call, sender, actor)) return NOT_FOUND;
     const receiver = sender === call.caller ? call.callee : call.caller;
     if (input.to != null && input.to !== receiver.userId) return NOT_FOUND;
     // While the receiver is reconnecting its signals are dropped; the ack still says ok because
@@ -520,7 +524,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       const call = callId === undefined ? undefined : calls.get(callId);
       if (!call) return;
       const p = participantOf(call, actor.userId);
-      if (p && p.socketId === null) rebind(p, actor.socketId);
+      if (p && p.socketId === null) rebind(call, p, actor.socketId);
     },
 
     socketDisconnected(actor) {
@@ -558,6 +562,9 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     },
 
     close() {
+      // The server is going away: every call still ringing or in progress ends now, so each
+      // leaves its record while the database is still open.
+      this.endAll();
       for (const call of [...calls.values()]) release(call);
       callByUser.clear();
     },

@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { rooms, type CallsContext, type ParleySocket } from '../context.js';
 import { AppError } from '../errors.js';
+import { consume } from '../rate-limits.js';
 import { createCallRegistry, type CallPorts, type CallRegistry, type CallResult } from './call-registry.js';
 import { callRecordBody } from './call-record.js';
 import { createClusterCallRegistry } from './cluster.js';
@@ -147,6 +148,7 @@ export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): v
   });
 
   handle(h, socket, 'call:initiate', callInitiateSchema, async ({ conversationId, media }) => {
+    await consume(ctx.limits.calls, userId, 'calls started');
     const memberIds = await ctx.repo.memberIds(conversationId);
     // Not a member is answered exactly like no such conversation.
     if (!memberIds.includes(userId)) throw new AppError('not_found', 'No such conversation');

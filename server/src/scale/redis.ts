@@ -6,7 +6,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import type { ParleyIo } from '../context.js';
 import type { Presence } from '../presence.js';
-import type { RateLimits } from '../rate-limits.js';
+import { createRateLimits, type RateLimits } from '../rate-limits.js';
 
 /** How often a node says it is alive, and how long silence means it died. */
 const HEARTBEAT_MS = 5_000;
@@ -169,20 +169,11 @@ export async function attachRedis(
   io.adapter(createAdapter(pub, sub, { key: `${prefix}:socket.io` }));
 
   const presence = new RedisPresence(data, prefix, logger);
-  const limits: RateLimits = {
-    messages: new RateLimiterRedis({
-      storeClient: data,
-      keyPrefix: `${prefix}:rl:msg`,
-      points: config.messageRate,
-      duration: 10,
-    }),
-    login: new RateLimiterRedis({
-      storeClient: data,
-      keyPrefix: `${prefix}:rl:login`,
-      points: config.loginRate,
-      duration: 15 * 60,
-    }),
-  };
+  const limits = createRateLimits(
+    config,
+    (options) =>
+      new RateLimiterRedis({ storeClient: data, ...options, keyPrefix: `${prefix}:rl:${options.keyPrefix}` }),
+  );
 
   return {
     presence,

@@ -562,6 +562,15 @@ export class KyselyRepository implements Repository {
       if (!target) {
         const stored = await this.messageByClientId(trx, input.senderId, input.clientId);
         if (stored) return { message: stored, created: false };
+        // Only a member may learn what the conversation holds: anyone else gets not_found, as
+        // they would without a replyToId.
+        const member = await trx
+          .selectFrom('conversation_members')
+          .select('user_id')
+          .where('conversation_id', '=', input.conversationId)
+          .where('user_id', '=', input.senderId)
+          .executeTakeFirst();
+        if (!member) throw notFound();
         throw new AppError('invalid_input', 'The message replied to is not in this conversation', {
           replyToId: 'no such message in this conversation',
         });
