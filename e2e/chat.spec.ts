@@ -170,8 +170,11 @@ test('long history: older pages load on scroll-up and the view stays put', async
 
   // Scroll to the top: the next page is prepended and the message that was at the top stays
   // on screen instead of the view jumping to the oldest loaded message.
-  const firstVisible = log.locator('[data-seq]').first();
-  const topSeq = Number(await firstVisible.getAttribute('data-seq'));
+  const topSeq = await page.evaluate(async (id) => {
+    const host = (window as unknown as { parley: ParleyHost }).parley;
+    return (await host.getState()).messages[id]?.items[0]?.seq ?? 0;
+  }, conversation.id);
+  expect(topSeq).toBeGreaterThan(1);
   await log.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(log.locator(`[data-seq="${topSeq - 1}"]`)).toHaveCount(1);
   await expect(log.getByText(`history ${topSeq}`, { exact: true })).toBeInViewport();
@@ -194,6 +197,36 @@ test('long history: older pages load on scroll-up and the view stays put', async
   await expect(log.getByText('fresh news', { exact: true })).toBeInViewport();
   await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName('Alice Martin');
   await expect(jump).toBeHidden();
+});
+
+test('theme follows the system and a manual choice sticks across reloads', async ({ openClient }) => {
+  const page = await openClient({ colorScheme: 'dark' });
+  const html = page.locator('html');
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await signUpNewUser(page, 'Sam Rivera');
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  await page.getByRole('menuitemradio', { name: 'Light' }).click();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  // Back to "System": the page follows the OS again.
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  await page.getByRole('menuitemradio', { name: 'System' }).click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(html).toHaveAttribute('data-theme', 'light');
+
+  // Do-not-disturb lives in the same menu (the web host keeps it per device) and sticks too.
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  const dnd = page.getByRole('menuitemcheckbox', { name: 'Do not disturb' });
+  await expect(dnd).toHaveAttribute('aria-checked', 'false');
+  await dnd.click();
+  await page.reload();
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  await expect(page.getByRole('menuitemcheckbox', { name: 'Do not disturb' })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
 });
 
 /**
@@ -248,6 +281,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
         'Morning! Did you get a chance to look at the onboarding flow?',
       );
 
+      // Sam mutes Bob's chat from its header: a bell-off mark in the row, and its next
+      // unread badge is grey.
+      await conversationRow(page, 'Bob Chen').click();
+      await expect(chatTitle(page)).toHaveText('Bob Chen');
+      await page.getByRole('button', { name: 'Mute notifications' }).click();
+      await expect(page.getByRole('button', { name: 'Unmute notifications' })).toBeVisible();
+      await expect(conversationRow(page, 'Bob Chen')).toHaveAccessibleName('Bob Chen, muted');
+      await page.mouse.move(0, 0);
+      await expect(page.getByRole('tooltip')).toBeHidden();
+      await shot(page, 'chat-muted');
+
       await conversationRow(page, 'Alice Martin').click();
       await sendMessage(page, 'Yes, I left a few comments in the doc.');
       await sendMessage(page, 'The server address step is the only part that felt heavy.');
@@ -264,6 +308,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.locator('[data-status="read"]')).toHaveCount(2);
       await expect(page.getByTestId('chat-subtitle')).toHaveText('typing…');
       await expect(conversationRow(page, 'Design team')).toHaveAccessibleName('Design team, 3 unread');
+      await socketSend(bobSocket, withBob.id, 'Running five minutes late');
+      const bobsRow = conversationRow(page, 'Bob Chen');
+      await expect(bobsRow).toHaveAccessibleName('Bob Chen, muted, 1 unread');
+      await expect(bobsRow.locator('.unread-pill')).toHaveClass(/muted-pill/);
+      await expect(conversationRow(page, 'Design team').locator('.unread-pill')).not.toHaveClass(
+        /muted-pill/,
+      );
       await page.mouse.move(0, 0);
       await shot(page, 'chat');
 

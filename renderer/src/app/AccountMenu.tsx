@@ -1,9 +1,10 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { Check, ChevronDown, LogOut, Monitor, Moon, Sun } from 'lucide-react';
+import { BellOff, Check, ChevronDown, LogOut, Monitor, Moon, Sun } from 'lucide-react';
 import type { User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
 import { useHost } from '../store/hooks';
+import { useNotificationControls } from '../store/notification-prefs';
 import { clearDrafts } from '../lib/drafts';
 
 const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
@@ -16,6 +17,8 @@ const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
 export function AccountMenu({ me, statusText, online }: { me: User; statusText: string; online: boolean }) {
   const host = useHost();
   const theme = useThemePreference();
+  // Only where the host keeps notification prefs (feature-detected).
+  const notifications = useNotificationControls();
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName}. ${statusText}`}>
@@ -50,6 +53,22 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
             ))}
           </DropdownMenu.RadioGroup>
           <DropdownMenu.Separator className="menu-separator" />
+          {notifications?.prefs && (
+            <>
+              <DropdownMenu.CheckboxItem
+                className="menu-item"
+                checked={notifications.prefs.doNotDisturb}
+                onCheckedChange={(on) => notifications.setDoNotDisturb(on === true)}
+              >
+                <BellOff size={16} aria-hidden="true" />
+                Do not disturb
+                <DropdownMenu.ItemIndicator className="menu-indicator">
+                  <Check size={14} />
+                </DropdownMenu.ItemIndicator>
+              </DropdownMenu.CheckboxItem>
+              <DropdownMenu.Separator className="menu-separator" />
+            </>
+          )}
           <DropdownMenu.Item
             className="menu-item danger"
             onSelect={() => {

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ArrowLeft, MessageCircle, Phone, Video } from 'lucide-react';
+import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Video } from 'lucide-react';
 import type { Conversation, User } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
+import { useNotificationControls } from '../store/notification-prefs';
 import {
   selectCallBusy,
   selectConversation,
@@ -88,6 +89,8 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const typingMap = useClientState(selectTyping);
   const reads = useClientState(selectReads);
   const callBusy = useClientState(selectCallBusy);
+  // Null when the host keeps no notification prefs: then there is no mute button at all.
+  const notifications = useNotificationControls();
   // Presence is only known while connected; stale "online" would mislead.
   const connected = useClientState((st) => st.connection.status === 'connected');
   const now = useNow(30_000);
@@ -183,6 +186,12 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           </p>
         </div>
         <div className="chat-header-actions">
+          {notifications?.prefs && (
+            <MuteButton
+              muted={notifications.prefs.mutedConversationIds.includes(conversationId)}
+              onChange={(muted) => notifications.setMuted(conversationId, muted)}
+            />
+          )}
           <IconButton label="Voice call" disabled={callBusy} onClick={() => call('audio')}>
             <Phone size={19} />
           </IconButton>
@@ -213,5 +222,18 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
         />
       </div>
     </section>
+  );
+}
+
+/** The header's bell: mutes this conversation's message notifications on this device. */
+function MuteButton({ muted, onChange }: { muted: boolean; onChange: (muted: boolean) => void }) {
+  return (
+    <IconButton
+      label={muted ? 'Unmute notifications' : 'Mute notifications'}
+      className={muted ? 'mute-button is-muted' : 'mute-button'}
+      onClick={() => onChange(!muted)}
+    >
+      {muted ? <BellOff size={19} /> : <Bell size={19} />}
+    </IconButton>
   );
 }

@@ -81,10 +81,36 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const lastSeq = items ? lastStoredSeq(items) : 0;
   const hasOlder = win?.hasOlder ?? false;
 
+  const scroller = useRef<HTMLElement | null>(null);
+  const setScroller = useCallback((el: HTMLElement | Window | null) => {
+    scroller.current = el instanceof HTMLElement ? el : null;
+  }, []);
+
+  /**
+   * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
+   * single jump can land short once they render at their real height (more so on a busy
+   * machine): keep pinning the scroller to its end until it stays there for a few frames.
+   */
+  const jumpToBottom = useCallback(() => {
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
+    const started = performance.now();
+    let settledFrames = 0;
+    const step = () => {
+      const el = scroller.current;
+      if (!el) return;
+      if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) {
+        el.scrollTop = el.scrollHeight;
+        settledFrames = 0;
+      } else settledFrames++;
+      if (settledFrames < 3 && performance.now() - started < 1500) requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }, []);
+
   useImperativeHandle(ref, () => ({
     scrollToBottom() {
       stickToBottom.current = true;
-      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
+      jumpToBottom();
     },
   }));
 
@@ -111,18 +137,13 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   }, []);
 
   const readers = useMemo(() => {
-    // Someone who posted after a message has seen it: the server moves a sender's read
-    // position to their own message without a `messages:read` event, so infer it here too.
-    const postedUpTo = new Map<string, number>();
-    for (const m of items ?? []) {
-      if (m.status === 'sent' && m.senderId !== meId) postedUpTo.set(m.senderId, m.seq);
-    }
+    // `reads` already counts "posted after it" as read: the client core derives that.
     const others = conversation.members.filter((m) => m.id !== meId);
     return others.map((m) => ({
       name: m.displayName.split(' ')[0] ?? m.displayName,
-      seq: Math.max(reads?.[m.id] ?? 0, postedUpTo.get(m.id) ?? 0),
+      seq: reads?.[m.id] ?? 0,
     }));
-  }, [conversation.members, meId, reads, items]);
+  }, [conversation.members, meId, reads]);
 
   const namesById = useMemo(
     () => new Map(conversation.members.map((m) => [m.id, m.displayName])),
@@ -166,6 +187,17 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     [readers, isGroup, namesById, now, meId, onRetry, onDiscard, onCallBack, firstItemIndex, hasOlder],
   );
 
+  // Opening a conversation starts at the newest message, unless there is a "New messages"
+  // divider to start at (initialTopMostItemIndex handles that one).
+  const listShown = win !== undefined && rows.length > 0;
+  const startsAtDivider = rows.some((r) => r.unreadBreak);
+  const initialJumpDone = useRef(false);
+  useEffect(() => {
+    if (!listShown || initialJumpDone.current) return;
+    initialJumpDone.current = true;
+    if (!startsAtDivider) jumpToBottom();
+  }, [listShown, startsAtDivider, jumpToBottom]);
+
   if (!win) return <MessageSkeleton />;
 
   if (rows.length === 0) {
@@ -188,6 +220,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     <div className="message-list">
       <Virtuoso<MessageRow, ListContext>
         ref={virtuoso}
+        scrollerRef={setScroller}
         className="message-scroller"
         data={rows}
         context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
@@ -204,6 +237,10 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         atBottomThreshold={48}
         startReached={loadOlder}
         increaseViewportBy={{ top: 400, bottom: 200 }}
+        // A typical one-line message. Without it Virtuoso estimates unmeasured rows from the
+        // first one it measured, often a row with a day separator, and a prepended page of
+        // such estimates shifts the view when the real heights come in.
+        defaultItemHeight={40}
         role="log"
         aria-label="Messages"
       />
@@ -211,7 +248,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         <button
           type="button"
           className="jump-to-latest"
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+          onClick={jumpToBottom}
           aria-label={newBelow > 0 ? `Jump to latest, ${newBelow} new` : 'Jump to latest'}
         >
           {newBelow > 0 && <span className="jump-count">{newBelow > 99 ? '99+' : newBelow}</span>}

@@ -4,7 +4,6 @@ import { useClientState, useHost } from '../store/hooks';
 import { selectCatchUp, selectConnection, selectConversations, selectTotalUnread } from '../store/selectors';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
-import { OPEN_CONVERSATION_EVENT } from '../lib/events';
 import { ConnectionBar } from '../components/ConnectionBar';
 import { EmptyState } from '../components/EmptyState';
 import { CallLayer } from '../calls/CallLayer';
@@ -67,17 +66,19 @@ export function Shell() {
         setSwitcherOpen((o) => !o);
       }
     };
-    const onOpenEvent = (e: Event) => {
-      const id = (e as CustomEvent<unknown>).detail;
-      if (typeof id === 'string') open(id);
-    };
     window.addEventListener('keydown', onKey);
-    window.addEventListener(OPEN_CONVERSATION_EVENT, onOpenEvent);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener(OPEN_CONVERSATION_EVENT, onOpenEvent);
-    };
-  }, [open]);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // A notification was clicked (desktop or web host): show that conversation. Optional in
+  // the host API, so a host without it simply never asks.
+  useEffect(
+    () =>
+      host.onNavigate?.((target) => {
+        if (typeof target?.conversationId === 'string') open(target.conversationId);
+      }),
+    [host, open],
+  );
 
   const shown =
     effectiveSelected && conversations.some((c) => c.id === effectiveSelected) ? effectiveSelected : null;

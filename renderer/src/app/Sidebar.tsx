@@ -2,6 +2,7 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { MessageSquarePlus, MessagesSquare, Search, SquarePen, Users, WifiOff, X } from 'lucide-react';
 import { useClientState } from '../store/hooks';
+import { useMutedIds } from '../store/notification-prefs';
 import {
   selectConnection,
   selectConversations,
@@ -43,6 +44,7 @@ export function useConversationRows(): ConversationRowData[] {
   // Presence is only known while connected; a stale green dot would be a small lie.
   const connected = useClientState((st) => st.connection.status === 'connected');
   const now = useNow(30_000);
+  const muted = useMutedIds();
   return useMemo(() => {
     const meId = me?.id ?? '';
     return sortByActivity(conversations).map((c): ConversationRowData => {
@@ -78,9 +80,10 @@ export function useConversationRows(): ConversationRowData[] {
         time: formatListTime(c.lastMessage?.createdAt ?? c.createdAt, now),
         unreadCount: c.unreadCount,
         failed,
+        muted: muted.has(c.id),
       };
     });
-  }, [me, conversations, presence, typing, windows, connected, now]);
+  }, [me, conversations, presence, typing, windows, connected, now, muted]);
 }
 
 /** Placeholder rows while the first conversation list loads (skeletons, not a spinner). */

@@ -1,4 +1,5 @@
 import { forwardRef, type KeyboardEvent } from 'react';
+import { BellOff } from 'lucide-react';
 import { Avatar } from './Avatar';
 
 export interface ConversationRowData {
@@ -15,6 +16,8 @@ export interface ConversationRowData {
   unreadCount: number;
   /** The last message failed to send. */
   failed: boolean;
+  /** Notifications are muted for it on this device: a bell-off icon and a grey badge. */
+  muted: boolean;
 }
 
 interface ConversationRowProps {
@@ -29,12 +32,12 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
   ref,
 ) {
   const unread = row.unreadCount > 0;
-  const label = `${row.title}${unread ? `, ${row.unreadCount} unread` : ''}`;
+  const label = `${row.title}${row.muted ? ', muted' : ''}${unread ? `, ${row.unreadCount} unread` : ''}`;
   return (
     <button
       ref={ref}
       type="button"
-      className={`conv-row${active ? ' active' : ''}${unread ? ' unread' : ''}`}
+      className={`conv-row${active ? ' active' : ''}${unread ? ' unread' : ''}${row.muted ? ' is-muted' : ''}`}
       aria-current={active ? 'true' : undefined}
       aria-label={label}
       data-conversation-id={row.id}
@@ -45,6 +48,7 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
       <span className="conv-row-main">
         <span className="conv-row-top">
           <span className="conv-row-title">{row.title}</span>
+          {row.muted && <BellOff size={13} className="conv-row-muted" aria-hidden="true" />}
           <span className="conv-row-time">{row.time}</span>
         </span>
         <span className="conv-row-bottom">
@@ -54,7 +58,7 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
             <span className={`conv-row-preview${row.failed ? ' failed' : ''}`}>{row.preview}</span>
           )}
           {unread && (
-            <span className="unread-pill" aria-hidden="true">
+            <span className={row.muted ? 'unread-pill muted-pill' : 'unread-pill'} aria-hidden="true">
               {row.unreadCount > 99 ? '99+' : row.unreadCount}
             </span>
           )}

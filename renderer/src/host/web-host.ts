@@ -1,7 +1,6 @@
-import type { ParleyHost } from '@parley/shared';
+import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost } from '@parley/shared';
 import { createParleyClient, type ClientEvent, type ParleyClient } from '@parley/shared/client';
 import { conversationTitle } from '../lib/conversation';
-import { OPEN_CONVERSATION_EVENT } from '../lib/events';
 import { createLocalStorage } from './local-storage';
 
 /**
@@ -13,11 +12,23 @@ export function createWebHost(): ParleyHost {
   const client = createParleyClient({
     storage: createLocalStorage(),
     defaultServerUrl: location.origin,
+    // Tabs share one refresh token in localStorage. Two tabs refreshing at once would present
+    // the same token twice, which the server reads as theft and answers by ending the session;
+    // a Web Lock makes the tabs take turns (the core re-reads the stored token inside it).
+    withRefreshLock:
+      'locks' in navigator
+        ? <T>(refresh: () => Promise<T>) =>
+            navigator.locks.request('parley-token-refresh', refresh) as Promise<T>
+        : undefined,
   });
+  const navigateListeners = new Set<(target: NavigateTarget) => void>();
+  const navigate = (target: NavigateTarget) => {
+    for (const listener of [...navigateListeners]) listener(target);
+  };
 
   window.addEventListener('online', () => client.networkChanged(true));
   window.addEventListener('offline', () => client.networkChanged(false));
-  client.onEvent((event) => notify(client, event));
+  client.onEvent((event) => notify(client, event, navigate));
   client.start().catch((err: unknown) => {
     // The core reports connection trouble through its state; this is only for the unexpected.
     console.error('parley: the client core failed to start', err);
@@ -46,7 +57,52 @@ export function createWebHost(): ParleyHost {
     users: client.users,
     connection: client.connection,
     calls: client.calls,
+    notifications: {
+      get: async () => ({ ok: true, value: readPrefs() }),
+      setMuted: async (conversationId, muted) => {
+        if (typeof conversationId !== 'string' || conversationId === '')
+          return { ok: false, error: 'A conversation id is needed', code: 'invalid_input' };
+        const prefs = readPrefs();
+        const others = prefs.mutedConversationIds.filter((id) => id !== conversationId);
+        return writePrefs({ ...prefs, mutedConversationIds: muted ? [...others, conversationId] : others });
+      },
+      setDoNotDisturb: async (on) => writePrefs({ ...readPrefs(), doNotDisturb: on === true }),
+    },
+    onNavigate(listener) {
+      navigateListeners.add(listener);
+      return () => navigateListeners.delete(listener);
+    },
   };
+}
+
+// This device's notification preferences (the desktop host keeps its own in its settings).
+const PREFS_KEY = 'parley:notification-prefs';
+
+function readPrefs(): NotificationPrefs {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(PREFS_KEY) ?? 'null');
+    if (typeof raw === 'object' && raw !== null) {
+      const { doNotDisturb, mutedConversationIds } = raw as Record<string, unknown>;
+      return {
+        doNotDisturb: doNotDisturb === true,
+        mutedConversationIds: Array.isArray(mutedConversationIds)
+          ? mutedConversationIds.filter((id): id is string => typeof id === 'string')
+          : [],
+      };
+    }
+  } catch {
+    // Unreadable or unavailable storage: the defaults below.
+  }
+  return { doNotDisturb: false, mutedConversationIds: [] };
+}
+
+function writePrefs(prefs: NotificationPrefs): HostResult<NotificationPrefs> {
+  try {
+    localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+    return { ok: true, value: prefs };
+  } catch {
+    return { ok: false, error: 'The browser would not store the setting', code: 'internal' };
+  }
 }
 
 /**
@@ -58,8 +114,12 @@ function askNotificationPermission(): void {
   void Notification.requestPermission().catch(() => undefined);
 }
 
-/** A browser notification for a message from someone else while the tab is hidden. */
-function notify(client: ParleyClient, event: ClientEvent): void {
+/**
+ * A browser notification for a message from someone else while the tab is hidden, unless
+ * Do-not-disturb is on or the conversation is muted (the desktop host's rules; the page
+ * rings for calls itself, so calls never notify here).
+ */
+function notify(client: ParleyClient, event: ClientEvent, navigate: (target: NavigateTarget) => void): void {
   if (event.type !== 'message' || event.fromCatchUp) return;
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   if (document.visibilityState === 'visible') return;
@@ -68,6 +128,8 @@ function notify(client: ParleyClient, event: ClientEvent): void {
   const me = state.session.user;
   const { message, conversation } = event;
   if (message.senderId === me.id) return;
+  const prefs = readPrefs();
+  if (prefs.doNotDisturb || prefs.mutedConversationIds.includes(conversation.id)) return;
   const sender = conversation.members.find((m) => m.id === message.senderId)?.displayName ?? 'Someone';
   const title =
     conversation.type === 'group' ? `${sender} · ${conversationTitle(conversation, me.id)}` : sender;
@@ -76,7 +138,7 @@ function notify(client: ParleyClient, event: ClientEvent): void {
     const n = new Notification(title, { body, tag: conversation.id });
     n.onclick = () => {
       window.focus();
-      window.dispatchEvent(new CustomEvent(OPEN_CONVERSATION_EVENT, { detail: conversation.id }));
+      navigate({ conversationId: conversation.id });
       n.close();
     };
   } catch {

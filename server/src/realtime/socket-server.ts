@@ -102,12 +102,15 @@ function track<T>(ctx: Pick<ServerContext, 'inflight'>, work: Promise<T>): Promi
 
 /** The user's last device is gone: persist lastSeenAt and tell everyone sharing a conversation. */
 export async function announceOffline(
-  ctx: Pick<ServerContext, 'repo' | 'io'>,
+  ctx: Pick<ServerContext, 'repo' | 'io' | 'presence'>,
   userId: string,
 ): Promise<void> {
   const lastSeenAt = new Date().toISOString();
   await ctx.repo.setLastSeen(userId, lastSeenAt);
   const ids = await ctx.repo.conversationIdsOfUser(userId);
+  // A device that came back while we wrote (a page reload) has already said user:online; an
+  // offline sent now would arrive after it and show someone online as gone.
+  if (await ctx.presence.isOnline(userId)) return;
   if (ids.length > 0) ctx.io.to(ids.map(rooms.conversation)).emit('user:offline', { userId, lastSeenAt });
 }
 

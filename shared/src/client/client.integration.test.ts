@@ -748,3 +748,94 @@ async function accessTokenOf(url: string, who: { user: User; password: string })
   expect(res.status).toBe(200);
   return res.body.accessToken;
 }
+
+describe('client core: presence and read receipts from what arrives', () => {
+  it('a live user:online wins over the older presence inside a conversation it was creating', async () => {
+    const s = await server();
+    const bob = await signedUpClient(s.url);
+    // Alice's HTTP answers can be held back, to put Bob's user:online between the moment the
+    // server computed a response (Bob offline) and the moment Alice's client applies it.
+    let holdResponse: ((url: string, method: string) => Promise<void>) | null = null;
+    const heldFetch: FetchLike = async (url, init) => {
+      const response = await globalFetch(url, init);
+      const hold = holdResponse;
+      if (hold) await hold(url, init?.method ?? 'GET');
+      return response;
+    };
+    const username = harness.uniqueName('c');
+    const aliceClient = createParleyClient({
+      storage: createMemoryStorage(),
+      reconnect: FAST_RECONNECT,
+      fetch: heldFetch,
+    });
+    cleanups.push(() => aliceClient.stop());
+    expect(
+      await aliceClient.auth.signUp({ serverUrl: s.url, username, password: `password-${username}` }),
+    ).toEqual({ ok: true, value: undefined });
+    await waitForConnected(aliceClient);
+
+    // A first conversation, so that Alice hears Bob's user:online/offline.
+    const first = await aliceClient.conversations.createGroup('First', [bob.user.id]);
+    expect(first.ok).toBe(true);
+    await waitForState(aliceClient, (st) => st.presence[bob.user.id]?.online === true, 'bob online');
+    await bob.client.stop();
+    await waitForState(aliceClient, (st) => st.presence[bob.user.id]?.online === false, 'bob offline');
+
+    holdResponse = async (url, method) => {
+      if (method !== 'POST' || !url.endsWith('/api/conversations')) return;
+      holdResponse = null;
+      // The response says Bob is offline; Bob connects before Alice's client reads it.
+      await bob.client.start();
+      await waitForState(aliceClient, (st) => st.presence[bob.user.id]?.online === true, 'live user:online');
+    };
+    const second = await aliceClient.conversations.createDirect(bob.user.id);
+    if (!second.ok) throw new Error(second.error);
+    expect(second.value.members.find((m) => m.id === bob.user.id)?.online).toBe(false);
+    expect(aliceClient.getSnapshot().presence[bob.user.id]?.online).toBe(true);
+  });
+
+  it('someone who posts has read everything up to their message, without a messages:read', async () => {
+    const s = await server();
+    const alice = await signedUpClient(s.url);
+    const bob = await signedUpClient(s.url);
+    const created = await alice.client.conversations.createDirect(bob.user.id);
+    if (!created.ok) throw new Error(created.error);
+    const conversationId = created.value.id;
+    expect((await alice.client.conversations.open(conversationId)).ok).toBe(true);
+    await alice.client.messages.send(conversationId, 'one');
+    await alice.client.messages.send(conversationId, 'two');
+    await waitForState(
+      bob.client,
+      (st) => st.conversations.find((c) => c.id === conversationId)?.lastSeq === 2,
+      'both messages',
+    );
+    expect(alice.client.getSnapshot().reads[conversationId]?.[bob.user.id]).toBeUndefined();
+
+    // Bob answers without opening the conversation, so his client never sends messages:read.
+    const reply = await bob.client.messages.send(conversationId, 'three');
+    expect(reply.ok).toBe(true);
+    const after = await waitForState(
+      alice.client,
+      (st) => bodies(st.messages[conversationId]?.items).length === 3,
+      'the reply',
+    );
+    expect(after.reads[conversationId]?.[bob.user.id]).toBe(3);
+    // Alice's own messages never count as her receipt, and the server sent no messages:read.
+    expect(after.reads[conversationId]?.[alice.user.id]).toBeUndefined();
+
+    // A fresh device learns the same from the conversation list's last message alone.
+    const laptop = newClient();
+    expect(
+      (
+        await laptop.auth.signIn({
+          serverUrl: s.url,
+          username: alice.user.username,
+          password: alice.password,
+        })
+      ).ok,
+    ).toBe(true);
+    const restored = await waitForConnected(laptop);
+    expect(restored.messages[conversationId]).toBeUndefined();
+    expect(restored.reads[conversationId]?.[bob.user.id]).toBe(3);
+  });
+});

@@ -67,6 +67,7 @@ import {
   mergeStoredMessages,
   newWindow,
   presenceFromConversations,
+  readsFromMessages,
   replaceConversation,
   setLocalTail,
   setPresence,
@@ -165,6 +166,26 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const gapFills = new Set<string>();
   /** Live messages of conversations not yet known while the list was being fetched. */
   let deferredLive: Message[] = [];
+
+  // ---- presence ----
+  /** Counts live presence events (user:online/user:offline). */
+  let presenceClock = 0;
+  /** User id → `presenceClock` of that user's latest live presence event. */
+  const livePresenceAt = new Map<string, number>();
+  /**
+   * Users whose presence came live after `since` (a `presenceClock` taken when an HTTP
+   * request went out). Presence inside the response was computed before those events, so it
+   * must not overwrite them.
+   */
+  function livePresenceSince(since: number): ReadonlySet<string> {
+    const users = new Set<string>();
+    if (since === presenceClock) return users;
+    for (const [userId, at] of livePresenceAt) if (at > since) users.add(userId);
+    return users;
+  }
+  function markLivePresence(userId: string): void {
+    livePresenceAt.set(userId, ++presenceClock);
+  }
 
   const state = (): ClientState => store.getSnapshot();
   const update = (updater: (s: ClientState) => ClientState): void => store.update(updater);
@@ -613,6 +634,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
     s.on('user:online', (event) => {
       if (!live() || typeof event?.userId !== 'string') return;
+      markLivePresence(event.userId);
       update((st) =>
         setPresence(st, event.userId, {
           online: true,
@@ -624,6 +646,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     s.on('user:offline', (event) => {
       if (!live() || typeof event?.userId !== 'string') return;
       const lastSeenAt = typeof event.lastSeenAt === 'string' ? event.lastSeenAt : null;
+      markLivePresence(event.userId);
       update((st) => setPresence(st, event.userId, { online: false, lastSeenAt }));
     });
 
@@ -718,6 +741,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       }
     }
 
+    const listRequestedAt = presenceClock;
     const list = await api<ConversationListResponse>('GET', '/api/conversations');
     if (gen !== connGen) return;
     if (!list.ok) {
@@ -730,7 +754,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     // The first list after sign-in or start is not news: no per-conversation events then.
     const firstLoad = !everLoadedConversations;
     everLoadedConversations = true;
-    mergeConversationList(conversations);
+    mergeConversationList(conversations, listRequestedAt);
     for (const id of placeholders) if (!state().messages[id]) placeholders.delete(id);
     const deferred = deferredLive;
     deferredLive = [];
@@ -820,7 +844,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       .finally(() => gapFills.delete(conversationId));
   }
 
-  function mergeConversationList(conversations: Conversation[]): void {
+  /** `presenceSince`: the `presenceClock` when the list was requested. */
+  function mergeConversationList(conversations: Conversation[], presenceSince: number): void {
     if (!me) return;
     const myId = me.id;
     update((s) => {
@@ -843,16 +868,36 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       });
       const known = new Set(merged.map((c) => c.id));
       const messages = Object.fromEntries(Object.entries(s.messages).filter(([id]) => known.has(id)));
-      return {
-        ...s,
-        conversations: sortConversations(merged),
-        messages: Object.keys(messages).length === Object.keys(s.messages).length ? s.messages : messages,
-        presence: presenceFromConversations(s.presence, merged, myId),
-      };
+      return readsFromLastMessages(
+        {
+          ...s,
+          conversations: sortConversations(merged),
+          messages: Object.keys(messages).length === Object.keys(s.messages).length ? s.messages : messages,
+          presence: presenceFromConversations(s.presence, merged, myId, livePresenceSince(presenceSince)),
+        },
+        merged,
+        myId,
+      );
     });
   }
 
-  function addConversations(conversations: Conversation[]): void {
+  /** A conversation's last message says its sender has read up to it (see readsFromMessages). */
+  function readsFromLastMessages(
+    s: ClientState,
+    conversations: readonly Conversation[],
+    myId: string,
+  ): ClientState {
+    let next = s;
+    for (const c of conversations)
+      if (c.lastMessage) next = readsFromMessages(next, c.id, [c.lastMessage], myId);
+    return next;
+  }
+
+  /**
+   * `presenceSince`: the `presenceClock` when the HTTP request that brought these went out
+   * (leave it out for socket events, which arrive in order with user:online/offline).
+   */
+  function addConversations(conversations: Conversation[], presenceSince = presenceClock): void {
     if (!me || conversations.length === 0) return;
     const myId = me.id;
     update((s) => {
@@ -866,7 +911,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           existing && existing.lastSeq > conversation.lastSeq ? existing : conversation,
         );
       }
-      const presence = presenceFromConversations(next.presence, conversations, myId);
+      next = readsFromLastMessages(next, conversations, myId);
+      const presence = presenceFromConversations(
+        next.presence,
+        conversations,
+        myId,
+        livePresenceSince(presenceSince),
+      );
       return presence === next.presence ? next : { ...next, presence };
     });
   }
@@ -887,12 +938,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     if (listRefresh || catchingUp) return;
     const gen = connGen;
     listRefresh = (async () => {
+      const requestedAt = presenceClock;
       const list = await api<ConversationListResponse>('GET', '/api/conversations');
       if (gen === connGen && list.ok) {
         const fresh = parseConversations(list.value?.conversations);
         const known = new Set(state().conversations.map((c) => c.id));
         const added = fresh.filter((c) => !known.has(c.id));
-        addConversations(added);
+        addConversations(added, requestedAt);
         for (const conversation of added) {
           const last = conversation.lastMessage;
           if (last && me && last.senderId !== me.id)
@@ -961,7 +1013,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       for (const message of messages) {
         if (message.senderId !== myId) next = setTypingUser(next, conversationId, message.senderId, false);
       }
-      return next;
+      return readsFromMessages(next, conversationId, messages, myId);
     });
 
     const stored = new Set(messages.filter((m) => m.senderId === myId).map((m) => m.clientId));
@@ -1675,11 +1727,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   };
 
   async function createConversation(body: unknown): Promise<Result<Conversation>> {
+    const requestedAt = presenceClock;
     const result = await api<ConversationResponse>('POST', '/api/conversations', body);
     if (!result.ok) return result;
     const parsed = conversationSchema.safeParse(result.value?.conversation);
     if (!parsed.success) return fail('bad_response', 'The server answered with an unreadable conversation');
-    addConversations([parsed.data]);
+    addConversations([parsed.data], requestedAt);
     return ok(state().conversations.find((c) => c.id === parsed.data.id) ?? parsed.data);
   }
 

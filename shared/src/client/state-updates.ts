@@ -224,16 +224,22 @@ export function presenceOf(user: User): Presence | null {
   return { online: user.online, lastSeenAt: user.lastSeenAt ?? null };
 }
 
-/** Takes presence from conversation members (where the server included it). */
+/**
+ * Takes presence from conversation members (where the server included it). `keepLive` lists
+ * users whose presence came from a live `user:online`/`user:offline` after the snapshot was
+ * requested: the server computed the snapshot before that event, so the event is newer and
+ * stays (otherwise a conversation created while someone connects would show them offline).
+ */
 export function presenceFromConversations(
   presence: Record<string, Presence>,
   conversations: readonly Conversation[],
   myUserId: string,
+  keepLive: ReadonlySet<string> = new Set(),
 ): Record<string, Presence> {
   let next = presence;
   for (const conversation of conversations) {
     for (const member of conversation.members) {
-      if (member.id === myUserId) continue;
+      if (member.id === myUserId || keepLive.has(member.id)) continue;
       const p = presenceOf(member);
       const current = next[member.id];
       if (p === null) {
@@ -286,6 +292,25 @@ export function setReadReceipt(
     ...state,
     reads: { ...state.reads, [conversationId]: { ...state.reads[conversationId], [userId]: seq } },
   };
+}
+
+/**
+ * Read receipts implied by messages: whoever posted a message has read everything up to it
+ * (the server moves a sender's read position to their own message without a `messages:read`
+ * event). Never moves a receipt backwards; the current user is left out.
+ */
+export function readsFromMessages(
+  state: ClientState,
+  conversationId: string,
+  messages: readonly Message[],
+  myUserId: string,
+): ClientState {
+  let next = state;
+  for (const message of messages) {
+    if (message.senderId === myUserId || message.seq <= 0) continue;
+    next = setReadReceipt(next, conversationId, message.senderId, message.seq);
+  }
+  return next;
 }
 
 export function setWindow(state: ClientState, conversationId: string, window: MessageWindow): ClientState {

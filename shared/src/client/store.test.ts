@@ -8,6 +8,8 @@ import {
   heldSeq,
   mergeStoredMessages,
   newWindow,
+  presenceFromConversations,
+  readsFromMessages,
   replaceConversation,
   setLocalTail,
   setTypingUser,
@@ -182,5 +184,35 @@ describe('immutable state updates', () => {
     const window = newWindow([msg(1), msg(2, ME), msg(3)], [], ME);
     expect(applyRead(c, window, 1, ME).unreadCount).toBe(1);
     expect(applyRead(c, undefined, 3, ME).unreadCount).toBe(0);
+  });
+});
+
+describe('presence and receipts derived from what arrives', () => {
+  it('a sender has read up to their own message; never backwards, never for me', () => {
+    let s: ClientState = initialClientState;
+    s = readsFromMessages(s, 'c1', [msg(2), msg(5), msg(3)], ME);
+    expect(s.reads).toEqual({ c1: { [OTHER]: 5 } });
+    expect(readsFromMessages(s, 'c1', [msg(4), msg(6, ME)], ME)).toBe(s);
+  });
+
+  it('presence from a snapshot never overwrites a live event that came after the request', () => {
+    const online = conv('c1', 0, {
+      members: [
+        { id: ME, username: 'me', displayName: 'Me' },
+        {
+          id: OTHER,
+          username: 'other',
+          displayName: 'Other',
+          online: false,
+          lastSeenAt: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    });
+    const live = { [OTHER]: { online: true, lastSeenAt: null } };
+    expect(presenceFromConversations(live, [online], ME, new Set([OTHER]))).toBe(live);
+    expect(presenceFromConversations(live, [online], ME)[OTHER]).toEqual({
+      online: false,
+      lastSeenAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });
