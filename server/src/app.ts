@@ -205,7 +205,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     io.local.disconnectSockets(true);
     // Disconnect bookkeeping (presence, lastSeenAt) is tracked as in flight too.
     while (ctx.inflight.size > 0) await Promise.allSettled([...ctx.inflight]);
+    // A connection still open after a grace period (a client that went quiet mid-request, a
+    // transport stuck half-way through an upgrade) must not hold the shutdown forever.
+    const forceClose = setTimeout(() => app.server.closeAllConnections(), 3000);
     await httpClosed;
+    clearTimeout(forceClose);
     await new Promise<void>((resolve) => {
       // io.close() also closes the HTTP server, which Fastify already did; its error is expected.
       void io.close(() => resolve());
