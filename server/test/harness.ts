@@ -25,6 +25,8 @@ import pg from 'pg';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createServer, type ParleyServer, type ServerDeps } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
+import { openRepository } from '../src/storage/database.js';
+import type { Repository } from '../src/storage/repository.js';
 
 /** A socket.io-client socket typed with the contract's event maps. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -257,4 +259,33 @@ export function collect<E extends keyof ServerToClientEvents>(
   const listener = (payload: Payload) => void events.push(payload);
   on(event, listener);
   return { events, stop: () => off(event, listener) };
+}
+
+/**
+ * A Repository on the backend the suites use: SQLite in a temp dir, or PostgreSQL in a schema
+ * of its own when PARLEY_TEST_DATABASE_URL is set. `close()` removes both again.
+ */
+export async function openTestRepository(
+  prefix: string,
+): Promise<{ repo: Repository; close(): Promise<void> }> {
+  const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
+  const schema = `parley_${prefix}_${randomBytes(6).toString('hex')}`;
+  const dataDir = await mkdtemp(join(tmpdir(), `parley-${prefix}-`));
+  const config = { ...loadConfig({}, []), dataDir };
+  const repo = await openRepository(
+    pgUrl ? { ...config, databaseUrl: pgUrl, databaseSchema: schema } : config,
+  );
+  return {
+    repo,
+    async close() {
+      await repo.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (pgUrl) {
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      }
+    },
+  };
 }

@@ -2,36 +2,17 @@
  * The Repository directly, on the same backend the suites use (SQLite in a temp dir, or
  * PostgreSQL in a schema of its own with PARLEY_TEST_DATABASE_URL).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { openRepository } from '../src/storage/database.js';
 import type { Repository } from '../src/storage/repository.js';
+import { openTestRepository } from './harness.js';
 
 let repo: Repository;
-let dataDir: string;
-const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
-const schema = `parley_repo_${randomBytes(6).toString('hex')}`;
+let closeRepo: () => Promise<void>;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'parley-repo-'));
-  const config = { ...loadConfig({}, []), dataDir };
-  repo = await openRepository(pgUrl ? { ...config, databaseUrl: pgUrl, databaseSchema: schema } : config);
+  ({ repo, close: closeRepo } = await openTestRepository('repo'));
 });
-afterAll(async () => {
-  await repo.close();
-  await rm(dataDir, { recursive: true, force: true });
-  if (pgUrl) {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  }
-});
+afterAll(() => closeRepo());
 
 let n = 0;
 const user = (name = `u${++n}`) => repo.createUser({ username: name, displayName: name, passwordHash: 'x' });

@@ -4,15 +4,10 @@
  * batches in which some messages are bad, duplicated or retried.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Message } from '@parley/shared';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { openRepository } from './database.js';
+import { openTestRepository } from '../../test/harness.js';
 import { GroupCommitQueue, type ItemOutcome } from './group-commit.js';
 import { KyselyRepository } from './kysely-repository.js';
 import type { InsertMessageInput, Repository } from './repository.js';
@@ -113,25 +108,12 @@ describe('GroupCommitQueue', () => {
 
 describe('KyselyRepository message batches', () => {
   let repo: Repository;
-  let dataDir: string;
-  const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
-  const schema = `parley_batch_${randomBytes(6).toString('hex')}`;
+  let closeRepo: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-batch-'));
-    const config = { ...loadConfig({}, []), dataDir };
-    repo = await openRepository(pgUrl ? { ...config, databaseUrl: pgUrl, databaseSchema: schema } : config);
+    ({ repo, close: closeRepo } = await openTestRepository('batch'));
   });
-  afterAll(async () => {
-    await repo?.close();
-    await rm(dataDir, { recursive: true, force: true });
-    if (pgUrl) {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    }
-  });
+  afterAll(() => closeRepo());
 
   let n = 0;
   const user = () => {
