@@ -20,6 +20,17 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+// On start the scanner fetches translations with got@11, whose retry timer crashes the
+// process under Node 24 when the host is unreachable (p-cancelable: "onCancel handler was
+// attached after the promise settled"). English is bundled, so answer that fetch offline.
+const scannerRequire = createRequire(require.resolve('@doyensec/electronegativity'));
+const gotPath = scannerRequire.resolve('got');
+require.cache[gotPath] = /** @type {any} */ ({
+  id: gotPath,
+  filename: gotPath,
+  loaded: true,
+  exports: () => Promise.reject(new Error('translations are not fetched')),
+});
 const run = require('@doyensec/electronegativity');
 const electronVersion = require('electron/package.json').version;
 const input = fileURLToPath(new URL('..', import.meta.url));
