@@ -15,6 +15,10 @@ const STATUS: Record<ErrorCode, number> = {
   busy: 409,
   unavailable: 503,
   internal: 500,
+  forbidden: 403,
+  too_large: 413,
+  unsupported_media_type: 415,
+  gone: 410,
 };
 
 /**

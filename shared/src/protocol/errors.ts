@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'busy',
   'unavailable',
   'internal',
+  // v1.1
+  'forbidden',
+  'too_large',
+  'unsupported_media_type',
+  'gone',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CHANGES_MAX_LIMIT,
   DISPLAY_NAME_MAX,
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX,
@@ -8,7 +9,7 @@ import {
   PASSWORD_MIN,
   USERNAME_PATTERN,
 } from './limits.js';
-import type { Conversation, Message, User } from './models.js';
+import { messageSchema, type Conversation, type Message, type User } from './models.js';
 
 /** Usernames are compared case-insensitively, so they are normalised to lower case first. */
 export const usernameSchema = z
@@ -95,10 +96,14 @@ export interface ConversationListResponse {
   conversations: Conversation[];
 }
 
-/** Query of `GET /api/conversations/:id/messages`. Numbers arrive as strings in a URL. */
+/**
+ * Query of `GET /api/conversations/:id/messages`. Numbers arrive as strings in a URL. At most
+ * one of `beforeSeq`, `afterSeq` and `aroundSeq` (v1.1) picks the page.
+ */
 export const historyQuerySchema = z.object({
   beforeSeq: z.coerce.number().int().min(1).optional(),
   afterSeq: z.coerce.number().int().min(0).optional(),
+  aroundSeq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce
     .number()
     .int()
@@ -111,6 +116,45 @@ export type HistoryQuery = z.input<typeof historyQuerySchema>;
 export interface MessagesResponse {
   messages: Message[];
 }
+
+/** v1.1: query of `GET /api/conversations/:id/changes`. */
+export const changesQuerySchema = z.object({
+  sinceVersion: z.coerce.number().int().min(0),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .transform((n) => Math.min(n, CHANGES_MAX_LIMIT))
+    .optional(),
+});
+export type ChangesQuery = z.input<typeof changesQuerySchema>;
+
+/**
+ * v1.1: one page of the change feed: the messages changed after `sinceVersion`, ascending by
+ * `version`; `version` is the conversation's current one and `more` says a page follows.
+ */
+export const changesResponseSchema = z.object({
+  messages: z.array(messageSchema),
+  version: z.number().int(),
+  more: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof changesResponseSchema>;
+
+/** v1.1: `GET /api/server`, what this server is and supports (no auth). */
+export const serverInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  protocol: z.number().int(),
+  registration: z.enum(['open', 'invite', 'closed']),
+  invitesBy: z.enum(['admins', 'members']),
+  limits: z.object({
+    maxBodyLength: z.number().int(),
+    maxAttachmentBytes: z.number().int(),
+    maxAttachments: z.number().int(),
+  }),
+  features: z.array(z.string()),
+});
+export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
 /** An RTCIceServer as the browser's RTCPeerConnection takes it. */
 export interface IceServer {

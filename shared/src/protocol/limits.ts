@@ -22,3 +22,10 @@ export const USER_SEARCH_LIMIT = 20;
 export const GROUP_MEMBERS_MAX = 256;
 /** A typing:start without a typing:stop expires after this long. */
 export const TYPING_EXPIRY_MS = 6000;
+/** v1.1: one reaction is one emoji (a grapheme cluster may take several code units). */
+export const REACTION_EMOJI_MAX = 32;
+/** v1.1: at most this many different emoji on one message. */
+export const REACTIONS_PER_MESSAGE_MAX = 20;
+/** v1.1: `GET .../changes` page size. */
+export const CHANGES_DEFAULT_LIMIT = 200;
+export const CHANGES_MAX_LIMIT = 500;

@@ -10,6 +10,10 @@ export const userSchema = z.object({
   displayName: z.string(),
   online: z.boolean().nullish(),
   lastSeenAt: isoTime.nullish(),
+  /** v1.1: the user's avatar image (`GET /api/users/:id/avatar`). */
+  avatarId: z.string().nullish(),
+  /** v1.1: the account was deactivated; shown as "Deleted user", cannot sign in. */
+  deactivated: z.boolean().nullish(),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -31,6 +35,42 @@ export const callRecordSchema = z.object({
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
 
+/** v1.1: a file carried by a message. Images have `width`/`height` and usually a thumbnail. */
+export const attachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullish(),
+  height: z.number().int().nullish(),
+  hasThumbnail: z.boolean(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** v1.1: one emoji's reactions on a message; the list is in first-reaction order. */
+export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
+export type Reaction = z.infer<typeof reactionSchema>;
+
+export const systemEventTypeSchema = z.enum([
+  'renamed',
+  'avatar_changed',
+  'members_added',
+  'member_removed',
+  'member_left',
+  'role_changed',
+]);
+export type SystemEventType = z.infer<typeof systemEventTypeSchema>;
+
+/** v1.1: what a `kind: "system"` message records. */
+export const systemEventSchema = z.object({
+  type: systemEventTypeSchema,
+  actorId: z.string(),
+  userIds: z.array(z.string()).nullish(),
+  title: z.string().nullish(),
+  role: z.string().nullish(),
+});
+export type SystemEvent = z.infer<typeof systemEventSchema>;
+
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -45,22 +85,49 @@ export const messageSchema = z.object({
   editedAt: isoTime.nullish(),
   deletedAt: isoTime.nullish(),
   call: callRecordSchema.nullish(),
+  /**
+   * v1.1: the conversation's `version` when this message last changed (stored, edited,
+   * deleted, reacted to). Absent only from a v1 server.
+   */
+  version: z.number().int().nullish(),
+  attachments: z.array(attachmentSchema).nullish(),
+  reactions: z.array(reactionSchema).nullish(),
+  system: systemEventSchema.nullish(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
 export const conversationTypeSchema = z.enum(['direct', 'group']);
 export type ConversationType = z.infer<typeof conversationTypeSchema>;
 
+export const memberRoleSchema = z.enum(['admin', 'member']);
+export type MemberRole = z.infer<typeof memberRoleSchema>;
+
+/**
+ * v1.1: a conversation member: the user plus their role and read position. A v1 server sends
+ * plain users, so both extra fields may be absent.
+ */
+export const memberSchema = userSchema.extend({
+  role: memberRoleSchema.nullish(),
+  readSeq: z.number().int().nullish(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
 /** A conversation as seen by one member: `readSeq` and `unreadCount` are that member's. */
 export const conversationSchema = z.object({
   id: z.string(),
   type: conversationTypeSchema,
   title: z.string().nullish(),
-  members: z.array(userSchema),
+  members: z.array(memberSchema),
   lastMessage: messageSchema.nullish(),
   lastSeq: z.number().int(),
   readSeq: z.number().int(),
   unreadCount: z.number().int(),
   createdAt: isoTime,
+  /**
+   * v1.1: the change feed position. Bumped by exactly 1 by every change to the conversation
+   * or one of its messages, in commit order; read positions do not bump it.
+   */
+  version: z.number().int().nullish(),
+  avatarId: z.string().nullish(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;

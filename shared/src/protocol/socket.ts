@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
-import { CLIENT_ID_MAX, MESSAGE_BODY_MAX } from './limits.js';
-import { callMediaSchema, type CallMedia, type Conversation, type Message, type User } from './models.js';
+import { CLIENT_ID_MAX, MESSAGE_BODY_MAX, REACTION_EMOJI_MAX } from './limits.js';
+import {
+  callMediaSchema,
+  conversationSchema,
+  isoTime,
+  messageSchema,
+  userSchema,
+  type Message,
+} from './models.js';
 
 /**
  * The answer to every client→server event that takes an acknowledgement:
@@ -50,47 +57,101 @@ export const callSignalSchema = z.object({
 });
 export type CallSignalPayload = z.infer<typeof callSignalSchema>;
 
-// ---- server → client payloads ----
+export const messageEditSchema = z.object({
+  messageId: id,
+  body: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(MESSAGE_BODY_MAX, `must be at most ${MESSAGE_BODY_MAX} characters`),
+    ),
+});
+export type MessageEditPayload = z.input<typeof messageEditSchema>;
 
-export interface MessageNewEvent {
-  message: Message;
-}
-export interface TypingEvent {
-  conversationId: string;
-  userId: string;
-  typing: boolean;
-}
-export interface MessagesReadEvent {
-  conversationId: string;
-  userId: string;
-  seq: number;
-  readAt: string;
-}
-export interface UserOnlineEvent {
-  userId: string;
-}
-export interface UserOfflineEvent {
-  userId: string;
-  lastSeenAt: string;
-}
-export interface ConversationNewEvent {
-  conversation: Conversation;
-}
-export interface CallIncomingEvent {
-  callId: string;
-  conversationId: string;
-  from: User;
-  media: CallMedia;
-}
-export interface CallAcceptedEvent {
-  callId: string;
-  userId: string;
-}
-export interface CallSignalEvent {
-  callId: string;
-  from: string;
-  signal: Record<string, unknown>;
-}
+export const messageDeleteSchema = z.object({ messageId: id });
+export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
+
+export const messageReactSchema = z.object({
+  messageId: id,
+  emoji: z.string().min(1).max(REACTION_EMOJI_MAX),
+  on: z.boolean(),
+});
+export type MessageReactPayload = z.infer<typeof messageReactSchema>;
+
+// ---- server → client payloads ----
+// Schemas on this side too: a client parses what arrives (a newer or broken server must not
+// corrupt its state), and the types below are inferred from them.
+
+export const messageNewEventSchema = z.object({ message: messageSchema });
+export type MessageNewEvent = z.infer<typeof messageNewEventSchema>;
+
+/** v1.1: a message was edited, deleted (tombstone) or its reactions changed. */
+export const messageUpdatedEventSchema = z.object({ message: messageSchema });
+export type MessageUpdatedEvent = z.infer<typeof messageUpdatedEventSchema>;
+
+export const typingEventSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  typing: z.boolean(),
+});
+export type TypingEvent = z.infer<typeof typingEventSchema>;
+
+export const messagesReadEventSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  seq: z.number().int(),
+  readAt: isoTime,
+});
+export type MessagesReadEvent = z.infer<typeof messagesReadEventSchema>;
+
+export const userOnlineEventSchema = z.object({ userId: z.string() });
+export type UserOnlineEvent = z.infer<typeof userOnlineEventSchema>;
+
+export const userOfflineEventSchema = z.object({ userId: z.string(), lastSeenAt: isoTime });
+export type UserOfflineEvent = z.infer<typeof userOfflineEventSchema>;
+
+/** v1.1: a user's profile changed or the account was deactivated. */
+export const userUpdatedEventSchema = z.object({ user: userSchema });
+export type UserUpdatedEvent = z.infer<typeof userUpdatedEventSchema>;
+
+export const conversationNewEventSchema = z.object({ conversation: conversationSchema });
+export type ConversationNewEvent = z.infer<typeof conversationNewEventSchema>;
+
+/** v1.1: a rename, a member change or a role change. */
+export const conversationUpdatedEventSchema = z.object({ conversation: conversationSchema });
+export type ConversationUpdatedEvent = z.infer<typeof conversationUpdatedEventSchema>;
+
+/** v1.1: the user was removed from the conversation, or left it. */
+export const conversationRemovedEventSchema = z.object({ conversationId: z.string() });
+export type ConversationRemovedEvent = z.infer<typeof conversationRemovedEventSchema>;
+
+export const SESSION_END_REASONS = ['logout', 'revoked', 'password_changed', 'deactivated'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+/** v1.1: this login session is over; the client must not reconnect with it. */
+export const sessionEndedEventSchema = z.object({ reason: z.enum(SESSION_END_REASONS) });
+export type SessionEndedEvent = z.infer<typeof sessionEndedEventSchema>;
+
+export const callIncomingEventSchema = z.object({
+  callId: z.string(),
+  conversationId: z.string(),
+  from: userSchema,
+  media: callMediaSchema,
+});
+export type CallIncomingEvent = z.infer<typeof callIncomingEventSchema>;
+
+export const callAcceptedEventSchema = z.object({ callId: z.string(), userId: z.string() });
+export type CallAcceptedEvent = z.infer<typeof callAcceptedEventSchema>;
+
+export const callSignalEventSchema = z.object({
+  callId: z.string(),
+  from: z.string(),
+  signal: z.record(z.string(), z.unknown()),
+});
+export type CallSignalEvent = z.infer<typeof callSignalEventSchema>;
+
 export const CALL_END_REASONS = [
   'hangup',
   'rejected',
@@ -101,10 +162,11 @@ export const CALL_END_REASONS = [
   'busy',
 ] as const;
 export type CallEndReason = (typeof CALL_END_REASONS)[number];
-export interface CallEndedEvent {
-  callId: string;
-  reason: CallEndReason;
-}
+export const callEndedEventSchema = z.object({
+  callId: z.string(),
+  reason: z.enum(CALL_END_REASONS),
+});
+export type CallEndedEvent = z.infer<typeof callEndedEventSchema>;
 
 /** Events a client emits. The server still validates every payload: types are not a guard. */
 export interface ClientToServerEvents {
@@ -120,6 +182,9 @@ export interface ClientToServerEvents {
   'call:offer': (payload: CallSignalPayload, ack: AckCallback) => void;
   'call:answer': (payload: CallSignalPayload, ack: AckCallback) => void;
   'call:ice-candidate': (payload: CallSignalPayload, ack: AckCallback) => void;
+  'message:edit': (payload: MessageEditPayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:react': (payload: MessageReactPayload, ack: AckCallback<{ message: Message }>) => void;
 }
 
 /** Events the server emits. */
@@ -136,7 +201,37 @@ export interface ServerToClientEvents {
   'call:answer': (event: CallSignalEvent) => void;
   'call:ice-candidate': (event: CallSignalEvent) => void;
   'call:ended': (event: CallEndedEvent) => void;
+  'message:updated': (event: MessageUpdatedEvent) => void;
+  'conversation:updated': (event: ConversationUpdatedEvent) => void;
+  'conversation:removed': (event: ConversationRemovedEvent) => void;
+  'user:updated': (event: UserUpdatedEvent) => void;
+  'session:ended': (event: SessionEndedEvent) => void;
 }
+
+/**
+ * The schema of every server→client event's payload, keyed like `ServerToClientEvents`. The
+ * `satisfies` makes a new event a compile error here until its schema is added; clients parse
+ * with it before any handler runs.
+ */
+export const serverEventSchemas = {
+  'message:new': messageNewEventSchema,
+  'message:updated': messageUpdatedEventSchema,
+  typing: typingEventSchema,
+  'messages:read': messagesReadEventSchema,
+  'user:online': userOnlineEventSchema,
+  'user:offline': userOfflineEventSchema,
+  'user:updated': userUpdatedEventSchema,
+  'conversation:new': conversationNewEventSchema,
+  'conversation:updated': conversationUpdatedEventSchema,
+  'conversation:removed': conversationRemovedEventSchema,
+  'session:ended': sessionEndedEventSchema,
+  'call:incoming': callIncomingEventSchema,
+  'call:accepted': callAcceptedEventSchema,
+  'call:offer': callSignalEventSchema,
+  'call:answer': callSignalEventSchema,
+  'call:ice-candidate': callSignalEventSchema,
+  'call:ended': callEndedEventSchema,
+} satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Parameters<ServerToClientEvents[E]>[0]> };
 
 /** Server-to-server events over the Redis adapter (`serverSideEmit`). */
 export interface InterServerEvents {
