@@ -33,7 +33,7 @@ export interface ParleyServer {
   /** Starts listening; resolves to the base URL clients connect to (e.g. `http://127.0.0.1:8080`). */
   listen(): Promise<string>;
   /**
-   * Graceful stop: no new connections, sockets disconnected, in-flight writes finished,
+   * Graceful stop: no new connections, transports closed, in-flight writes finished,
    * cleanups run, then the database closed. Safe to call twice.
    */
   close(): Promise<void>;
@@ -201,8 +201,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     // Socket events already being handled finish and are acknowledged while their sockets are
     // still connected; new ones are answered `unavailable` (clients retry after reconnecting).
     while (ctx.inflight.size > 0) await Promise.allSettled([...ctx.inflight]);
-    // This node's sockets only: with the Redis adapter, io.disconnectSockets() would reach every node.
-    io.local.disconnectSockets(true);
+    // Close this node's transports, not the Socket.IO sessions: a client then sees "transport
+    // close" and reconnects by itself (the contract's "Server restarts" rule), whereas a
+    // Socket.IO-level disconnect ("io server disconnect") strands default clients for good.
+    // `io.of('/').sockets` is this node's only, unlike io.disconnectSockets() with the adapter.
+    for (const socket of io.of('/').sockets.values()) socket.conn.close();
     // Disconnect bookkeeping (presence, lastSeenAt) is tracked as in flight too.
     while (ctx.inflight.size > 0) await Promise.allSettled([...ctx.inflight]);
     // A connection still open after a grace period (a client that went quiet mid-request, a
