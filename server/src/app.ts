@@ -10,7 +10,7 @@ import { resolveJwtSecret, type Config } from './config.js';
 import type { CallsContext, ParleyIo, ServerContext } from './context.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { AppError } from './errors.js';
-import { registerErrorHandler } from './http/errors.js';
+import { preRouteErrorOptions, registerErrorHandler } from './http/errors.js';
 import { registerWebClient } from './http/web.js';
 import { postMessage } from './messages/service.js';
 import { MemoryPresence, type Presence } from './presence.js';
@@ -68,6 +68,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
         : config.trustProxy,
     // Keep-alive HTTP connections would otherwise hold close() open.
     forceCloseConnections: 'idle',
+    ...preRouteErrorOptions,
   });
   const logger: FastifyBaseLogger = app.log;
 

@@ -60,24 +60,38 @@ export function zodFields(error: z.ZodError): Record<string, string> {
 }
 
 /**
- * The path of the first string containing a NUL character, if any. PostgreSQL cannot store
- * NUL in text, so it is refused everywhere, on every backend alike, before it reaches storage.
+ * Why a string cannot be stored as it is, if it cannot. PostgreSQL cannot store NUL in text,
+ * and a lone UTF-16 surrogate is not valid Unicode: SQLite and PostgreSQL would each store it
+ * differently (replaced or mangled), so the ack, the live event and the history would
+ * disagree. Both are refused everywhere, on every backend alike, before they reach storage.
  */
-export function findNul(value: unknown, path = '', depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '_' : undefined;
+function unstorableReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (!text.isWellFormed()) return 'must be well-formed Unicode (no lone surrogates)';
+  return undefined;
+}
+
+/** The path of the first string that cannot be stored as it is, and why; undefined if none. */
+export function findUnstorableText(
+  value: unknown,
+  path = '',
+  depth = 0,
+): { field: string; reason: string } | undefined {
+  if (typeof value === 'string') {
+    const reason = unstorableReason(value);
+    return reason ? { field: path || '_', reason } : undefined;
+  }
   if (depth > 8 || value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
-    const found = findNul(child, path ? `${path}.${key}` : key, depth + 1);
+    const found = findUnstorableText(child, path ? `${path}.${key}` : key, depth + 1);
     if (found) return found;
   }
   return undefined;
 }
 
-/** `invalid_input` for a NUL character at `field`. */
-export const nulError = (field: string) =>
-  new AppError('invalid_input', 'Text must not contain NUL characters', {
-    [field]: 'must not contain NUL characters',
-  });
+/** `invalid_input` for text that cannot be stored (see `findUnstorableText`). */
+export const unstorableTextError = ({ field, reason }: { field: string; reason: string }) =>
+  new AppError('invalid_input', `Text ${reason}`, { [field]: reason });
 
 /** Parses untrusted input; a failure becomes `invalid_input` naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -85,7 +99,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (!result.success) {
     throw new AppError('invalid_input', 'Some fields are missing or invalid', zodFields(result.error));
   }
-  const nul = findNul(result.data);
-  if (nul) throw nulError(nul);
+  const unstorable = findUnstorableText(result.data);
+  if (unstorable) throw unstorableTextError(unstorable);
   return result.data;
 }

@@ -1,7 +1,7 @@
 import type { Ack, ClientToServerEvents, ErrorBody } from '@parley/shared';
 import type { z } from 'zod';
 import type { ParleySocket, ServerContext } from '../context.js';
-import { AppError, findNul, nulError, zodFields } from '../errors.js';
+import { AppError, findUnstorableText, unstorableTextError, zodFields } from '../errors.js';
 
 /** The event names a client may emit. */
 export type ClientEventName = keyof ClientToServerEvents & string;
@@ -53,9 +53,9 @@ export function handle<S extends z.ZodType, R extends object | void>(
       });
       return;
     }
-    const nul = findNul(parsed.data);
-    if (nul) {
-      fail(nulError(nul).toBody());
+    const unstorable = findUnstorableText(parsed.data);
+    if (unstorable) {
+      fail(unstorableTextError(unstorable).toBody());
       return;
     }
     const run = (async () => {
