@@ -53,6 +53,9 @@ const desktopHost: ParleyHost = {
     retry: (clientId) => invoke('messages.retry', clientId),
     discard: (clientId) => invoke('messages.discard', clientId),
     setTyping: (conversationId, typing) => invoke('messages.setTyping', conversationId, typing),
+    edit: (messageId, body) => invoke('messages.edit', messageId, body),
+    delete: (messageId) => invoke('messages.delete', messageId),
+    react: (messageId, emoji, on) => invoke('messages.react', messageId, emoji, on),
   },
   users: {
     search: (query) => invoke('users.search', query),

@@ -72,6 +72,15 @@ export interface ParleyHost {
     retry(clientId: string): Promise<HostResult>;
     /** Drops a failed message from the outbox. */
     discard(clientId: string): Promise<HostResult>;
+    /**
+     * Queues a new body for a stored message of ours (v1.1); sent now or after reconnecting.
+     * `not_found` when the message is not loaded, `invalid_input` for one still being sent.
+     */
+    edit(messageId: string, body: string): Promise<HostResult>;
+    /** Queues deleting a stored message (ours, or any as a group admin); it stays as a tombstone. */
+    delete(messageId: string): Promise<HostResult>;
+    /** Queues adding (`on`) or taking back one emoji reaction on a stored message. */
+    react(messageId: string, emoji: string, on: boolean): Promise<HostResult>;
     setTyping(conversationId: string, typing: boolean): Promise<HostResult>;
   };
 

@@ -320,6 +320,10 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       retry: async () => ok(),
       discard: async () => ok(),
       setTyping: async () => ok(),
+      // The fake keeps no history of changes; the demo only needs the calls to resolve.
+      edit: async () => ok(),
+      delete: async () => ok(),
+      react: async () => ok(),
     },
     users: {
       async search(q) {

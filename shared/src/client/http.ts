@@ -28,17 +28,8 @@ export function toHostResult<T>(result: Result<T>): HostResult<T> {
   return result.ok ? result : { ok: false, error: result.error, code: result.code };
 }
 
-/** `http://host:port/` → `http://host:port`; a bare host gets a scheme (http for local hosts). */
-export function normalizeServerUrl(input: string): string | null {
-  let url = input.trim().replace(/\/+$/, '');
-  if (url === '') return null;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    const local = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/i.test(url);
-    url = `${local ? 'http' : 'https'}://${url}`;
-  }
-  if (!/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/i.test(url)) return null;
-  return url;
-}
+/** Server-URL normalising is a product rule; it lives in rules/server-url.ts. */
+export { normalizeServerUrl } from '../rules/server-url.js';
 
 /** A request that gets no answer in this time fails with `network` (it is not aborted). */
 export const REQUEST_TIMEOUT_MS = 20_000;
@@ -129,4 +120,21 @@ export function describeError(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/** Whatever goes wrong inside `fn` becomes a failed HostResult: public methods never throw. */
+export async function guard<T>(fn: () => Promise<Result<T>>): Promise<HostResult<T>> {
+  try {
+    return toHostResult(await fn());
+  } catch (error) {
+    return { ok: false, error: `Internal error in the client: ${describeError(error)}`, code: 'internal' };
+  }
+}
+
+/** An `invalid_input` failure naming the first bad field of a zod error. */
+export function invalid(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Failure {
+  const first = issues[0];
+  const field = first?.path.map(String).join('.') ?? '';
+  const message = first ? (field ? `${field}: ${first.message}` : first.message) : 'Invalid input';
+  return fail('invalid_input', message);
 }

@@ -4,12 +4,14 @@
  * imports; hosts inject storage and wrap it as `window.parley`.
  */
 export { createParleyClient, STORAGE_KEYS, ACK_TIMEOUT_MS } from './client.js';
+export { serverStatusFrom } from './server-info.js';
+export { sessionEndedText } from './event-handlers.js';
 export type { ClientEvent, ClientStorage, ParleyClient, ParleyClientOptions } from './types.js';
 export * from './state.js';
 export type { FetchLike, FetchResponseLike } from './runtime.js';
 export type { ClientErrorCode } from './http.js';
 export { normalizeServerUrl } from './http.js';
-export type { OutboxEntry } from './outbox.js';
+export type { OutboxDelete, OutboxEdit, OutboxEntry, OutboxReact, OutboxSend } from './outbox.js';
 export { OUTBOX_STORAGE_KEY } from './outbox.js';
 export {
   backoffDelay,

@@ -4,18 +4,12 @@
  * compared by identity (React, memoised selectors, IPC diffing).
  */
 import type { Conversation, Message, User } from '../protocol/models.js';
+import { activityTime as activity, sortConversations } from '../rules/ordering.js';
+import { countsAsUnread } from '../rules/unread.js';
 import type { ClientState, MessageView, MessageWindow, Presence } from './state.js';
-import type { OutboxEntry } from './outbox.js';
+import { isSend, type OutboxEntry, type OutboxSend } from './outbox.js';
 
-function activity(conversation: Conversation): number {
-  const at = Date.parse(conversation.lastMessage?.createdAt ?? conversation.createdAt);
-  return Number.isNaN(at) ? 0 : at;
-}
-
-/** Most recent activity first; ties keep their order (Array.prototype.sort is stable). */
-export function sortConversations(list: readonly Conversation[]): Conversation[] {
-  return [...list].sort((a, b) => activity(b) - activity(a));
-}
+export { sortConversations };
 
 /** Replaces or adds conversations by id, keeping the list sorted. */
 export function upsertConversations(
@@ -29,27 +23,47 @@ export function upsertConversations(
   return sortConversations(next);
 }
 
+/** Whether `next` is a newer (or the same) state of a message than `held`, by version. */
+export function isSameOrNewer(next: Pick<Message, 'version'>, held: Pick<Message, 'version'>): boolean {
+  return next.version == null || held.version == null || next.version >= held.version;
+}
+
 /**
- * Applies a stored message to a conversation summary. Only a message newer than the
- * summary's `lastSeq` changes it, so a message seen twice (live and again in catch-up, or
- * in the send ack and in `message:new`) is never counted twice.
+ * Applies a stored message to a conversation summary. A message newer than the summary's
+ * `lastSeq` becomes its last message and counts as unread by the unread rule; seen twice (live
+ * and again in catch-up, or in the send ack and in `message:new`) it is never counted twice.
+ * A newer version of the last message (edited, deleted, reacted to) replaces it in place,
+ * and a deletion of an unread message takes it off the count.
  */
 export function applyMessageToConversation(
   conversation: Conversation,
   message: Message,
   myUserId: string,
+  previous?: Message,
 ): Conversation {
-  if (message.seq <= conversation.lastSeq) return conversation;
-  const fromOther = message.senderId !== myUserId;
-  return {
+  const me = { id: myUserId, readSeq: conversation.readSeq };
+  const version = Math.max(conversation.version ?? 0, message.version ?? 0);
+  const withVersion = (c: Conversation): Conversation =>
+    conversation.version == null && message.version == null ? c : { ...c, version };
+  if (message.seq > conversation.lastSeq) {
+    return withVersion({
+      ...conversation,
+      lastMessage: message,
+      lastSeq: message.seq,
+      unreadCount: conversation.unreadCount + (countsAsUnread(message, me) ? 1 : 0),
+    });
+  }
+  const last = conversation.lastMessage;
+  const isLast = last?.id === message.id;
+  const deletedNow = !!message.deletedAt && !(previous ?? (isLast ? last : undefined))?.deletedAt;
+  const unreadDrop = deletedNow && countsAsUnread({ ...message, deletedAt: null }, me) ? 1 : 0;
+  const replaceLast = isLast && last && isSameOrNewer(message, last) && !sameStored(toView(last), message);
+  if (!replaceLast && unreadDrop === 0 && version === (conversation.version ?? 0)) return conversation;
+  return withVersion({
     ...conversation,
-    lastMessage: message,
-    lastSeq: message.seq,
-    unreadCount:
-      fromOther && message.seq > conversation.readSeq
-        ? conversation.unreadCount + 1
-        : conversation.unreadCount,
-  };
+    ...(replaceLast ? { lastMessage: message } : {}),
+    unreadCount: Math.max(0, conversation.unreadCount - unreadDrop),
+  });
 }
 
 /**
@@ -103,7 +117,7 @@ export function toView(message: Message): MessageView {
 }
 
 /** An outbox entry as the message list shows it. `seq` is 0 until the server assigns one. */
-export function outboxView(entry: OutboxEntry, myUserId: string): MessageView {
+export function outboxView(entry: OutboxSend, myUserId: string): MessageView {
   return {
     id: entry.clientId,
     conversationId: entry.conversationId,
@@ -121,8 +135,10 @@ function sameStored(a: MessageView, b: Message): boolean {
   return (
     a.id === b.id &&
     a.body === b.body &&
+    (a.version ?? null) === (b.version ?? null) &&
     (a.editedAt ?? null) === (b.editedAt ?? null) &&
-    (a.deletedAt ?? null) === (b.deletedAt ?? null)
+    (a.deletedAt ?? null) === (b.deletedAt ?? null) &&
+    JSON.stringify(a.reactions ?? []) === JSON.stringify(b.reactions ?? [])
   );
 }
 
@@ -150,7 +166,8 @@ export function mergeStoredMessages(
   let changed = keptLocal.length !== local.length;
   for (const message of messages) {
     const existing = bySeq.get(message.seq);
-    if (existing && sameStored(existing, message)) continue;
+    // An older copy (a late event after a newer catch-up page) never replaces a newer one.
+    if (existing && (sameStored(existing, message) || !isSameOrNewer(message, existing))) continue;
     if (!existing) inserted.push(message);
     bySeq.set(message.seq, toView(message));
     changed = true;
@@ -186,7 +203,8 @@ export function setLocalTail(
   const sent = window.items.filter((item) => item.status === 'sent');
   const local = window.items.slice(sent.length);
   const stored = new Set(sent.filter((m) => m.senderId === myUserId).map((m) => m.clientId));
-  const tail = entries.filter((e) => !stored.has(e.clientId));
+  // Only sends are new rows; edits, deletes and reactions change rows that exist.
+  const tail = entries.filter((e): e is OutboxSend => isSend(e) && !stored.has(e.clientId));
   const unchanged =
     tail.length === local.length &&
     tail.every((entry, i) => {
@@ -292,6 +310,24 @@ export function setReadReceipt(
     ...state,
     reads: { ...state.reads, [conversationId]: { ...state.reads[conversationId], [userId]: seq } },
   };
+}
+
+/**
+ * Read positions carried by a conversation's members (v1.1 `members[].readSeq`), so read
+ * ticks survive a reload and show on a second device. The current user is left out (their
+ * own position is the conversation's `readSeq`); never moves a receipt backwards.
+ */
+export function readsFromMembers(
+  state: ClientState,
+  conversation: Conversation,
+  myUserId: string,
+): ClientState {
+  let next = state;
+  for (const member of conversation.members) {
+    if (member.id === myUserId || member.readSeq == null || member.readSeq <= 0) continue;
+    next = setReadReceipt(next, conversation.id, member.id, member.readSeq);
+  }
+  return next;
 }
 
 /**

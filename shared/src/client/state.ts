@@ -19,7 +19,11 @@ export interface ClientState {
   typing: Record<string, string[]>;
   /** Presence by user id, for every user who shares a conversation with the current user. */
   presence: Record<string, Presence>;
-  /** Read receipts of other members: conversation id → user id → highest read seq. */
+  /**
+   * Read positions of other members: conversation id → user id → highest read seq. Filled
+   * from `members[].readSeq` (v1.1), `messages:read` and members' own messages; never moves
+   * backwards. Read ticks are computed from it.
+   */
   reads: Record<string, Record<string, number>>;
   /** The current call, if any (ringing, in progress, or just ended). */
   call: CallState | null;
@@ -29,7 +33,49 @@ export interface ClientState {
    * Optional only so that state literals written before it existed stay valid.
    */
   openConversationId?: string | null;
+  /**
+   * What the client knows of the server's contract (`GET /api/server`), so the UI can say
+   * when the server is too old or too new. Optional like `openConversationId`.
+   */
+  server?: ServerStatus;
+  /**
+   * Things the user should be told once (a conversation they were removed from, an edit the
+   * server refused), newest last; at most `MAX_NOTICES`. The UI shows each id once.
+   */
+  notices?: ClientNotice[];
 }
+
+/**
+ * The server's contract as the client sees it:
+ * - `unknown`: not asked yet (signed out, or not reachable yet);
+ * - `compatible`: a v1.1 server (change feed, edits, reactions);
+ * - `legacy`: a v1 server without `GET /api/server`: messaging works, edits and reactions
+ *   and the change feed do not, and catch-up pages by seq;
+ * - `too-old` / `too-new`: its `protocol` is not one this client speaks; `message` says so.
+ */
+export interface ServerStatus {
+  compatibility: 'unknown' | 'compatible' | 'legacy' | 'too-old' | 'too-new';
+  /** The server's `protocol`, when it said. */
+  protocol: number | null;
+  /** The server's name and version, when it said. */
+  name: string | null;
+  version: string | null;
+  features: string[];
+  /** A sentence for the user when the compatibility is not `compatible`. */
+  message: string | null;
+}
+
+/** A one-off message for the user. */
+export interface ClientNotice {
+  /** Unique per client run; the UI remembers which it showed. */
+  id: string;
+  kind: 'conversation-removed' | 'operation-failed' | 'resync';
+  text: string;
+  conversationId: string | null;
+}
+
+/** The notices kept in `ClientState.notices`. */
+export const MAX_NOTICES = 5;
 
 export type SessionState =
   | { status: 'signed-out'; serverUrl: string | null; error: string | null }
@@ -111,4 +157,13 @@ export const initialClientState: ClientState = {
   reads: {},
   call: null,
   openConversationId: null,
+  server: {
+    compatibility: 'unknown',
+    protocol: null,
+    name: null,
+    version: null,
+    features: [],
+    message: null,
+  },
+  notices: [],
 };

@@ -1,0 +1,94 @@
+/**
+ * The server's contract (`GET /api/server`, v1.1): which protocol it speaks, so the UI can
+ * say clearly when the server is too old or too new for this client (`ClientState.server`).
+ */
+import { serverInfoSchema } from '../protocol/http.js';
+import { PROTOCOL_VERSION } from '../protocol/limits.js';
+import type { ClientContext } from './context.js';
+import { requestJson } from './http.js';
+import { initialClientState, type ServerStatus } from './state.js';
+
+export type ServerInfoModule = ReturnType<typeof createServerInfo>;
+
+const UNKNOWN: ServerStatus = initialClientState.server ?? {
+  compatibility: 'unknown',
+  protocol: null,
+  name: null,
+  version: null,
+  features: [],
+  message: null,
+};
+
+/** What the client makes of the answer to `GET /api/server` (`status`: the HTTP status). */
+export function serverStatusFrom(
+  answer: { ok: true; value: unknown } | { ok: false; status?: number },
+): ServerStatus {
+  if (!answer.ok) {
+    // A v1 server has no /api/server: it works, without the change feed, edits and reactions.
+    if (answer.status === 404)
+      return {
+        ...UNKNOWN,
+        compatibility: 'legacy',
+        protocol: PROTOCOL_VERSION,
+        message:
+          'This server runs an older Parley (protocol 1.0): editing, deleting and reactions are not available.',
+      };
+    return UNKNOWN;
+  }
+  const parsed = serverInfoSchema.safeParse(answer.value);
+  const protocol = parsed.success
+    ? parsed.data.protocol
+    : typeof (answer.value as { protocol?: unknown } | null)?.protocol === 'number'
+      ? (answer.value as { protocol: number }).protocol
+      : null;
+  const about = parsed.success
+    ? { name: parsed.data.name, version: parsed.data.version, features: parsed.data.features }
+    : { name: null, version: null, features: [] };
+  if (protocol !== null && protocol > PROTOCOL_VERSION)
+    return {
+      ...about,
+      compatibility: 'too-new',
+      protocol,
+      message: `This server speaks Parley protocol ${protocol}, newer than this app (protocol ${PROTOCOL_VERSION}). Update Parley; until then some things may not work.`,
+    };
+  if (protocol !== null && protocol < PROTOCOL_VERSION)
+    return {
+      ...about,
+      compatibility: 'too-old',
+      protocol,
+      message: `This server speaks Parley protocol ${protocol}, older than this app needs (protocol ${PROTOCOL_VERSION}). Ask its administrator to update it.`,
+    };
+  if (!parsed.success)
+    return { ...UNKNOWN, protocol, message: 'The server describes itself in a way this app cannot read.' };
+  return { ...about, compatibility: 'compatible', protocol, message: null };
+}
+
+export function createServerInfo(ctx: ClientContext) {
+  let checking: Promise<void> | null = null;
+
+  async function check(): Promise<void> {
+    const url = ctx.session.serverUrl();
+    if (!url) return;
+    const answer = await requestJson<unknown>(ctx.fetch, url, '/api/server', { method: 'GET' });
+    if (ctx.session.serverUrl() !== url) return;
+    // A network failure says nothing about the server: keep what we knew.
+    if (!answer.ok && answer.status === undefined) return;
+    const status = serverStatusFrom(answer);
+    ctx.update((s) => (JSON.stringify(s.server) === JSON.stringify(status) ? s : { ...s, server: status }));
+  }
+
+  return {
+    /** Asks the server what it speaks (on every connect: it may have been upgraded). */
+    check(): Promise<void> {
+      checking ??= check()
+        .catch(() => undefined)
+        .finally(() => {
+          checking = null;
+        });
+      return checking;
+    },
+    reset(): void {
+      ctx.update((s) => (s.server === UNKNOWN ? s : { ...s, server: UNKNOWN }));
+    },
+  };
+}
