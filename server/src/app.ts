@@ -11,11 +11,11 @@ import type { CallsContext, ParleyIo, ServerContext } from './context.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { AppError } from './errors.js';
 import { preRouteErrorOptions, registerErrorHandler } from './http/errors.js';
+import { registerServerInfoRoute } from './http/server-info.js';
 import { registerWebClient } from './http/web.js';
 import { postMessage } from './messages/service.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
-import { handle } from './realtime/handle.js';
 import { announceOffline, attachSocketServer } from './realtime/socket-server.js';
 import { attachRedis } from './scale/redis.js';
 import { openRepository } from './storage/database.js';
@@ -136,8 +136,6 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     isUserConnected: async (userId) => (await io.in(`user:${userId}`).fetchSockets()).length > 0,
     socketsOfUser: (userId) => io.in(`user:${userId}`).fetchSockets(),
     postMessage: async (input) => (await postMessage(ctx, input)).message,
-    handle,
-    handleContext: ctx,
     authenticate: ctx.authenticate,
     onClose: ctx.onClose,
     limits: ctx.limits,
@@ -164,6 +162,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     return body;
   });
 
+  registerServerInfoRoute(app);
   registerAuthRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerCallRoutes(app, callsCtx);

@@ -12,7 +12,6 @@ import type { AuthInfo, TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { PostMessageInput } from './messages/service.js';
 import type { Presence } from './presence.js';
-import type { handle } from './realtime/handle.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Repository } from './storage/repository.js';
 
@@ -70,10 +69,6 @@ export interface CallsContext {
    * call records: `{ kind: 'call', senderId: callerId, clientId: 'call:' + callId, body, call }`.
    */
   postMessage(input: PostMessageInput): Promise<Message>;
-  /** The socket event wrapper every event goes through (validation, ack, never throws). */
-  handle: typeof handle;
-  /** For `handle(ctx.handleContext, socket, ...)`. */
-  handleContext: Pick<ServerContext, 'logger' | 'inflight' | 'closing'>;
   /** Authenticates an HTTP request (`Authorization: Bearer`); rejects with a 401 AppError. */
   authenticate(request: FastifyRequest): Promise<AuthInfo>;
   /** The server's rate limits (`limits.calls` for call:initiate). */

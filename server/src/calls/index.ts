@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
-  CALL_SIGNAL_EVENTS,
   callInitiateSchema,
   callRefSchema,
   callSignalSchema,
+  type CallSignalEventName,
   type IceServersResponse,
 } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
 import { rooms, type CallsContext, type ParleySocket } from '../context.js';
 import { AppError } from '../errors.js';
 import { consume } from '../rate-limits.js';
+import { on, type EventHandlers } from '../realtime/handlers.js';
 import { createCallRegistry, type CallPorts, type CallRegistry, type CallResult } from './call-registry.js';
 import { callRecordBody } from './call-record.js';
 import { createClusterCallRegistry } from './cluster.js';
@@ -131,12 +132,18 @@ function check<T extends object>(result: CallResult<T>): T {
   return result;
 }
 
-export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): void {
+type CallEvents =
+  'call:initiate' | 'call:accept' | 'call:reject' | 'call:cancel' | 'call:end' | CallSignalEventName;
+
+/**
+ * The call:* handlers of one socket, for its handler table (realtime/handlers.ts), after
+ * binding the socket to a call it may be returning to.
+ */
+export function callHandlers(socket: ParleySocket, ctx: CallsContext): Pick<EventHandlers, CallEvents> {
   const registry = registries.get(ctx);
-  if (!registry) throw new Error('registerCallRoutes must run before registerCallHandlers');
+  if (!registry) throw new Error('registerCallRoutes must run before callHandlers');
   const { userId } = socket.data;
   const actor = { userId, socketId: socket.id };
-  const { handle, handleContext: h } = ctx;
 
   const logFailure = (what: string) => (err: unknown) => ctx.logger.error({ err, userId }, what);
   // A participant reconnecting within the grace period gets its call back on this socket.
@@ -147,48 +154,52 @@ export function registerCallHandlers(socket: ParleySocket, ctx: CallsContext): v
     );
   });
 
-  handle(h, socket, 'call:initiate', callInitiateSchema, async ({ conversationId, media }) => {
-    await consume(ctx.limits.calls, userId, 'calls started');
-    const memberIds = await ctx.repo.memberIds(conversationId);
-    // Not a member is answered exactly like no such conversation.
-    if (!memberIds.includes(userId)) throw new AppError('not_found', 'No such conversation');
-    const caller = await ctx.repo.getUser(userId);
-    if (!caller) throw new AppError('not_found', 'No such user');
-    const calleeIds = memberIds.filter((id) => id !== userId);
-    const connected = await Promise.all(
-      calleeIds.map(async (id) => [id, await ctx.isUserConnected(id)] as const),
-    );
-    // The caller may have gone while we looked things up; a call bound to a dead socket would
-    // ring on with no one to take it (its disconnect came before the call existed).
-    if (socket.disconnected) throw new AppError('not_found', 'The connection closed');
-    const { callId } = check(
-      await registry.initiate({
-        caller: { id: caller.id, username: caller.username, displayName: caller.displayName },
-        callerSocketId: socket.id,
-        conversationId,
-        media,
-        calleeIds,
-        connectedCalleeIds: new Set(connected.filter(([, on]) => on).map(([id]) => id)),
-      }),
-    );
-    return { callId };
-  });
-
-  handle(h, socket, 'call:accept', callRefSchema, async ({ callId }) => {
-    check(await registry.accept(actor, callId));
-  });
-  handle(h, socket, 'call:reject', callRefSchema, async ({ callId }) => {
-    check(await registry.reject(actor, callId));
-  });
-  handle(h, socket, 'call:cancel', callRefSchema, async ({ callId }) => {
-    check(await registry.cancel(actor, callId));
-  });
-  handle(h, socket, 'call:end', callRefSchema, async ({ callId }) => {
-    check(await registry.end(actor, callId));
-  });
-  for (const event of CALL_SIGNAL_EVENTS) {
-    handle(h, socket, event, callSignalSchema, async (payload) => {
+  const relay = (event: CallSignalEventName) =>
+    on(callSignalSchema, async (payload) => {
       check(await registry.relay(actor, event, payload));
     });
-  }
+
+  return {
+    'call:initiate': on(callInitiateSchema, async ({ conversationId, media }) => {
+      await consume(ctx.limits.calls, userId, 'calls started');
+      const memberIds = await ctx.repo.memberIds(conversationId);
+      // Not a member is answered exactly like no such conversation.
+      if (!memberIds.includes(userId)) throw new AppError('not_found', 'No such conversation');
+      const caller = await ctx.repo.getUser(userId);
+      if (!caller) throw new AppError('not_found', 'No such user');
+      const calleeIds = memberIds.filter((id) => id !== userId);
+      const connected = await Promise.all(
+        calleeIds.map(async (id) => [id, await ctx.isUserConnected(id)] as const),
+      );
+      // The caller may have gone while we looked things up; a call bound to a dead socket would
+      // ring on with no one to take it (its disconnect came before the call existed).
+      if (socket.disconnected) throw new AppError('not_found', 'The connection closed');
+      const { callId } = check(
+        await registry.initiate({
+          caller: { id: caller.id, username: caller.username, displayName: caller.displayName },
+          callerSocketId: socket.id,
+          conversationId,
+          media,
+          calleeIds,
+          connectedCalleeIds: new Set(connected.filter(([, isOn]) => isOn).map(([id]) => id)),
+        }),
+      );
+      return { callId };
+    }),
+    'call:accept': on(callRefSchema, async ({ callId }) => {
+      check(await registry.accept(actor, callId));
+    }),
+    'call:reject': on(callRefSchema, async ({ callId }) => {
+      check(await registry.reject(actor, callId));
+    }),
+    'call:cancel': on(callRefSchema, async ({ callId }) => {
+      check(await registry.cancel(actor, callId));
+    }),
+    'call:end': on(callRefSchema, async ({ callId }) => {
+      check(await registry.end(actor, callId));
+    }),
+    'call:offer': relay('call:offer'),
+    'call:answer': relay('call:answer'),
+    'call:ice-candidate': relay('call:ice-candidate'),
+  };
 }

@@ -1,9 +1,12 @@
 import {
+  CHANGES_DEFAULT_LIMIT,
+  changesQuerySchema,
   createConversationRequestSchema,
   HISTORY_DEFAULT_LIMIT,
   historyQuerySchema,
   USER_SEARCH_LIMIT,
   userSearchQuerySchema,
+  type ChangesResponse,
   type Conversation,
   type ConversationListResponse,
   type MeResponse,
@@ -18,17 +21,23 @@ import { AppError, notFound, parseInput } from '../errors.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
-/** Adds `online` to users from the presence registry. */
-export async function withPresence(ctx: Pick<ServerContext, 'presence'>, users: User[]): Promise<User[]> {
+/** Adds `online` to users (or members) from the presence registry. */
+export async function withPresence<U extends User>(
+  ctx: Pick<ServerContext, 'presence'>,
+  users: U[],
+): Promise<U[]> {
   const online = await ctx.presence.onlineOf(users.map((u) => u.id));
   return users.map((u) => ({ ...u, online: online.has(u.id) }));
 }
 
-async function conversationWithPresence(ctx: ServerContext, c: Conversation): Promise<Conversation> {
+export async function conversationWithPresence(
+  ctx: Pick<ServerContext, 'presence'>,
+  c: Conversation,
+): Promise<Conversation> {
   return { ...c, members: await withPresence(ctx, c.members) };
 }
 
-/** /api/me, /api/users, /api/conversations and history. */
+/** /api/me, /api/users, /api/conversations, history and the change feed. */
 export function registerConversationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repo } = ctx;
 
@@ -101,12 +110,30 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
     const { userId } = await ctx.authenticate(request);
     const { id } = parseInput(idParams, request.params);
     const query = parseInput(historyQuerySchema, request.query);
+    if (query.aroundSeq !== undefined && (query.afterSeq !== undefined || query.beforeSeq !== undefined)) {
+      throw new AppError('invalid_input', 'aroundSeq picks the page alone', {
+        aroundSeq: 'cannot be combined with afterSeq or beforeSeq',
+      });
+    }
     if (!(await repo.isMember(id, userId))) throw notFound();
     const messages = await repo.listMessages(id, {
       afterSeq: query.afterSeq,
       beforeSeq: query.beforeSeq,
+      aroundSeq: query.aroundSeq,
       limit: query.limit ?? HISTORY_DEFAULT_LIMIT,
     });
     return { messages };
+  });
+
+  // v1.1 change feed: what changed after the version a client holds (see listChanges for
+  // why the page never claims a version whose changes it left out).
+  app.get('/api/conversations/:id/changes', async (request): Promise<ChangesResponse> => {
+    const { userId } = await ctx.authenticate(request);
+    const { id } = parseInput(idParams, request.params);
+    const query = parseInput(changesQuerySchema, request.query);
+    if (!(await repo.isMember(id, userId))) throw notFound();
+    const page = await repo.listChanges(id, query.sinceVersion, query.limit ?? CHANGES_DEFAULT_LIMIT);
+    if (!page) throw notFound();
+    return page;
   });
 }

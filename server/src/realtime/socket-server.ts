@@ -1,11 +1,10 @@
-import { conversationRefSchema, messageSendSchema, messagesReadSchema } from '@parley/shared';
+import { conversationRefSchema } from '@parley/shared';
 import type { ExtendedError } from 'socket.io';
-import { registerCallHandlers } from '../calls/index.js';
+import { callHandlers } from '../calls/index.js';
 import { rooms, type CallsContext, type ParleySocket, type ServerContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { postMessage } from '../messages/service.js';
-import { consume } from '../rate-limits.js';
-import { handle } from './handle.js';
+import { messageHandlers } from '../messages/handlers.js';
+import { on, registerHandlers, type EventHandlers } from './handlers.js';
 import { TypingTracker } from './typing.js';
 
 /** Conversation ids looked up during the handshake, joined synchronously on connection. */
@@ -53,8 +52,12 @@ export function attachSocketServer(ctx: ServerContext, calls: CallsContext): voi
       ...conversationIds.map(rooms.conversation),
     ]);
 
-    registerMessageHandlers(ctx, socket, typing);
-    registerCallHandlers(socket, calls);
+    // Every client event, in one table the compiler checks against the contract.
+    registerHandlers(ctx, socket, {
+      ...messageHandlers(ctx, socket, typing),
+      ...typingHandlers(socket, typing),
+      ...callHandlers(socket, calls),
+    } satisfies EventHandlers);
 
     let counted = false;
     const connected = track(
@@ -114,55 +117,23 @@ export async function announceOffline(
   if (ids.length > 0) ctx.io.to(ids.map(rooms.conversation)).emit('user:offline', { userId, lastSeenAt });
 }
 
-function registerMessageHandlers(ctx: ServerContext, socket: ParleySocket, typing: TypingTracker): void {
+/**
+ * Typing trusts the socket's rooms for membership: they are joined from the database on
+ * connect and on conversation:new, and this event is too frequent for a query each time.
+ */
+function typingHandlers(
+  socket: ParleySocket,
+  typing: TypingTracker,
+): Pick<EventHandlers, 'typing:start' | 'typing:stop'> {
   const { userId } = socket.data;
-
-  handle(ctx, socket, 'message:send', messageSendSchema, async (data) => {
-    try {
-      await consume(ctx.limits.messages, userId, 'messages');
-    } catch (err) {
-      // A client draining its outbox after a reconnect retries what may already be stored;
-      // those retries are answered even over the limit, since they store nothing new.
-      const stored = await ctx.repo.findMessageByClientId(userId, data.clientId);
-      if (stored) return { message: stored };
-      throw err;
-    }
-    const { message } = await postMessage(
-      ctx,
-      {
-        conversationId: data.conversationId,
-        senderId: userId,
-        clientId: data.clientId,
-        kind: 'text',
-        body: data.body,
-        replyToId: data.replyToId ?? null,
-      },
-      socket,
-    );
-    // Sending ends "typing…" for the others without waiting for the client's typing:stop.
-    typing.stop(message.conversationId, userId);
-    return { message };
-  });
-
-  // Typing trusts the socket's rooms for membership: they are joined from the database on
-  // connect and on conversation:new, and this event is too frequent for a query each time.
-  handle(ctx, socket, 'typing:start', conversationRefSchema, async ({ conversationId }) => {
-    if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
-    typing.start(conversationId, userId);
-  });
-  handle(ctx, socket, 'typing:stop', conversationRefSchema, async ({ conversationId }) => {
-    if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
-    typing.stop(conversationId, userId);
-  });
-
-  handle(ctx, socket, 'messages:read', messagesReadSchema, async ({ conversationId, seq }) => {
-    const result = await ctx.repo.markRead(conversationId, userId, seq, new Date().toISOString());
-    if (!result) throw notFound();
-    if (result.changed) {
-      // To every member's devices, the reader's other devices included (they clear their badge).
-      socket
-        .to(rooms.conversation(conversationId))
-        .emit('messages:read', { conversationId, userId, seq: result.readSeq, readAt: result.readAt });
-    }
-  });
+  return {
+    'typing:start': on(conversationRefSchema, async ({ conversationId }) => {
+      if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
+      typing.start(conversationId, userId);
+    }),
+    'typing:stop': on(conversationRefSchema, async ({ conversationId }) => {
+      if (!socket.rooms.has(rooms.conversation(conversationId))) throw notFound();
+      typing.stop(conversationId, userId);
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 
 /**
@@ -90,6 +90,60 @@ const migrations: Record<string, Migration> = {
         .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
         // Idempotency of message:send: a retry with the same clientId finds the stored row.
         .addUniqueConstraint('messages_sender_client', ['sender_id', 'client_id'])
+        .execute();
+    },
+  },
+  '0002_change_feed': {
+    // Contract v1.1: versions (the change feed), member roles, system messages, reactions.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('conversations')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('messages').addColumn('system_json', 'text').execute();
+      // Until now every change was a new message, one per seq: version = seq replays that
+      // history exactly (gap-free, unique), and the conversation's version is its last seq.
+      await sql`update messages set version = seq`.execute(db);
+      await sql`update conversations set version = last_seq`.execute(db);
+      // Makes "one version stamps at most one message" a fact, and serves the change feed.
+      await db.schema
+        .createIndex('messages_conversation_version')
+        .on('messages')
+        .columns(['conversation_id', 'version'])
+        .unique()
+        .execute();
+
+      await db.schema
+        .alterTable('conversation_members')
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo('member'))
+        .execute();
+      // Group creators become admins; a group whose creator is no longer a member gets its
+      // oldest member instead, so every group has one.
+      await sql`
+        update conversation_members set role = 'admin'
+        where user_id = (select c.created_by from conversations c
+                         where c.id = conversation_members.conversation_id and c.type = 'group')`.execute(db);
+      await sql`
+        update conversation_members set role = 'admin'
+        where conversation_id in (select id from conversations where type = 'group')
+          and not exists (select 1 from conversation_members a
+                          where a.conversation_id = conversation_members.conversation_id and a.role = 'admin')
+          and user_id = (select o.user_id from conversation_members o
+                         where o.conversation_id = conversation_members.conversation_id
+                         order by o.joined_at, o.user_id limit 1)`.execute(db);
+
+      await db.schema
+        .createTable('message_reactions')
+        .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('emoji', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('emoji_version', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'emoji', 'user_id'])
         .execute();
     },
   },

@@ -1,4 +1,13 @@
-import type { CallRecord, Conversation, ConversationType, Message, MessageKind, User } from '@parley/shared';
+import type {
+  CallRecord,
+  ChangesResponse,
+  Conversation,
+  ConversationType,
+  Message,
+  MessageKind,
+  SystemEvent,
+  User,
+} from '@parley/shared';
 
 /**
  * Everything the server stores, behind one interface. Handlers only ever talk to this, so a
@@ -92,12 +101,38 @@ export interface Repository {
    * idempotency check and its own error, and one bad message never fails another.
    */
   insertMessage(input: InsertMessageInput): Promise<{ message: Message; created: boolean }>;
+  /**
+   * An edit, delete or reaction, in the same group-committed transactions as inserts: the
+   * conversation's version goes up by 1 and stamps the message. Rejects with `not_found`
+   * (not a member, no such message), `forbidden` (not the author or an admin, not a text
+   * message, a deleted one), `invalid_input` (too many different reactions). `changed:
+   * false` (nothing written, no version taken) for a repeat: the same body, a second
+   * delete, a reaction already on (or already off).
+   */
+  applyMessageAction(input: MessageActionInput): Promise<{ message: Message; changed: boolean }>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
-  /** Ascending by seq; see the contract's history paging. */
+  /** The message if `userId` is a member of its conversation; `undefined` otherwise. */
+  findMessageOfMember(messageId: string, userId: string): Promise<Message | undefined>;
+  /** Ascending by seq; see the contract's history paging (`aroundSeq`: centred on it). */
   listMessages(
     conversationId: string,
-    page: { afterSeq?: number | undefined; beforeSeq?: number | undefined; limit: number },
+    page: {
+      afterSeq?: number | undefined;
+      beforeSeq?: number | undefined;
+      aroundSeq?: number | undefined;
+      limit: number;
+    },
   ): Promise<Message[]>;
+  /**
+   * The change feed: messages whose version is above `sinceVersion` (and at most the
+   * conversation's version as read first), ascending by version. `undefined` if there is
+   * no such conversation; the caller checks membership.
+   */
+  listChanges(
+    conversationId: string,
+    sinceVersion: number,
+    limit: number,
+  ): Promise<ChangesResponse | undefined>;
   /**
    * Moves the member's readSeq up to `seq` (clamped to lastSeq; never down). `undefined` if
    * not a member; `changed: false` when it was already there.
@@ -119,5 +154,15 @@ export interface InsertMessageInput {
   body: string;
   replyToId: string | null;
   call: CallRecord | null;
+  /** For `kind: "system"`: what it records. */
+  system?: SystemEvent | null;
   now: string;
 }
+
+/** An edit, a delete or a reaction by `userId` (see `Repository.applyMessageAction`). */
+export type MessageActionInput = {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  now: string;
+} & ({ type: 'edit'; body: string } | { type: 'delete' } | { type: 'react'; emoji: string; on: boolean });

@@ -12,6 +12,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  message_reactions: MessageReactionsTable;
 }
 
 export interface UsersTable {
@@ -54,6 +55,11 @@ export interface ConversationsTable {
   /** The highest seq handed out; bumped in the same transaction as each insert. */
   last_seq: Generated<number>;
   last_activity_at: string;
+  /**
+   * The change feed position: the highest version handed out. Bumped by 1, in the writing
+   * transaction, by every change to the conversation or its messages (see docs/architecture.md).
+   */
+  version: Generated<number>;
 }
 
 export interface ConversationMembersTable {
@@ -62,6 +68,7 @@ export interface ConversationMembersTable {
   joined_at: string;
   read_seq: Generated<number>;
   read_at: string | null;
+  role: Generated<'admin' | 'member'>;
 }
 
 export interface MessagesTable {
@@ -78,4 +85,23 @@ export interface MessagesTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  /** The conversation's version when this message last changed; unique per conversation. */
+  version: number;
+  /** What a `kind: "system"` message records, as JSON. */
+  system_json: string | null;
+}
+
+/** One user's reaction with one emoji on one message. */
+export interface MessageReactionsTable {
+  message_id: string;
+  emoji: string;
+  user_id: string;
+  /** The conversation version this reaction was stored at: orders the users of one emoji. */
+  version: number;
+  /**
+   * The version of the first standing reaction with this emoji on this message when this
+   * one was stored: orders the emoji, and keeps an emoji's place when its first reactor
+   * takes theirs back.
+   */
+  emoji_version: number;
 }

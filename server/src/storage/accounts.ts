@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { User } from '@parley/shared';
+import { AppError } from '../errors.js';
+import type { Repository } from './repository.js';
+import { escapeLike, isUniqueViolation, toUser, userColumns } from './rows.js';
+import type { Database } from './schema.js';
+
+type AccountMethods =
+  | 'createUser'
+  | 'findCredentials'
+  | 'getUser'
+  | 'getUsers'
+  | 'searchUsers'
+  | 'setLastSeen'
+  | 'createSession'
+  | 'getActiveSession'
+  | 'rotateRefreshToken'
+  | 'findSessionByRefreshToken'
+  | 'revokeSession'
+  | 'purgeExpired';
+
+/** Users, login sessions and refresh tokens. */
+export class AccountStore implements Pick<Repository, AccountMethods> {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  // ---- users ----
+
+  async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
+    const row = {
+      id: randomUUID(),
+      username: input.username,
+      display_name: input.displayName,
+      password_hash: input.passwordHash,
+      created_at: new Date().toISOString(),
+      last_seen_at: null,
+    };
+    try {
+      await this.db.insertInto('users').values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('username_taken', 'That username is taken');
+      throw err;
+    }
+    return toUser(row);
+  }
+
+  async findCredentials(username: string) {
+    const row = await this.db
+      .selectFrom('users')
+      .select([...userColumns, 'password_hash'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async getUsers(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users')
+      .select(userColumns)
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async searchUsers(prefix: string, options: { excludeUserId?: string; limit: number }): Promise<User[]> {
+    const pattern = escapeLike(prefix.toLowerCase()) + '%';
+    let q = this.db
+      .selectFrom('users')
+      .select(userColumns)
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`username like ${pattern} escape '\\'`,
+          sql<boolean>`lower(display_name) like ${pattern} escape '\\'`,
+        ]),
+      );
+    if (options.excludeUserId) q = q.where('id', '<>', options.excludeUserId);
+    const rows = await q.orderBy('username').limit(options.limit).execute();
+    return rows.map(toUser);
+  }
+
+  async setLastSeen(userId: string, at: string): Promise<void> {
+    await this.db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute();
+  }
+
+  // ---- sessions ----
+
+  async createSession(input: { userId: string; refreshTokenHash: string; refreshExpiresAt: string }) {
+    const sessionId = randomUUID();
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({ id: sessionId, user_id: input.userId, created_at: now, revoked_at: null })
+        .execute();
+      await trx
+        .insertInto('refresh_tokens')
+        .values({
+          token_hash: input.refreshTokenHash,
+          session_id: sessionId,
+          created_at: now,
+          expires_at: input.refreshExpiresAt,
+          rotated_at: null,
+        })
+        .execute();
+    });
+    return { sessionId };
+  }
+
+  async getActiveSession(sessionId: string) {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'user_id'])
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { id: row.id, userId: row.user_id } : undefined;
+  }
+
+  async rotateRefreshToken(input: { oldHash: string; newHash: string; now: string; newExpiresAt: string }) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('refresh_tokens as t')
+        .innerJoin('sessions as s', 's.id', 't.session_id')
+        .select(['t.session_id', 't.expires_at', 't.rotated_at', 's.user_id', 's.revoked_at'])
+        .where('t.token_hash', '=', input.oldHash)
+        .executeTakeFirst();
+      if (!row || row.revoked_at != null) return { status: 'invalid' as const };
+      if (row.rotated_at != null) {
+        return { status: 'reused' as const, sessionId: row.session_id, userId: row.user_id };
+      }
+      if (row.expires_at <= input.now) return { status: 'invalid' as const };
+      // The `rotated_at is null` guard makes this a compare-and-set: of two concurrent
+      // exchanges of one token, the second updates nothing and counts as reuse.
+      const updated = await trx
+        .updateTable('refresh_tokens')
+        .set({ rotated_at: input.now })
+        .where('token_hash', '=', input.oldHash)
+        .where('rotated_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) {
+        return { status: 'reused' as const, sessionId: row.session_id, userId: row.user_id };
+      }
+      await trx
+        .insertInto('refresh_tokens')
+        .values({
+          token_hash: input.newHash,
+          session_id: row.session_id,
+          created_at: input.now,
+          expires_at: input.newExpiresAt,
+          rotated_at: null,
+        })
+        .execute();
+      return { status: 'ok' as const, sessionId: row.session_id, userId: row.user_id };
+    });
+  }
+
+  async findSessionByRefreshToken(hash: string) {
+    const row = await this.db
+      .selectFrom('refresh_tokens as t')
+      .innerJoin('sessions as s', 's.id', 't.session_id')
+      .select(['s.id', 's.user_id'])
+      .where('t.token_hash', '=', hash)
+      .executeTakeFirst();
+    return row ? { sessionId: row.id, userId: row.user_id } : undefined;
+  }
+
+  async revokeSession(sessionId: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async purgeExpired(before: string): Promise<number> {
+    const tokens = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
+    // A revoked session's tokens go with it (on delete cascade).
+    const sessions = await this.db
+      .deleteFrom('sessions')
+      .where('revoked_at', 'is not', null)
+      .where('revoked_at', '<', before)
+      .executeTakeFirst();
+    return Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows);
+  }
+}
