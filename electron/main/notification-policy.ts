@@ -11,6 +11,7 @@
  */
 import type { ClientEvent } from '@parley/shared/client';
 import type { Conversation, Message, NotificationPrefs } from '@parley/shared';
+import { conversationTitle as sharedTitle, describeCall, userName } from '@parley/shared';
 
 export type Notice =
   | { kind: 'message'; conversationId: string; title: string; body: string }
@@ -48,7 +49,7 @@ export class NotificationPolicy {
           this.pending.set(event.conversation.id, entry);
           return [];
         }
-        return [messageNotice(event.message, event.conversation)];
+        return [messageNotice(event.message, event.conversation, context.selfUserId)];
       }
       case 'catch-up:done':
         return this.flushCatchUp(context);
@@ -103,7 +104,7 @@ export class NotificationPolicy {
     const [first] = entries;
     if (total === 1 && first) {
       const [message] = first.messages;
-      if (message) return [messageNotice(message, first.conversation)];
+      if (message) return [messageNotice(message, first.conversation, context.selfUserId)];
     }
     const single = entries.length === 1 && first ? first.conversation : null;
     return [
@@ -119,32 +120,25 @@ export class NotificationPolicy {
   }
 }
 
-/** The name a conversation is shown under: the group title, or the other member's name. */
+/** The name a conversation is shown under (the shared rule, also used by the app's list). */
 export function conversationTitle(conversation: Conversation, selfUserId?: string | null): string {
-  if (conversation.type === 'group') return conversation.title || 'Group';
-  const other = conversation.members.find((member) => member.id !== selfUserId) ?? conversation.members[0];
-  return other ? other.displayName || other.username : 'Conversation';
+  return sharedTitle(conversation, selfUserId);
 }
 
-function messageNotice(message: Message, conversation: Conversation): Notice {
+function messageNotice(message: Message, conversation: Conversation, selfUserId: string | null): Notice {
   const sender = conversation.members.find((member) => member.id === message.senderId);
-  const senderName = sender ? sender.displayName || sender.username : 'Someone';
+  const senderName = sender ? userName(sender) : 'Someone';
   const title =
-    conversation.type === 'group' ? `${senderName} in ${conversation.title || 'a group'}` : senderName;
-  return { kind: 'message', conversationId: conversation.id, title, body: messageText(message) };
+    conversation.type === 'group'
+      ? `${senderName} in ${conversationTitle(conversation, selfUserId)}`
+      : senderName;
+  return { kind: 'message', conversationId: conversation.id, title, body: messageText(message, selfUserId) };
 }
 
-function messageText(message: Message): string {
-  if (message.kind === 'call' && message.call) {
-    const media = message.call.media === 'video' ? 'video' : 'voice';
-    return message.call.outcome === 'missed' ? `Missed ${media} call` : `${capitalise(media)} call`;
-  }
+function messageText(message: Message, selfUserId: string | null): string {
+  if (message.kind === 'call' && message.call) return describeCall(message, selfUserId).text;
   const body = message.body.replace(/\s+/g, ' ').trim();
   return body.length > NOTICE_BODY_MAX ? `${body.slice(0, NOTICE_BODY_MAX - 1)}…` : body;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function assertNever(value: never): never {

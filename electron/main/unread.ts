@@ -3,18 +3,15 @@
  * menu. Pure, so the numbers and the menu are tested without Electron.
  */
 import type { ClientState } from '@parley/shared';
+import { totalUnread as unreadTotal, unreadBadge } from '@parley/shared';
 
-/** Unread messages across all conversations; 0 while signed out. */
+/**
+ * Unread messages across all conversations, by the one unread rule (muted conversations left
+ * out, as in the window title); 0 while signed out.
+ */
 export function totalUnread(state: ClientState, mutedConversationIds: readonly string[] = []): number {
   if (state.session.status !== 'signed-in') return 0;
-  const muted = new Set(mutedConversationIds);
-  let total = 0;
-  for (const conversation of state.conversations) {
-    // Muted conversations still show their count inside the app, but do not nag from the dock.
-    if (muted.has(conversation.id)) continue;
-    total += Math.max(0, conversation.unreadCount);
-  }
-  return total;
+  return unreadTotal(state.conversations, mutedConversationIds);
 }
 
 export function trayTooltip(unread: number, doNotDisturb: boolean): string {
@@ -24,11 +21,8 @@ export function trayTooltip(unread: number, doNotDisturb: boolean): string {
   return parts.join(' · ');
 }
 
-/** The tray/badge label: the number, capped so it fits. */
-export function badgeLabel(unread: number): string {
-  if (unread <= 0) return '';
-  return unread > 99 ? '99+' : String(unread);
-}
+/** The tray/badge label: the number, capped so it fits (the shared rule). */
+export const badgeLabel = unreadBadge;
 
 export interface TrayMenuItem {
   id: 'open' | 'dnd' | 'quit' | 'separator';

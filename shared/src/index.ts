@@ -6,3 +6,4 @@
 export * from './protocol/index.js';
 export * from './client/state.js';
 export * from './host-api.js';
+export * from './rules/index.js';

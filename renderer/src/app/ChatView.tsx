@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Video } from 'lucide-react';
-import type { Conversation, User } from '@parley/shared';
+import type { User } from '@parley/shared';
+import { shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import {
@@ -12,8 +13,8 @@ import {
   selectTyping,
   selectWindow,
 } from '../store/selectors';
-import { conversationTitle, directPeer, presenceOf } from '../lib/conversation';
-import { formatLastSeen, joinNames } from '../lib/format';
+import { conversationTitle, directPeer, visiblePresence } from '../lib/conversation';
+import { formatLastSeen } from '../lib/format';
 import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
@@ -28,11 +29,6 @@ interface ChatViewProps {
   conversationId: string;
   onBack: () => void;
 }
-
-/** While typing, re-announce every few seconds (the server expires a start after about 6 s). */
-const TYPING_REFRESH_MS = 3000;
-/** Stop after this long without a keystroke. */
-const TYPING_IDLE_MS = 4000;
 
 function useTypingSignal(conversationId: string) {
   const host = useHost();
@@ -56,7 +52,7 @@ function useTypingSignal(conversationId: string) {
       }
       const s = state.current;
       const now = Date.now();
-      if (now - s.sentAt > TYPING_REFRESH_MS) {
+      if (shouldRepeatTyping(s.sentAt || undefined, now)) {
         s.sentAt = now;
         void host.messages.setTyping(conversationId, true);
       }
@@ -68,16 +64,6 @@ function useTypingSignal(conversationId: string) {
 
   useEffect(() => stop, [stop]);
   return { onText, stop };
-}
-
-function typingText(conversation: Conversation, typers: string[], meId: string): string | null {
-  const names = typers
-    .filter((id) => id !== meId)
-    .map((id) => conversation.members.find((m) => m.id === id)?.displayName.split(' ')[0] ?? 'Someone');
-  if (names.length === 0) return null;
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length <= 3) return `${joinNames(names)} are typing…`;
-  return 'Several people are typing…';
 }
 
 export function ChatView({ conversationId, onBack }: ChatViewProps) {
@@ -145,14 +131,14 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
 
   const title = conversationTitle(conversation, meId);
   const peer: User | null = directPeer(conversation, meId);
-  const knownPresence = peer ? presenceOf(peer, presence) : null;
-  const peerPresence = knownPresence && !connected ? { ...knownPresence, online: false } : knownPresence;
+  const knownPresence = peer ? visiblePresence(peer, presence, true) : null;
+  const peerPresence = peer ? visiblePresence(peer, presence, connected) : null;
   const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
   let subtitle: string;
   let subtitleClass = 'chat-subtitle';
   if (conversation.type === 'group') {
     const others = conversation.members.filter((m) => m.id !== meId);
-    const online = connected ? others.filter((m) => presenceOf(m, presence).online).length : 0;
+    const online = others.filter((m) => visiblePresence(m, presence, connected).online).length;
     subtitle = `${conversation.members.length} members${online > 0 ? ` · ${online} online` : ''}`;
   } else if (typing) {
     subtitle = 'typing…';

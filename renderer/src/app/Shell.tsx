@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { MessagesSquare, MessageSquarePlus } from 'lucide-react';
 import { useClientState, useHost } from '../store/hooks';
+import { useMutedIds } from '../store/notification-prefs';
 import { selectCatchUp, selectConnection, selectConversations, selectTotalUnread } from '../store/selectors';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
@@ -28,7 +29,8 @@ export function Shell() {
   const connection = useClientState(selectConnection);
   const catchUp = useClientState(selectCatchUp);
   const conversations = useClientState(selectConversations);
-  const totalUnread = useClientState(selectTotalUnread);
+  const muted = useMutedIds();
+  const totalUnread = useClientState(useMemo(() => selectTotalUnread(muted), [muted]));
   const [selectedId, setSelectedId] = useState<string | null>(readOpen);
   const [newChat, setNewChat] = useState<NewChatMode | null>(null);
   const [switcherOpen, setSwitcherOpen] = useState(false);

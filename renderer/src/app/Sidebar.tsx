@@ -11,13 +11,14 @@ import {
   selectPresence,
   selectTyping,
 } from '../store/selectors';
+import { typingText as typingTextOf } from '@parley/shared';
 import {
   conversationTitle,
   directPeer,
   matchesFilter,
-  presenceOf,
   previewText,
   sortByActivity,
+  visiblePresence,
 } from '../lib/conversation';
 import { formatListTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -50,17 +51,7 @@ export function useConversationRows(): ConversationRowData[] {
     return sortByActivity(conversations).map((c): ConversationRowData => {
       const peer = directPeer(c, meId);
       const title = conversationTitle(c, meId);
-      const typers = (typing[c.id] ?? []).filter((id) => id !== meId);
-      let typingText: string | null = null;
-      if (typers.length > 0) {
-        if (c.type === 'direct') typingText = 'typing…';
-        else {
-          const names = typers.map(
-            (id) => c.members.find((m) => m.id === id)?.displayName.split(' ')[0] ?? 'Someone',
-          );
-          typingText = names.length === 1 ? `${names[0]} is typing…` : `${names.length} people are typing…`;
-        }
-      }
+      const typingText = typingTextOf(c, typing[c.id] ?? [], meId, true);
       // The outbox's newest message for this conversation, if it is newer than the server's.
       const items = windows[c.id]?.items;
       const local = items?.[items.length - 1];
@@ -74,7 +65,7 @@ export function useConversationRows(): ConversationRowData[] {
         title,
         avatarId: peer?.id ?? c.id,
         group: c.type === 'group',
-        online: peer ? connected && presenceOf(peer, presence).online : undefined,
+        online: peer ? visiblePresence(peer, presence, connected).online : undefined,
         preview,
         typingText,
         time: formatListTime(c.lastMessage?.createdAt ?? c.createdAt, now),

@@ -1,26 +1,12 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LoaderCircle, Server } from 'lucide-react';
-import { displayNameSchema, passwordSchema, usernameSchema } from '@parley/shared';
+import { displayNameSchema, normalizeServerUrl, passwordSchema, usernameSchema } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
 
 type Mode = 'sign-in' | 'sign-up';
 type Field = 'serverUrl' | 'username' | 'password' | 'displayName';
-
-/** Adds a scheme to "chat.example.org" and rejects what is not an http(s) URL. */
-export function normaliseServerUrl(input: string): string | null {
-  const raw = input.trim();
-  if (!raw) return null;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
-  try {
-    const url = new URL(withScheme);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.origin + url.pathname.replace(/\/+$/, '');
-  } catch {
-    return null;
-  }
-}
 
 export function SignInScreen() {
   const host = useHost();
@@ -51,7 +37,8 @@ export function SignInScreen() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const errors: Partial<Record<Field, string>> = {};
-    const url = normaliseServerUrl(serverUrl);
+    // The one rule: https for a typed host, http for localhost and 127.x.
+    const url = normalizeServerUrl(serverUrl);
     if (!url) errors.serverUrl = 'Enter the address of your Parley server, like chat.example.org.';
     if (mode === 'sign-up') {
       const u = usernameSchema.safeParse(username);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { PhoneOff } from 'lucide-react';
 import type { User } from '@parley/shared';
+import { callDurationSeconds } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { CallScreenFrame } from './CallScreenFrame';
@@ -23,7 +24,7 @@ export function CallEndedScreen({
   autoDismissMs = 6000,
 }: CallEndedScreenProps) {
   const [durationSeconds] = useState(() =>
-    startedAt !== null ? Math.round((Date.now() - startedAt) / 1000) : null,
+    startedAt !== null ? callDurationSeconds(startedAt, Date.now()) : null,
   );
   useEffect(() => {
     const t = setTimeout(onDismiss, autoDismissMs);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
+import { callDurationSeconds } from '@parley/shared';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { selectCall } from '../store/selectors';
@@ -126,9 +127,7 @@ function CallView({ call }: { call: CallState }) {
         <InCallScreen
           peer={call.peer}
           media={media}
-          elapsedSeconds={
-            call.startedAt !== null ? Math.max(0, Math.floor((now - call.startedAt) / 1000)) : null
-          }
+          elapsedSeconds={call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null}
           quality={quality}
           media$={mediaError ? { ...snapshot, error: mediaError } : snapshot}
           actions={actions}

@@ -1,4 +1,5 @@
 import { forwardRef, type KeyboardEvent } from 'react';
+import { unreadBadge } from '@parley/shared';
 import { BellOff } from 'lucide-react';
 import { Avatar } from './Avatar';
 
@@ -59,7 +60,7 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
           )}
           {unread && (
             <span className={row.muted ? 'unread-pill muted-pill' : 'unread-pill'} aria-hidden="true">
-              {row.unreadCount > 99 ? '99+' : row.unreadCount}
+              {unreadBadge(row.unreadCount)}
             </span>
           )}
         </span>

@@ -1,4 +1,5 @@
 import type { ClientState, Conversation, MessageWindow, User } from '@parley/shared';
+import { totalUnread } from '@parley/shared';
 
 /** Selectors over ClientState. Each returns a part of the snapshot (stable identity) or a primitive. */
 export const selectSession = (s: ClientState) => s.session;
@@ -23,9 +24,14 @@ export const selectWindow =
   (s: ClientState): MessageWindow | undefined =>
     id == null ? undefined : s.messages[id];
 
-/** Total unread messages (for the window title and badge). */
-export const selectTotalUnread = (s: ClientState): number =>
-  s.conversations.reduce((n, c) => n + Math.max(0, c.unreadCount), 0);
+/**
+ * Total unread messages for the window title, by the one unread rule: muted conversations
+ * are left out, as from the desktop badge. Memoise the selector per set of muted ids.
+ */
+export const selectTotalUnread =
+  (mutedConversationIds: Iterable<string>) =>
+  (s: ClientState): number =>
+    totalUnread(s.conversations, mutedConversationIds);
 
 /** True while a call is ringing or in progress (the call buttons are disabled then). */
 export const selectCallBusy = (s: ClientState): boolean => s.call != null && s.call.phase !== 'ended';

@@ -17,8 +17,3 @@ export function formatDuration(totalSeconds: number): string {
   const sec = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
-
-/** Whole seconds between two instants (epoch ms), never negative: a call's elapsed time. */
-export function elapsedSeconds(since: number, now: number): number {
-  return Math.max(0, Math.floor((now - since) / 1000));
-}

@@ -1,0 +1,22 @@
+/** Presence as the UI shows it. */
+import type { User } from '../protocol/models.js';
+
+/** Online state and last seen of a user (`ClientState.presence` holds these by user id). */
+export interface PresenceInfo {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/**
+ * A user's presence as shown: the live presence map first, else what the user object carried;
+ * and never "online" while this client is disconnected (it would be a stale guess), though
+ * the last-seen time stays.
+ */
+export function visiblePresence(
+  user: Pick<User, 'id' | 'online' | 'lastSeenAt'>,
+  presence: Readonly<Record<string, PresenceInfo>>,
+  connected: boolean,
+): PresenceInfo {
+  const known = presence[user.id] ?? { online: user.online ?? false, lastSeenAt: user.lastSeenAt ?? null };
+  return connected || !known.online ? known : { ...known, online: false };
+}
