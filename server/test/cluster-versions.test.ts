@@ -1,0 +1,134 @@
+/**
+ * The change feed on two nodes sharing one PostgreSQL schema and one Redis: writes through
+ * both nodes at once still get gap-free, unique versions, both nodes serve the same feed,
+ * and message:updated crosses nodes. Needs PARLEY_TEST_DATABASE_URL (postgres://) and
+ * PARLEY_TEST_REDIS_URL; without them this file is skipped and says so.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Ack, ChangesResponse, Message } from '@parley/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  connectSocket,
+  createConversation,
+  nextEvent,
+  registerUser,
+  sendMessage,
+  startTestServer,
+  type ClientSocket,
+  type TestServer,
+} from './harness.js';
+
+const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
+const redisUrl = process.env.PARLEY_TEST_REDIS_URL;
+const enabled = Boolean(databaseUrl?.startsWith('postgres') && redisUrl);
+if (!enabled) {
+  console.info(
+    'cluster-versions.test.ts skipped: set PARLEY_TEST_DATABASE_URL=postgres://... and PARLEY_TEST_REDIS_URL=redis://... to run it',
+  );
+}
+
+const ok = (ack: Ack<{ message: Message }>): Message => {
+  if (!ack.ok) throw new Error(`expected ok, got ${JSON.stringify(ack.error)}`);
+  return ack.message;
+};
+
+describe.runIf(enabled)('the change feed on two nodes', () => {
+  const suffix = randomBytes(6).toString('hex');
+  const shared = {
+    databaseUrl,
+    databaseSchema: `parley_cluster_versions_${suffix}`,
+    redisUrl,
+    redisPrefix: `parley-cluster-versions-${suffix}`,
+  };
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: ClientSocket[] = [];
+  const open = async (server: TestServer, token: string) => {
+    const socket = await connectSocket(server.url, token);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    a = await startTestServer(shared);
+    b = await startTestServer(shared);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await b?.close();
+    await a?.close();
+    if (databaseUrl) {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`drop schema if exists "${shared.databaseSchema}" cascade`);
+      await client.end();
+    }
+  });
+
+  async function feed(server: TestServer, token: string, conversationId: string) {
+    const messages: Message[] = [];
+    let since = 0;
+    for (;;) {
+      const res = await api<ChangesResponse>(
+        server.url,
+        `/api/conversations/${conversationId}/changes?sinceVersion=${since}&limit=50`,
+        { token },
+      );
+      expect(res.status).toBe(200);
+      messages.push(...res.body.messages);
+      if (!res.body.more) return { messages, version: res.body.version };
+      since = res.body.messages.at(-1)!.version!;
+    }
+  }
+
+  it('gives writes through both nodes at once gap-free, unique versions and one feed', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const group = await createConversation(a.url, alice.accessToken, [bob.user.id], 'Both nodes');
+    const onA = await Promise.all([open(a, alice.accessToken), open(a, bob.accessToken)]);
+    const onB = await Promise.all([open(b, alice.accessToken), open(b, bob.accessToken)]);
+    const devices = [...onA, ...onB];
+    const seeds = (await Promise.all(devices.map((s, d) => sendMessage(s, group.id, `seed ${d}`)))).map(ok);
+
+    const writes = await Promise.all(
+      devices.flatMap((s, d) =>
+        Array.from({ length: 15 }, (_, i) => {
+          // Devices 0 and 2 are Alice's, 1 and 3 Bob's: each edits its user's own seed.
+          if (i % 3 === 0) return sendMessage(s, group.id, `d${d} m${i}`);
+          if (i % 3 === 1)
+            return s.emitWithAck('message:edit', { messageId: seeds[d]!.id, body: `d${d} edit ${i}` });
+          return s.emitWithAck('message:react', {
+            messageId: seeds[(d + 1) % 4]!.id,
+            emoji: ['👍', '🎉', '😀', '🙂', '🚀'][i % 5]!,
+            on: true,
+          });
+        }),
+      ),
+    );
+    const versions = [...seeds, ...writes.map(ok)].map((m) => m.version!).sort((x, y) => x - y);
+    expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
+
+    const fromA = await feed(a, alice.accessToken, group.id);
+    const fromB = await feed(b, bob.accessToken, group.id);
+    expect(fromA).toEqual(fromB);
+    expect(fromA.version).toBe(versions.length);
+    const feedVersions = fromA.messages.map((m) => m.version!);
+    expect(feedVersions).toEqual([...feedVersions].sort((x, y) => x - y));
+    expect(new Set(feedVersions).size).toBe(feedVersions.length);
+  });
+
+  it('sends message:updated to devices on the other node', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const c = await createConversation(b.url, bob.accessToken, [alice.user.id]);
+    const aliceOnA = await open(a, alice.accessToken);
+    const bobOnB = await open(b, bob.accessToken);
+    const sent = ok(await sendMessage(aliceOnA, c.id, 'typo'));
+    const updated = nextEvent(bobOnB, 'message:updated');
+    const edited = ok(await aliceOnA.emitWithAck('message:edit', { messageId: sent.id, body: 'fixed' }));
+    expect((await updated).message).toEqual(edited);
+    expect(edited.version).toBe(2);
+  });
+});
