@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: './e2e',
+  // The desktop specs have their own config (playwright.desktop.config.ts, npm run test:desktop).
+  testIgnore: 'desktop/**',
   outputDir: './test-results',
   fullyParallel: true,
   workers: 2,

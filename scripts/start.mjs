@@ -6,10 +6,12 @@
 //   npm start                 build, serve, launch
 //   npm start -- --skip-build reuse the previous build
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { listeningUrl, portIsFree, reachabilityHint } from './start-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -20,7 +22,10 @@ const host = process.env.HOST ?? '127.0.0.1';
 const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 const serverUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
 
-/** The Electron binary's path, or why there is none. */
+/**
+ * The Electron binary's path, or why there is none. Read from the package's files rather than
+ * `require('electron')`: since Electron 45 that tries to download a missing binary on the spot.
+ */
 function findElectron() {
   let packageDir;
   try {
@@ -28,14 +33,12 @@ function findElectron() {
   } catch {
     return { reason: 'the electron package is not installed' };
   }
-  try {
-    const path = require('electron');
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { reason: `no binary at ${path}` };
-  } catch {
-    // The package throws when its postinstall never fetched the binary.
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile))
     return { reason: `the binary was never downloaded into ${join(packageDir, 'dist')}` };
-  }
+  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH || join(packageDir, 'dist');
+  const path = join(distDir, readFileSync(pathFile, 'utf8').trim());
+  return existsSync(path) ? { path } : { reason: `no binary at ${path}` };
 }
 
 const children = new Set();
@@ -60,20 +63,25 @@ function step(label, command, args) {
   });
 }
 
-async function waitForHealth(server) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null)
-      throw new Error('the server stopped while starting');
-    try {
-      const response = await fetch(`${serverUrl}/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the server did not answer ${serverUrl}/health within 60 s`);
+/**
+ * Waits until OUR server listens: its own "listening on" line, then /health at that URL. A
+ * /health answer alone could come from another process on the same port.
+ */
+async function waitUntilListening(server) {
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: server.stdout });
+    lines.on('line', (line) => {
+      process.stdout.write(`${line}\n`);
+      const found = listeningUrl(line);
+      if (found) resolve(found);
+    });
+    server.once('exit', (code, signal) =>
+      reject(new Error(`the server stopped while starting (${signal ?? `exit code ${code}`})`)),
+    );
+    setTimeout(() => reject(new Error('the server did not start listening within 60 s')), 60_000).unref();
+  });
+  const response = await fetch(`${url}/health`);
+  if (!response.ok) throw new Error(`the server answers ${url}/health with ${response.status}`);
 }
 
 async function stop(code) {
@@ -97,6 +105,14 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 async function main() {
+  // Another process on the port (often an earlier `npm start`) would answer for our server.
+  if (!(await portIsFree(host, port))) {
+    throw new Error(
+      `port ${port} on ${host} is already in use by another process (is Parley already running at ${serverUrl}?). ` +
+        'Stop it, or start on another port: PORT=8081 npm start',
+    );
+  }
+
   const electron = findElectron();
   if (!skipBuild) {
     // Under `npm start`, npm names its own CLI; run directly, whatever `npm` is on PATH.
@@ -119,21 +135,24 @@ async function main() {
   if (!existsSync(serverBin)) throw new Error(`${serverBin} is missing; run without --skip-build`);
   const server = run(process.execPath, [serverBin], {
     env: { DATA_DIR: '.data', ...process.env, PORT: port, HOST: host },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   server.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`parley: the server stopped (${signal ?? `exit code ${code}`})`);
     void stop(code || 1);
   });
-  await waitForHealth(server);
+  await waitUntilListening(server);
 
   if (!electron.path) {
     console.log(
       `Electron is not installed on this machine (${electron.reason}); serving the web client at ${serverUrl} instead`,
     );
+    console.log(`parley: ${reachabilityHint(host, port)}`);
     return;
   }
   console.log(`parley: server at ${serverUrl}; opening the desktop app`);
+  console.log(`parley: ${reachabilityHint(host, port)}`);
   const env = { ...process.env, PARLEY_SERVER_URL: serverUrl };
   // Inherited from some tool, this would make Electron a plain Node process.
   delete env.ELECTRON_RUN_AS_NODE;

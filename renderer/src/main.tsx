@@ -25,7 +25,9 @@ async function resolveHost(): Promise<ParleyHost> {
 }
 
 void resolveHost().then((host) => {
-  window.parley = host;
+  // The desktop preload's `window.parley` is read-only (contextBridge); assigning it again
+  // throws and leaves a blank window. Only a host installed here needs publishing.
+  if (window.parley !== host) window.parley = host;
   const store = createHostStore(host);
   const root = document.getElementById('root');
   if (!root) throw new Error('#root is missing from index.html');

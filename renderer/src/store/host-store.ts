@@ -1,10 +1,12 @@
 import { initialClientState, type ClientState, type ParleyHost } from '@parley/shared';
+import { shareStructure } from './share-structure';
 
 /**
  * A synchronous store over the host's async state feed, for `useSyncExternalStore`.
- * The host pushes whole immutable snapshots, so the store only keeps the latest one;
- * `ready` turns true with the first snapshot so the UI can show a splash instead of
- * flashing the sign-in screen while a stored session is restored.
+ * The host pushes whole immutable snapshots; the store keeps the latest one, sharing every
+ * unchanged part with the previous one (the desktop host's snapshots are fresh copies, see
+ * share-structure.ts). `ready` turns true with the first snapshot so the UI can show a splash
+ * instead of flashing the sign-in screen while a stored session is restored.
  */
 export interface HostStore {
   getSnapshot(): StoreSnapshot;
@@ -21,7 +23,8 @@ export function createHostStore(host: ParleyHost): HostStore {
   const listeners = new Set<() => void>();
   let pushed = false;
 
-  const set = (state: ClientState) => {
+  const set = (incoming: ClientState) => {
+    const state = shareStructure(snapshot.state, incoming);
     if (snapshot.ready && snapshot.state === state) return;
     snapshot = { ready: true, state };
     for (const l of listeners) l();

@@ -1,0 +1,224 @@
+/**
+ * The fake `electron` module one launch of the main bundle imports (through electron-shim.mjs).
+ * Only what Parley's main process and electron-store use; anything else is `undefined`, so a
+ * new use of the API fails loudly here instead of passing silently.
+ */
+import { EventEmitter } from 'node:events';
+import { dirname, join } from 'node:path';
+import { StandInBrowserWindow, type WindowOptions } from './browser-window.js';
+import type { Launch } from './launch.js';
+import {
+  PendingDialog,
+  StandInMenu,
+  StandInNotification,
+  StandInTray,
+  nativeImage,
+  type MenuItemOptions,
+  type MessageBoxOptions,
+  type NotificationOptions,
+  type StandInImage,
+} from './recorders.js';
+
+export interface ModuleOptions {
+  isPackaged: boolean;
+  version: string;
+  /** What `safeStorage.getSelectedStorageBackend()` says (Linux); 'basic_text' means no keyring. */
+  storageBackend: string;
+  encryptionAvailable: boolean;
+  /** Asked by `app.requestSingleInstanceLock()` with the userData path. */
+  acquireLock(userData: string): boolean;
+}
+
+/** The module as the shim reads it: named exports by name (its shape is Electron's, not typed here). */
+export type ElectronModule = Record<string, unknown>;
+
+export function createElectronModule(launch: Launch, options: ModuleOptions): ElectronModule {
+  const { app: events, paths } = launch;
+
+  const app = Object.assign(events, {
+    isPackaged: options.isPackaged,
+    name: 'Parley',
+    commandLine: { appendSwitch() {}, hasSwitch: () => false },
+    getName: () => 'Parley',
+    getVersion: () => options.version,
+    getPath(name: string): string {
+      const path = paths.get(name);
+      if (!path) throw new Error(`Failed to get '${name}' path`);
+      return path;
+    },
+    setPath(name: string, path: string): void {
+      paths.set(name, path);
+      if (name === 'userData') paths.set('sessionData', path);
+    },
+    requestSingleInstanceLock: () => options.acquireLock(app.getPath('userData')),
+    enableSandbox(): void {
+      launch.sandboxEnabled = true;
+    },
+    setAppUserModelId(): void {},
+    isReady: () => true,
+    whenReady: () => Promise.resolve(),
+    quit(): void {
+      void launch.quit();
+    },
+    exit(code = 0): void {
+      void launch.terminate(code);
+    },
+    setBadgeCount(count = 0): boolean {
+      launch.badgeCounts.push(count);
+      return true;
+    },
+    getBadgeCount: () => launch.badgeCounts.at(-1) ?? 0,
+    focus(): void {},
+  });
+
+  const ipcMain = Object.assign(new EventEmitter(), {
+    handle(channel: string, handler: (event: unknown, ...args: unknown[]) => unknown): void {
+      if (launch.ipcHandlers.has(channel))
+        throw new Error(`Attempted to register a second handler for '${channel}'`);
+      launch.ipcHandlers.set(channel, handler);
+    },
+    removeHandler(channel: string): void {
+      launch.ipcHandlers.delete(channel);
+    },
+  });
+
+  const protocolApi = {
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+      const privileges = launch.privilegedSchemes.get(scheme);
+      // Only standard, secure schemes have an origin; only those map onto an https origin.
+      if (!privileges?.standard || !privileges.secure)
+        throw new Error(`stand-in: ${scheme}:// must be registered as a privileged standard, secure scheme`);
+      launch.schemes.add(scheme);
+      launch.protocolHandlers.set(scheme, handler);
+    },
+    unhandle(scheme: string): void {
+      launch.protocolHandlers.delete(scheme);
+    },
+    isProtocolHandled: (scheme: string) => launch.protocolHandlers.has(scheme),
+  };
+
+  const defaultSession = Object.assign(new EventEmitter(), {
+    protocol: protocolApi,
+    setPermissionRequestHandler(handler: unknown): void {
+      launch.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: unknown): void {
+      launch.permissionCheckHandler = handler;
+    },
+    setDisplayMediaRequestHandler(handler: Launch['displayMediaHandler']): void {
+      // `useSystemPicker` only exists on macOS 15+; on Linux the handler always runs.
+      launch.displayMediaHandler = handler;
+    },
+  });
+
+  class BrowserWindow extends StandInBrowserWindow {
+    constructor(windowOptions: WindowOptions = {}) {
+      super(windowOptions, launch);
+    }
+    static getAllWindows = () => launch.windows.filter((window) => !window.isDestroyed());
+  }
+
+  class Notification extends StandInNotification {
+    static isSupported = () => true;
+    constructor(notificationOptions: NotificationOptions = {}) {
+      super(notificationOptions);
+      launch.notifications.push(this);
+    }
+  }
+
+  class Tray extends StandInTray {
+    constructor(image: StandInImage) {
+      super(image);
+      launch.trays.push(this);
+    }
+  }
+
+  const Menu = {
+    buildFromTemplate: (template: readonly MenuItemOptions[]) => new StandInMenu(template),
+    setApplicationMenu(menu: StandInMenu | null): void {
+      launch.applicationMenu = menu;
+    },
+  };
+
+  const showMessageBox = (first: unknown, second?: MessageBoxOptions) => {
+    const [parent, messageBoxOptions] =
+      second === undefined ? [null, first as MessageBoxOptions] : [first, second];
+    const dialog = new PendingDialog(messageBoxOptions, parent);
+    launch.dialogShown(dialog);
+    return dialog.result;
+  };
+
+  const safeStorage = {
+    isEncryptionAvailable: () => options.encryptionAvailable,
+    getSelectedStorageBackend: () => options.storageBackend,
+    encryptString(plainText: string): Buffer {
+      if (!options.encryptionAvailable) throw new Error('Encryption is not available.');
+      return launch.cipher.encrypt(plainText);
+    },
+    decryptString: (encrypted: Buffer) => launch.cipher.decrypt(encrypted),
+  };
+
+  return {
+    app,
+    BrowserWindow,
+    Menu,
+    Notification,
+    Tray,
+    ipcMain,
+    nativeImage,
+    safeStorage,
+    session: { defaultSession },
+    protocol: {
+      ...protocolApi,
+      registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {
+        for (const { scheme, privileges } of schemes) launch.privilegedSchemes.set(scheme, privileges ?? {});
+      },
+    },
+    dialog: {
+      showMessageBox,
+      showErrorBox(title: string, content: string): void {
+        launch.dialogShown(new PendingDialog({ type: 'error', title, message: content }, null));
+      },
+    },
+    powerMonitor: new EventEmitter(),
+    screen: {
+      getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 }, scaleFactor: 1 }],
+    },
+    shell: {
+      async openExternal(url: string): Promise<void> {
+        launch.openedExternally.push(url);
+      },
+      async openPath(path: string): Promise<string> {
+        launch.openedExternally.push(path);
+        return '';
+      },
+    },
+    desktopCapturer: {
+      async getSources(request: { types: string[] }) {
+        launch.desktopCapturerCalls.push({ types: [...request.types] });
+        return launch.screenSources
+          .filter((source) => request.types.includes(source.id.startsWith('screen:') ? 'screen' : 'window'))
+          .map((source) => ({
+            ...source,
+            display_id: source.id.startsWith('screen:') ? '1' : '',
+            thumbnail: nativeImage.createEmpty(),
+            appIcon: null,
+          }));
+      },
+    },
+  };
+}
+
+/** Default paths of a launch: userData under a per-launch appData, like Electron's layout. */
+export function defaultPaths(root: string): [string, string][] {
+  const appData = join(root, 'appData');
+  return [
+    ['home', join(root, 'home')],
+    ['appData', appData],
+    ['userData', join(appData, 'parley')],
+    ['sessionData', join(appData, 'parley')],
+    ['temp', join(root, 'tmp')],
+    ['logs', join(appData, 'parley', 'logs')],
+    ['exe', join(dirname(root), 'parley')],
+  ];
+}

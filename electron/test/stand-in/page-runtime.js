@@ -1,0 +1,130 @@
+/* global window, location, MediaDevices, Element */
+// The renderer side of the Electron stand-in. preload-script.ts turns this function into the
+// text of a Playwright init script, wrapped around the built preload (out/preload/index.cjs),
+// so it runs in every frame before the page's own scripts. It gives the preload what a
+// sandboxed preload gets from `require('electron')` (contextBridge, ipcRenderer) and routes
+// what Chromium would hand to the Electron browser process (window.open, getDisplayMedia)
+// through Playwright bindings to the fake main process.
+//
+// Not emulated: the isolated world. The preload runs in the main world, protected only by
+// closure scope; the exposed API is copied and deep-frozen as contextBridge does.
+export function pageRuntime(config) {
+  const g = globalThis;
+  const invoke = g[config.bindings.invoke];
+  const openWindow = g[config.bindings.windowOpen];
+  const displayMedia = g[config.bindings.displayMedia];
+
+  // window.open and links with a target: Electron asks the window-open handler in main.
+  const open = (url) => {
+    void openWindow(new URL(String(url), location.href).href).catch(() => undefined);
+    return null;
+  };
+  Object.defineProperty(window, 'open', { value: open, writable: true, configurable: true });
+  window.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!link || event.defaultPrevented) return;
+    const target = link.getAttribute('target');
+    const newWindow =
+      (target !== null && !['', '_self', '_top', '_parent'].includes(target)) ||
+      event.ctrlKey ||
+      event.metaKey ||
+      event.shiftKey;
+    if (!newWindow) return;
+    event.preventDefault();
+    open(link.href);
+  });
+
+  // getDisplayMedia: main's display-media request handler decides (and shows its picker).
+  // Chromium's own capture starts at once so the user activation is not lost while main asks.
+  const original = g.MediaDevices?.prototype.getDisplayMedia;
+  if (original) {
+    MediaDevices.prototype.getDisplayMedia = async function (constraints = {}) {
+      const capture = original.call(this, constraints);
+      capture.catch(() => undefined);
+      const granted = await displayMedia({
+        videoRequested: Boolean(constraints.video),
+        audioRequested: Boolean(constraints.audio),
+      });
+      if (!granted) {
+        capture.then((stream) => stream.getTracks().forEach((track) => track.stop())).catch(() => undefined);
+        throw new DOMException('Permission denied by system', 'NotAllowedError');
+      }
+      return capture;
+    };
+  }
+
+  // Preloads run in the top frame only (webPreferences.nodeIntegrationInSubFrames is off).
+  if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;
+
+  const clone = (value) => (value === undefined ? undefined : structuredClone(value));
+  // contextBridge copies values between worlds; functions become proxies that copy again.
+  const copy = (value) => {
+    if (typeof value === 'function') {
+      return (...args) => {
+        const result = value(...args.map((arg) => (typeof arg === 'function' ? arg : copy(arg))));
+        return result instanceof Promise ? result.then(copy) : copy(result);
+      };
+    }
+    if (Array.isArray(value)) return value.map(copy);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]));
+    }
+    return value;
+  };
+  const deepFreeze = (value) => {
+    if ((typeof value === 'object' || typeof value === 'function') && value !== null) {
+      Object.freeze(value);
+      for (const key of Object.keys(value)) deepFreeze(value[key]);
+    }
+    return value;
+  };
+  const contextBridge = {
+    exposeInMainWorld(key, api) {
+      if (Object.prototype.hasOwnProperty.call(window, key)) {
+        throw new Error('Cannot bind an API on top of an existing property on the window object');
+      }
+      Object.defineProperty(window, key, {
+        value: deepFreeze(copy(api)),
+        writable: false,
+        configurable: false,
+        enumerable: true,
+      });
+    },
+  };
+
+  const listeners = new Map();
+  const ipcRenderer = {
+    invoke: (channel, ...args) =>
+      invoke(channel, clone(args)).catch((error) => {
+        throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
+      }),
+    on(channel, listener) {
+      if (!listeners.has(channel)) listeners.set(channel, new Set());
+      listeners.get(channel).add(listener);
+      return ipcRenderer;
+    },
+    removeListener(channel, listener) {
+      listeners.get(channel)?.delete(listener);
+      return ipcRenderer;
+    },
+    removeAllListeners(channel) {
+      listeners.delete(channel);
+      return ipcRenderer;
+    },
+  };
+  // webContents.send arrives here (page.evaluate from the stand-in's BrowserWindow).
+  Object.defineProperty(g, Symbol.for('parley.electron-stand-in.dispatch'), {
+    value: (channel, payload) => {
+      const event = { sender: ipcRenderer, senderId: 0, ports: [] };
+      const current = [...(listeners.get(channel) ?? [])];
+      for (const listener of current) listener(event, clone(payload));
+      return current.length;
+    },
+  });
+
+  const require = (name) => {
+    if (name === 'electron') return { contextBridge, ipcRenderer };
+    throw new Error(`module not found: ${name} (a sandboxed preload can only require 'electron')`);
+  };
+  return { require, module: { exports: {} } };
+}
