@@ -1,4 +1,5 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { shortName } from '@parley/shared';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
 import type { Conversation, MessageWindow } from '@parley/shared';
@@ -139,9 +140,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const readers = useMemo(() => {
     // `reads` already counts "posted after it" as read: the client core derives that.
     const others = conversation.members.filter((m) => m.id !== meId);
+    // Every member's read position comes with the conversation (`members[].readSeq`) and is
+    // kept live in `reads`, so ticks survive a reload; the higher of the two is the truth.
     return others.map((m) => ({
-      name: m.displayName.split(' ')[0] ?? m.displayName,
-      seq: reads?.[m.id] ?? 0,
+      name: shortName(m),
+      seq: Math.max(reads?.[m.id] ?? 0, m.readSeq ?? 0),
     }));
   }, [conversation.members, meId, reads]);
 

@@ -1,8 +1,16 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { MessagesSquare, MessageSquarePlus } from 'lucide-react';
 import { useClientState, useHost } from '../store/hooks';
 import { useMutedIds } from '../store/notification-prefs';
-import { selectCatchUp, selectConnection, selectConversations, selectTotalUnread } from '../store/selectors';
+import {
+  selectCatchUp,
+  selectConnection,
+  selectConversations,
+  selectNotices,
+  selectServer,
+  selectTotalUnread,
+} from '../store/selectors';
+import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
 import { ConnectionBar } from '../components/ConnectionBar';
@@ -29,6 +37,9 @@ export function Shell() {
   const connection = useClientState(selectConnection);
   const catchUp = useClientState(selectCatchUp);
   const conversations = useClientState(selectConversations);
+  const server = useClientState(selectServer);
+  const notices = useClientState(selectNotices);
+  const shownNotices = useRef(new Set<string>());
   const muted = useMutedIds();
   const totalUnread = useClientState(useMemo(() => selectTotalUnread(muted), [muted]));
   const [selectedId, setSelectedId] = useState<string | null>(readOpen);
@@ -50,6 +61,16 @@ export function Shell() {
       // Session storage unavailable: the open conversation is just not remembered.
     }
   }, [host, effectiveSelected]);
+
+  // The client core's notices (a conversation we were removed from, an edit the server
+  // refused) are shown once each.
+  useEffect(() => {
+    for (const notice of notices ?? []) {
+      if (shownNotices.current.has(notice.id)) continue;
+      shownNotices.current.add(notice.id);
+      showToast(notice.text, notice.kind === 'operation-failed' ? 'error' : 'info');
+    }
+  }, [notices]);
 
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Parley` : 'Parley';
@@ -92,6 +113,7 @@ export function Shell() {
         catchUp={catchUp}
         now={now}
         onRetryNow={() => void host.connection.retryNow()}
+        server={server}
       />
       <div className="panes">
         <Sidebar

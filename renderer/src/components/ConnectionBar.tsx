@@ -1,19 +1,21 @@
-import { LoaderCircle, RefreshCw, WifiOff } from 'lucide-react';
+import { LoaderCircle, RefreshCw, TriangleAlert, WifiOff } from 'lucide-react';
 import type { ReactNode } from 'react';
-import type { CatchUpState, ConnectionState } from '@parley/shared';
+import type { CatchUpState, ConnectionState, ServerStatus } from '@parley/shared';
 
 interface ConnectionBarProps {
   connection: ConnectionState;
   catchUp: CatchUpState;
   now: number;
   onRetryNow: () => void;
+  /** The server's contract as the client core judged it; a mismatch shows while nothing else does. */
+  server?: ServerStatus;
 }
 
 /**
  * The thin bar across the top for connection trouble. It never blocks anything: reading and
  * typing go on, and the outbox sends when the connection is back.
  */
-export function ConnectionBar({ connection, catchUp, now, onRetryNow }: ConnectionBarProps) {
+export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: ConnectionBarProps) {
   let content: ReactNode = null;
   let tone = 'info';
   if (connection.status === 'reconnecting') {
@@ -42,6 +44,15 @@ export function ConnectionBar({ connection, catchUp, now, onRetryNow }: Connecti
       <>
         <WifiOff size={14} aria-hidden="true" />
         <span>You’re offline. Messages will send when you’re back.</span>
+      </>
+    );
+  } else if (server && (server.compatibility === 'too-old' || server.compatibility === 'too-new')) {
+    // A server speaking another protocol: things may break; say so until it changes.
+    tone = 'warn';
+    content = (
+      <>
+        <TriangleAlert size={14} aria-hidden="true" />
+        <span data-testid="server-compatibility">{server.message}</span>
       </>
     );
   } else if (catchUp.active) {

@@ -13,6 +13,8 @@ export const selectMessages = (s: ClientState) => s.messages;
 export const selectTyping = (s: ClientState) => s.typing;
 export const selectReads = (s: ClientState) => s.reads;
 export const selectCall = (s: ClientState) => s.call;
+export const selectServer = (s: ClientState) => s.server;
+export const selectNotices = (s: ClientState) => s.notices;
 
 export const selectConversation =
   (id: string | null) =>

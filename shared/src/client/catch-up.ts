@@ -262,7 +262,7 @@ export function createCatchUp(ctx: ClientContext) {
 }
 
 /** A change page that follows the contract: its conversation, ascending versions in range. */
-function isSaneChangePage(
+export function isSaneChangePage(
   page: { messages: Message[]; version: number; more: boolean },
   conversationId: string,
   since: number,

@@ -32,11 +32,8 @@ import type { ParleyClient, ParleyClientOptions } from './types.js';
 export { STORAGE_KEYS } from './session.js';
 export { ACK_TIMEOUT_MS } from './ack.js';
 
-/**
- * Creates the client core. It does nothing until `start()` (restore a stored session) or
- * `auth.signIn`/`auth.signUp`. Every method resolves with a HostResult and never throws.
- */
-export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+/** Creates every module over one context (tests use it to reach a module directly). */
+export function createClientContext(options: ParleyClientOptions): ClientContext {
   const store = createStore<ClientState>(initialClientState);
   const ctx = createContextBase(options, store, options.fetch ?? globalFetch) as ClientContext;
   ctx.session = createSession(ctx);
@@ -50,7 +47,16 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   ctx.typing = createTyping(ctx);
   ctx.calls = createCalls(ctx);
   ctx.serverInfo = createServerInfo(ctx);
-  const { session, connection } = ctx;
+  return ctx;
+}
+
+/**
+ * Creates the client core. It does nothing until `start()` (restore a stored session) or
+ * `auth.signIn`/`auth.signUp`. Every method resolves with a HostResult and never throws.
+ */
+export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+  const ctx = createClientContext(options);
+  const { session, connection, store } = ctx;
 
   return {
     start: () => session.start(),

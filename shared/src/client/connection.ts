@@ -6,18 +6,15 @@
 import { io } from 'socket.io-client';
 import type { MeResponse } from '../protocol/http.js';
 import { userSchema } from '../protocol/models.js';
-import { serverEventSchemas, type ServerToClientEvents } from '../protocol/socket.js';
 import { ACK_TIMEOUT_MS, type ParleySocket } from './ack.js';
 import { backoffDelay } from './backoff.js';
 import type { ClientContext } from './context.js';
-import { createEventHandlers, type ServerEventName } from './event-handlers.js';
+import { createEventHandlers, dispatchServerEvent, SERVER_EVENTS } from './event-handlers.js';
 import { describeError } from './http.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import type { ConnectionState } from './state.js';
 
 export type ConnectionModule = ReturnType<typeof createConnection>;
-
-const SERVER_EVENTS = Object.keys(serverEventSchemas) as ServerEventName[];
 
 export function createConnection(ctx: ClientContext) {
   let offline = false;
@@ -165,24 +162,14 @@ export function createConnection(ctx: ClientContext) {
     // that does not parse (a broken or newer server) is not applied: the client refetches.
     for (const name of SERVER_EVENTS) {
       (s as unknown as { on(e: string, fn: (payload: unknown) => void): void }).on(name, (payload) => {
-        if (!live()) return;
-        dispatch(name, payload);
+        if (live() && !dispatchServerEvent(handlers, name, payload))
+          ctx.catchUp.resync(`an unreadable ${name} event`);
       });
     }
     s.onAny((name: string) => {
       if (!live() || (SERVER_EVENTS as string[]).includes(name)) return;
       ctx.catchUp.resync(`an event this client does not know (${name})`);
     });
-  }
-
-  function dispatch<E extends ServerEventName>(name: E, payload: unknown): void {
-    const parsed = serverEventSchemas[name].safeParse(payload);
-    if (!parsed.success) {
-      ctx.catchUp.resync(`an unreadable ${name} event`);
-      return;
-    }
-    const handler = handlers[name] as (event: Parameters<ServerToClientEvents[E]>[0]) => void;
-    handler(parsed.data as Parameters<ServerToClientEvents[E]>[0]);
   }
 
   return {

@@ -222,18 +222,26 @@ export function createConversations(ctx: ClientContext) {
         const conversations = s.conversations.map((c) => {
           if (!c.members.some((m) => m.id === user.id)) return c;
           changed = true;
-          const members = c.members.map((m) =>
-            m.id === user.id ? { ...m, ...user, online: m.online, lastSeenAt: m.lastSeenAt } : m,
-          );
+          // The profile only: presence, role and read position are not the profile's to change.
+          const members = c.members.map((m) => (m.id === user.id ? { ...m, ...profileOf(user) } : m));
           return { ...c, members };
         });
         const session =
           s.session.status === 'signed-in' && s.session.user.id === user.id
-            ? { ...s.session, user: { ...s.session.user, ...user } }
+            ? { ...s.session, user: { ...s.session.user, ...profileOf(user) } }
             : s.session;
         return changed || session !== s.session ? { ...s, conversations, session } : s;
       });
     },
+  };
+}
+
+function profileOf(user: User): Pick<User, 'username' | 'displayName' | 'avatarId' | 'deactivated'> {
+  return {
+    username: user.username,
+    displayName: user.displayName,
+    avatarId: user.avatarId,
+    deactivated: user.deactivated,
   };
 }
 

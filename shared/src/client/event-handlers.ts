@@ -4,7 +4,7 @@
  * it is handled. Handlers get payloads already parsed with `serverEventSchemas` (see
  * connection.ts) and hand them to the module that owns that part of the state.
  */
-import type { ServerToClientEvents } from '../protocol/socket.js';
+import { serverEventSchemas, type ServerToClientEvents } from '../protocol/socket.js';
 import type { ClientContext } from './context.js';
 
 /** Every event name the server may send. */
@@ -51,4 +51,21 @@ export function sessionEndedText(
     case 'deactivated':
       return 'This account was deactivated.';
   }
+}
+
+/** Every event name of the contract, for binding a socket. */
+export const SERVER_EVENTS = Object.keys(serverEventSchemas) as ServerEventName[];
+
+/**
+ * Parses `payload` with the contract's schema for `name` and hands it to that event's
+ * handler. False (and no handler runs) when the event is unknown or does not parse: the
+ * caller then refetches rather than apply something half-understood.
+ */
+export function dispatchServerEvent(handlers: ServerEventHandlers, name: string, payload: unknown): boolean {
+  if (!(SERVER_EVENTS as string[]).includes(name)) return false;
+  const event = name as ServerEventName;
+  const parsed = serverEventSchemas[event].safeParse(payload);
+  if (!parsed.success) return false;
+  (handlers[event] as (event: unknown) => void)(parsed.data);
+  return true;
 }

@@ -9,7 +9,7 @@ import {
   PASSWORD_MIN,
   USERNAME_PATTERN,
 } from './limits.js';
-import { messageSchema, type Conversation, type Message, type User } from './models.js';
+import { memberRoleSchema, messageSchema, type Conversation, type Message, type User } from './models.js';
 
 /** Usernames are compared case-insensitively, so they are normalised to lower case first. */
 export const usernameSchema = z
@@ -87,6 +87,29 @@ export const createConversationRequestSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type CreateConversationRequest = z.infer<typeof createConversationRequestSchema>;
+
+const groupTitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(GROUP_TITLE_MAX, `must be at most ${GROUP_TITLE_MAX} characters`);
+
+/** v1.1: `POST /api/conversations/:id/members` (groups; admins). */
+export const addMembersRequestSchema = z.object({
+  userIds: z.array(z.string().min(1).max(64)).min(1, 'name at least one user').max(GROUP_MEMBERS_MAX),
+});
+export type AddMembersRequest = z.infer<typeof addMembersRequestSchema>;
+
+/** v1.1: `PATCH /api/conversations/:id` (groups; admins). */
+export const updateConversationRequestSchema = z.object({
+  title: groupTitleSchema.optional(),
+  avatarId: z.string().min(1).max(64).nullish(),
+});
+export type UpdateConversationRequest = z.infer<typeof updateConversationRequestSchema>;
+
+/** v1.1: `PUT /api/conversations/:id/members/:userId/role` (admins). */
+export const memberRoleRequestSchema = z.object({ role: memberRoleSchema });
+export type MemberRoleRequest = z.infer<typeof memberRoleRequestSchema>;
 
 export interface ConversationResponse {
   conversation: Conversation;

@@ -1,0 +1,45 @@
+import { describe, expect, it, vi } from 'vitest';
+import { serverEventSchemas } from '../protocol/socket.js';
+import {
+  createEventHandlers,
+  dispatchServerEvent,
+  SERVER_EVENTS,
+  sessionEndedText,
+  type ServerEventHandlers,
+} from './event-handlers.js';
+import { message, testContext } from './module-test-support.js';
+
+function spies(): ServerEventHandlers {
+  return Object.fromEntries(SERVER_EVENTS.map((name) => [name, vi.fn()])) as unknown as ServerEventHandlers;
+}
+
+describe('server events', () => {
+  it('has a handler for every event of the contract', () => {
+    const handlers = createEventHandlers(testContext());
+    expect(Object.keys(handlers).sort()).toEqual(Object.keys(serverEventSchemas).sort());
+  });
+
+  it('hands a parsed payload to its handler', () => {
+    const handlers = spies();
+    expect(dispatchServerEvent(handlers, 'message:new', { message: message(1), extra: 'dropped' })).toBe(
+      true,
+    );
+    expect(handlers['message:new']).toHaveBeenCalledWith({ message: message(1) });
+  });
+
+  it('runs no handler for an unknown event or a payload that does not parse', () => {
+    const handlers = spies();
+    expect(dispatchServerEvent(handlers, 'message:exploded', {})).toBe(false);
+    expect(dispatchServerEvent(handlers, 'message:new', { message: { ...message(1), seq: 'one' } })).toBe(
+      false,
+    );
+    expect(dispatchServerEvent(handlers, 'typing', null)).toBe(false);
+    expect(dispatchServerEvent(handlers, 'session:ended', { reason: 'bored' })).toBe(false);
+    for (const handler of Object.values(handlers)) expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('says why a session ended', () => {
+    expect(sessionEndedText('password_changed')).toMatch(/password was changed/);
+    expect(sessionEndedText('deactivated')).toMatch(/deactivated/);
+  });
+});

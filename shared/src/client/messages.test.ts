@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { message, testContext, withWindow } from './module-test-support.js';
+
+describe('messages module', () => {
+  it('replaces an updated message in place and keeps the newer of two versions', () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(1), message(2), message(3)], { readSeq: 0, unreadCount: 3 });
+    ctx.messages.applyLive(message(2, { version: 4, body: 'edited', editedAt: '2026-11-22T11:00:00.000Z' }));
+    ctx.messages.applyLive(message(2, { version: 2, body: 'a late old copy' }));
+    const items = ctx.state().messages.c1!.items;
+    expect(items.map((m) => `${m.seq}:${m.body}`)).toEqual(['1:body 1', '2:edited', '3:body 3']);
+    expect(ctx.messages.syncedVersion('c1')).toBe(4);
+    expect(ctx.catchUp.fillGap).not.toHaveBeenCalled();
+  });
+
+  it('a deletion takes an unread message off the count and updates the last message', () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(1), message(2)], { readSeq: 0, unreadCount: 2 });
+    ctx.messages.applyLive(message(2, { version: 3, body: '', deletedAt: '2026-11-22T11:00:00.000Z' }));
+    const conversation = ctx.state().conversations[0]!;
+    expect(conversation.unreadCount).toBe(1);
+    expect(conversation.lastMessage?.deletedAt).toBeTruthy();
+    expect(conversation.version).toBe(3);
+  });
+
+  it('fetches a version gap like a seq gap', () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(1), message(2)]);
+    // Version 3 (an edit somewhere) was missed: message 3 arrives with version 4.
+    ctx.messages.applyLive(message(3, { version: 4 }));
+    expect(ctx.catchUp.fillGap).toHaveBeenCalledWith('c1');
+    expect(ctx.messages.syncedVersion('c1')).toBe(2);
+    expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('leaves changes to messages older than the window out, so no hole opens in front', () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(50), message(51)], { lastSeq: 51 });
+    ctx.messages.applyStored(
+      'c1',
+      [message(3, { version: 52, body: 'old, edited' }), message(52, { version: 53 })],
+      'catch-up',
+    );
+    expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([50, 51, 52]);
+  });
+
+  it('reports new messages from others once, and not updates', () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(1)]);
+    const events: string[] = [];
+    ctx.eventListeners.add((e) => events.push(e.type === 'message' ? e.message.id : e.type));
+    ctx.messages.applyLive(message(2));
+    ctx.messages.applyLive(message(2));
+    ctx.messages.applyLive(message(1, { version: 3, body: 'edited' }));
+    expect(events).toEqual(['m2']);
+  });
+});

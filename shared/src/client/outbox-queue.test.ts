@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStorage } from './memory-storage.js';
+import { fakeSocket, message, testContext, withWindow } from './module-test-support.js';
+import { parseOutbox } from './outbox.js';
+import { STORAGE_KEYS } from './session.js';
+
+describe('outbox module: any pending operation', () => {
+  it('persists edits, deletes and reactions made offline, in order, and sends them on drain', async () => {
+    const storage = createMemoryStorage();
+    const ctx = testContext({ storage });
+    await ctx.outbox.load('me');
+    withWindow(ctx, [message(1, { senderId: 'me' }), message(2)]);
+    expect((await ctx.outbox.api.edit('m1', '  fixed  ')).ok).toBe(true);
+    expect((await ctx.outbox.api.delete('m1')).ok).toBe(true);
+    expect((await ctx.outbox.api.react('m2', '👍', true)).ok).toBe(true);
+    const persisted = parseOutbox(await storage.get(STORAGE_KEYS.outbox), 'me');
+    expect(persisted.map((e) => e.op)).toEqual(['edit', 'delete', 'react']);
+    expect(persisted[0]).toMatchObject({ messageId: 'm1', body: 'fixed', status: 'pending' });
+    // Edits and deletes change rows that exist: no pending rows appear.
+    expect(ctx.state().messages.c1!.items.map((m) => m.status)).toEqual(['sent', 'sent']);
+
+    const { socket, emitted } = fakeSocket((event, payload) => {
+      const id = (payload as { messageId: string }).messageId;
+      return {
+        ok: true,
+        message: message(id === 'm1' ? 1 : 2, { senderId: id === 'm1' ? 'me' : 'a', version: 3 }),
+      };
+    });
+    ctx.connection = { ...ctx.connection, socket: () => socket };
+    await ctx.outbox.drain();
+    expect(emitted.map(([event]) => event)).toEqual(['message:edit', 'message:delete', 'message:react']);
+    expect(emitted[2]?.[1]).toEqual({ messageId: 'm2', emoji: '👍', on: true });
+    await ctx.outbox.stop();
+    expect(await storage.get(STORAGE_KEYS.outbox)).toBeNull();
+  });
+
+  it('refuses operations on what is not a stored message, and drops a refused edit with a notice', async () => {
+    const ctx = testContext();
+    await ctx.outbox.load('me');
+    withWindow(ctx, [message(1, { senderId: 'me' })]);
+    const sent = await ctx.outbox.api.send('c1', 'pending');
+    if (!sent.ok) throw new Error(sent.error);
+    expect(await ctx.outbox.api.edit(sent.value.clientId, 'x')).toMatchObject({
+      ok: false,
+      code: 'invalid_input',
+    });
+    expect(await ctx.outbox.api.delete('nope')).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await ctx.outbox.api.react('m1', '', true)).toMatchObject({ ok: false, code: 'invalid_input' });
+
+    const { socket } = fakeSocket((event) =>
+      event === 'message:edit'
+        ? { ok: false, error: { code: 'forbidden', message: 'Not yours' } }
+        : { ok: true, message: message(2, { senderId: 'me', clientId: sent.value.clientId }) },
+    );
+    ctx.connection = { ...ctx.connection, socket: () => socket };
+    await ctx.outbox.api.edit('m1', 'again');
+    await ctx.outbox.drain();
+    expect(ctx.state().notices?.map((n) => n.text)).toEqual(['Could not edit the message: Not yours']);
+    expect(ctx.outbox.entriesOf('c1')).toEqual([]);
+  });
+});
