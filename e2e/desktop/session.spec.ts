@@ -1,14 +1,25 @@
 /**
  * What the desktop app keeps on disk and what a restart brings back: tokens are written only
  * through safeStorage (nothing readable in the electron-store files), and a second run of
- * main on the same profile restores the session from the encrypted store. One instance per
- * profile: a second start hands over to the running app.
+ * main on the same profile restores the session from the encrypted store. Sleep and wake
+ * (powerMonitor) reconnect and notify once for what was missed. One instance per profile: a second
+ * start hands over to the running app.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STORAGE_KEYS } from '@parley/shared/client';
 import { standInKeyring } from '../../electron/test/stand-in/runtime.js';
-import { accountChip, registerViaApi, signIn, waitUntilOnline } from '../fixtures.js';
+import { connectSocket, createConversation, registerUser, sendMessage } from '../../server/test/harness.js';
+import {
+  accountChip,
+  chatTitle,
+  connectionStatus,
+  conversationRow,
+  messageBodies,
+  registerViaApi,
+  signIn,
+  waitUntilOnline,
+} from '../fixtures.js';
 import { expect, test } from './fixtures.js';
 
 async function filesUnder(dir: string): Promise<{ path: string; text: string }[]> {
@@ -29,6 +40,8 @@ test('tokens go to disk only through safeStorage, and a restart restores the ses
   parley,
 }) => {
   const alice = await registerViaApi(parley.url, 'Alice Restart');
+  const bob = await registerUser(parley.url, undefined, 'Bob Restart');
+  const direct = await createConversation(parley.url, bob.accessToken, [alice.id]);
   const first = await launchDesktop();
   await signIn(first.page, alice);
   await waitUntilOnline(first.page);
@@ -72,6 +85,26 @@ test('tokens go to disk only through safeStorage, and a restart restores the ses
   await waitUntilOnline(second.page);
   expect(second.app.invocations).not.toContain('parley:auth.signIn');
   await expect(second.page.getByLabel('Password')).toHaveCount(0);
+
+  // The machine sleeps (powerMonitor), Bob writes twice, it wakes: main reconnects, catches
+  // up, and notifies once for the chat, not once per message; the click opens it.
+  const status = connectionStatus(second.page);
+  second.app.windows[0]!.blur();
+  second.app.powerMonitor.emit('suspend');
+  await expect(status).toHaveText('Offline');
+  const bobSocket = await connectSocket(parley.url, bob.accessToken);
+  await sendMessage(bobSocket, direct.id, 'while you slept');
+  await sendMessage(bobSocket, direct.id, 'still asleep?');
+  bobSocket.disconnect();
+  second.app.powerMonitor.emit('resume');
+  await expect(status).toHaveText('Online');
+  const shown = () => second.app.notifications.filter((n) => n.shown);
+  await expect.poll(() => shown().length).toBeGreaterThan(0);
+  await expect(conversationRow(second.page, 'Bob Restart')).toContainText('still asleep?');
+  expect(shown()).toHaveLength(1);
+  shown()[0]!.click();
+  await expect(chatTitle(second.page)).toHaveText('Bob Restart');
+  await expect(messageBodies(second.page)).toHaveText(['while you slept', 'still asleep?']);
 
   // A second start on the same profile does not run; the running app comes to the front.
   const window = second.app.windows[0]!;

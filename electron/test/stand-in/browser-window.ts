@@ -127,7 +127,6 @@ export class StandInBrowserWindow extends EventEmitter {
   }
 
   private async createPage(): Promise<Page> {
-    await this.launch.settled();
     const page = await this.launch.context.newPage();
     const preloadPath = this.options.webPreferences?.preload;
     const preload = preloadPath ? await readFile(preloadPath, 'utf8') : null;
@@ -259,6 +258,6 @@ export class StandInBrowserWindow extends EventEmitter {
     this.visible = false;
     this.focused = false;
     this.emit('closed');
-    this.launch.windowClosed(this);
+    this.launch.windowClosed();
   }
 }

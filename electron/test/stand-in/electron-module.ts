@@ -180,7 +180,7 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
         launch.dialogShown(new PendingDialog({ type: 'error', title, message: content }, null));
       },
     },
-    powerMonitor: new EventEmitter(),
+    powerMonitor: launch.powerMonitor,
     screen: {
       getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 }, scaleFactor: 1 }],
     },

@@ -41,6 +41,8 @@ export interface ScreenSource {
 
 export class Launch {
   readonly app = new EventEmitter();
+  /** Emit 'suspend' / 'resume' to play the machine going to sleep and waking up. */
+  readonly powerMonitor = new EventEmitter();
   readonly windows: StandInBrowserWindow[] = [];
   readonly schemes = new Set<string>();
   readonly privilegedSchemes = new Map<string, Record<string, boolean>>();
@@ -84,7 +86,6 @@ export class Launch {
   exitCode: number | null = null;
   readonly exited: Promise<number>;
   private resolveExited!: (code: number) => void;
-  private readonly pending = new Set<Promise<unknown>>();
   private readonly events = new EventEmitter();
   private quitting = false;
 
@@ -124,16 +125,6 @@ export class Launch {
     });
   }
 
-  /** Keeps track of async work that page operations must wait for (routes being installed). */
-  track(promise: Promise<unknown>): void {
-    this.pending.add(promise);
-    void promise.finally(() => this.pending.delete(promise)).catch(() => undefined);
-  }
-
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-  }
-
   windowCreated(window: StandInBrowserWindow): void {
     this.events.emit('window', window);
   }
@@ -153,10 +144,10 @@ export class Launch {
     return window;
   }
 
-  windowClosed(window: StandInBrowserWindow): void {
+  /** Electron emits 'window-all-closed' when the last window goes, except while quitting. */
+  windowClosed(): void {
     if (this.quitting) return;
-    if (this.windows.every((candidate) => candidate.isDestroyed()) && window)
-      this.app.emit('window-all-closed');
+    if (this.windows.every((candidate) => candidate.isDestroyed())) this.app.emit('window-all-closed');
   }
 
   /** A message box appeared (main awaits the answer); tests answer it. */
@@ -243,6 +234,18 @@ export class Launch {
   }
 
   private async route(route: Route): Promise<void> {
+    try {
+      await this.routeRequest(route);
+    } catch (error) {
+      // A throwing protocol handler: Chromium sees a failed request, the test sees why
+      // (requests cut off by quitting are nobody's error).
+      if (this.exitCode === null)
+        this.pageErrors.push(`stand-in: ${route.request().url()}: ${String(error)}`);
+      await route.abort('failed').catch(() => undefined);
+    }
+  }
+
+  private async routeRequest(route: Route): Promise<void> {
     const request = route.request();
     const url = request.url();
     const frame = request.isNavigationRequest() ? request.frame() : null;
