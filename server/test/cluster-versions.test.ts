@@ -9,6 +9,7 @@ import type { Ack, ChangesResponse, Message } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
+  collect,
   connectSocket,
   createConversation,
   nextEvent,
@@ -33,7 +34,7 @@ const ok = (ack: Ack<{ message: Message }>): Message => {
   return ack.message;
 };
 
-describe.runIf(enabled)('the change feed on two nodes', () => {
+describe.runIf(enabled)('the change feed and membership on two nodes', () => {
   const suffix = randomBytes(6).toString('hex');
   const shared = {
     databaseUrl,
@@ -130,5 +131,38 @@ describe.runIf(enabled)('the change feed on two nodes', () => {
     const edited = ok(await aliceOnA.emitWithAck('message:edit', { messageId: sent.id, body: 'fixed' }));
     expect((await updated).message).toEqual(edited);
     expect(edited.version).toBe(2);
+  });
+
+  it('takes a removed member out of the room on the other node at once', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const group = await createConversation(a.url, alice.accessToken, [bob.user.id], 'Split');
+    const aliceOnA = await open(a, alice.accessToken);
+    const bobOnB = await open(b, bob.accessToken);
+    const bobOnA = await open(a, bob.accessToken);
+    const removed = [bobOnB, bobOnA].map((s) => nextEvent(s, 'conversation:removed'));
+    const heard = [bobOnB, bobOnA].map((s) => collect(s, 'message:new'));
+    const res = await api(a.url, `/api/conversations/${group.id}/members/${bob.user.id}`, {
+      token: alice.accessToken,
+      method: 'DELETE',
+    });
+    expect(res.status).toBe(204);
+    for (const e of await Promise.all(removed)) expect(e).toEqual({ conversationId: group.id });
+    ok(await sendMessage(aliceOnA, group.id, 'not for bob'));
+    // A marker in another conversation: once it arrives on both nodes, the group message would have too.
+    const direct = await createConversation(a.url, alice.accessToken, [bob.user.id]);
+    const markers = [bobOnB, bobOnA].map((s) =>
+      nextEvent(s, 'message:new', (e) => e.message.conversationId === direct.id),
+    );
+    ok(await sendMessage(aliceOnA, direct.id, 'marker'));
+    await Promise.all(markers);
+    for (const h of heard) expect(h.events.map((e) => e.message.conversationId)).toEqual([direct.id]);
+    // Typing trusts the socket's rooms: the node that holds Bob's socket refuses it too.
+    expect(
+      await bobOnB.emitWithAck('message:send', { conversationId: group.id, clientId: 'x', body: 'hi' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { rooms, type ServerContext } from '../context.js';
 import { AppError, notFound, parseInput } from '../errors.js';
+import { registerMemberRoutes } from './members.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
@@ -40,6 +41,7 @@ export async function conversationWithPresence(
 /** /api/me, /api/users, /api/conversations, history and the change feed. */
 export function registerConversationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repo } = ctx;
+  registerMemberRoutes(app, ctx);
 
   app.get('/api/me', async (request): Promise<MeResponse> => {
     const { userId } = await ctx.authenticate(request);

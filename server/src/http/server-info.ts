@@ -14,6 +14,8 @@ export const FEATURES = [
   'edit',
   'delete',
   'reactions',
+  'group_members',
+  'group_rename',
 ] as const;
 
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */

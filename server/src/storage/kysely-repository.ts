@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { AccountStore } from './accounts.js';
 import { ConversationStore } from './conversations.js';
 import { MessageReads } from './message-reads.js';
-import { MessageWrites } from './message-writes.js';
+import { ConversationWrites } from './conversation-writes.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 
@@ -18,7 +18,7 @@ export class KyselyRepository implements Repository {
   private readonly accounts: AccountStore;
   private readonly conversations: ConversationStore;
   private readonly reads: MessageReads;
-  private readonly writes: MessageWrites;
+  private readonly writes: ConversationWrites;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -27,7 +27,7 @@ export class KyselyRepository implements Repository {
     this.accounts = new AccountStore(db);
     this.conversations = new ConversationStore(db);
     this.reads = new MessageReads(db);
-    this.writes = new MessageWrites(db, dialect);
+    this.writes = new ConversationWrites(db, dialect);
   }
 
   /** Message writes, group-committed (see group-commit.ts); tests read its stats. */
@@ -78,6 +78,7 @@ export class KyselyRepository implements Repository {
   // ---- messages ----
   insertMessage: Repository['insertMessage'] = (input) => this.writes.insertMessage(input);
   applyMessageAction: Repository['applyMessageAction'] = (input) => this.writes.applyMessageAction(input);
+  changeConversation: Repository['changeConversation'] = (input) => this.writes.changeConversation(input);
   findMessageByClientId: Repository['findMessageByClientId'] = (senderId, clientId) =>
     this.reads.findMessageByClientId(senderId, clientId);
   findMessageOfMember: Repository['findMessageOfMember'] = (id, userId) =>

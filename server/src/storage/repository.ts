@@ -8,6 +8,7 @@ import type {
   SystemEvent,
   User,
 } from '@parley/shared';
+import type { ConversationChangeResult } from './conversation-changes.js';
 
 /**
  * Everything the server stores, behind one interface. Handlers only ever talk to this, so a
@@ -110,6 +111,14 @@ export interface Repository {
    * delete, a reaction already on (or already off).
    */
   applyMessageAction(input: MessageActionInput): Promise<{ message: Message; changed: boolean }>;
+  /**
+   * Adds members to a group, removes one (an admin removing, or a member leaving) or renames
+   * it, recorded by a system message that takes the next seq and version (group-committed
+   * like every write). Rejects with `not_found` (actor not a member, unknown user or member),
+   * `forbidden` (not an admin, a direct conversation), `invalid_input` (too many members).
+   * `message: null` when nothing changed (members already there, the same title).
+   */
+  changeConversation(input: ConversationChangeInput): Promise<ConversationChangeResult>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
   /** The message if `userId` is a member of its conversation; `undefined` otherwise. */
   findMessageOfMember(messageId: string, userId: string): Promise<Message | undefined>;
@@ -158,6 +167,15 @@ export interface InsertMessageInput {
   system?: SystemEvent | null;
   now: string;
 }
+
+/** A change to a group (see `Repository.changeConversation`). */
+export type ConversationChangeInput = {
+  conversationId: string;
+  actorId: string;
+  now: string;
+} & (
+  { type: 'add'; userIds: string[] } | { type: 'remove'; userId: string } | { type: 'rename'; title: string }
+);
 
 /** An edit, a delete or a reaction by `userId` (see `Repository.applyMessageAction`). */
 export type MessageActionInput = {
