@@ -167,6 +167,15 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
                 <MessageText text={m.body} />
               </span>
             )}
+            {!m.deletedAt && m.reactions && m.reactions.length > 0 && (
+              <span className="msg-reactions" data-testid="reactions">
+                {m.reactions.map((r) => (
+                  <span key={r.emoji} className="msg-reaction" aria-label={`${r.emoji} ${r.userIds.length}`}>
+                    {r.emoji} {r.userIds.length}
+                  </span>
+                ))}
+              </span>
+            )}
             <span className={`msg-meta${row.groupEnd || row.mine ? ' always' : ' on-hover'}`}>
               {m.editedAt && <span className="msg-edited">edited</span>}
               <time dateTime={m.createdAt} title={fullTime}>

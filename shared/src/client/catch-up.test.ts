@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { isSaneChangePage } from './catch-up.js';
-import { message } from './module-test-support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createCatchUp, isSaneChangePage } from './catch-up.js';
+import { ok } from './http.js';
+import { fakeSocket, message, testContext } from './module-test-support.js';
 
 describe('change pages', () => {
   const page = (versions: number[], version: number, more = false) => ({
@@ -31,5 +32,34 @@ describe('change pages', () => {
     expect(isSaneChangePage({ ...page([3], 3), messages: [message(1, { version: null })] }, 'c1', 2)).toBe(
       false,
     );
+  });
+});
+
+describe('resync after something unreadable', () => {
+  it('refetches once shortly after, then at most every 30 s', async () => {
+    vi.useFakeTimers();
+    try {
+      const { socket } = fakeSocket();
+      const ctx = testContext({ socket });
+      ctx.catchUp = createCatchUp(ctx);
+      const api = vi.fn(async (_method: string, _path: string) => ok({ conversations: [] }));
+      ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+      ctx.now = () => Date.now();
+      const listRequests = () => api.mock.calls.filter(([, path]) => path === '/api/conversations').length;
+
+      ctx.catchUp.resync('an unreadable message:new event');
+      ctx.catchUp.resync('another one');
+      expect(listRequests()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(listRequests()).toBe(1);
+
+      ctx.catchUp.resync('a third');
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(listRequests()).toBe(1);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(listRequests()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

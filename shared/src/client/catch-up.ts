@@ -20,8 +20,10 @@ export type CatchUpModule = ReturnType<typeof createCatchUp>;
 
 /** A window further behind than this many seqs or versions is replaced by its newest page. */
 export const CATCH_UP_RESET_GAP = 1000;
-/** Something unreadable arrived: refetch after this pause (and at most this often). */
+/** Something unreadable arrived: refetch after this pause... */
 const RESYNC_DELAY_MS = 1000;
+/** ...and at most this often, so a server that keeps sending it cannot keep us refetching. */
+const RESYNC_MIN_INTERVAL_MS = 30_000;
 
 export function createCatchUp(ctx: ClientContext) {
   let catchingUp = false;
@@ -32,6 +34,7 @@ export function createCatchUp(ctx: ClientContext) {
   /** Gaps seen while catch-up was running; filled when it ends. */
   const gapsDuringCatchUp = new Set<string>();
   let resyncTimer: TimerHandle | null = null;
+  let lastResyncAt = -Infinity;
 
   const setProgress = (patch: Partial<{ active: boolean; done: number; total: number }>): void =>
     ctx.update((s) => ({ ...s, catchUp: { ...s.catchUp, ...patch } }));
@@ -227,15 +230,16 @@ export function createCatchUp(ctx: ClientContext) {
      * Something arrived that the client could not apply (an unreadable or unknown event):
      * nothing of it is applied, and a full catch-up refetches shortly.
      */
-    resync(reason: string): void {
-      void reason;
+    resync(_reason: string): void {
       if (resyncTimer !== null) return;
+      const delay = Math.max(RESYNC_DELAY_MS, lastResyncAt + RESYNC_MIN_INTERVAL_MS - ctx.now());
       resyncTimer = setTimer(() => {
         resyncTimer = null;
+        lastResyncAt = ctx.now();
         const gen = ctx.connection.generation();
         if (catchingUp || !ctx.connection.socket()) return;
         void run(gen).catch((error: unknown) => ctx.connection.connectionLost(gen, String(error)));
-      }, RESYNC_DELAY_MS);
+      }, delay);
     },
     /** A live message of a conversation not in the list: the list brings it. */
     unknownConversation(messages: Message[]): void {

@@ -38,6 +38,15 @@ describe('server events', () => {
     for (const handler of Object.values(handlers)) expect(handler).not.toHaveBeenCalled();
   });
 
+  it('session:ended signs out with the reason instead of reconnecting', () => {
+    const ctx = testContext();
+    const endSession = vi.fn(async () => undefined);
+    ctx.session = { ...ctx.session, endSession };
+    const handlers = createEventHandlers(ctx);
+    expect(dispatchServerEvent(handlers, 'session:ended', { reason: 'revoked' })).toBe(true);
+    expect(endSession).toHaveBeenCalledWith(sessionEndedText('revoked'));
+  });
+
   it('says why a session ended', () => {
     expect(sessionEndedText('password_changed')).toMatch(/password was changed/);
     expect(sessionEndedText('deactivated')).toMatch(/deactivated/);
