@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCatchUp, isSaneChangePage } from './catch-up.js';
 import { ok } from './http.js';
-import { fakeSocket, message, testContext } from './module-test-support.js';
+import { conversation, fakeSocket, message, testContext, withWindow } from './module-test-support.js';
 
 describe('change pages', () => {
   const page = (versions: number[], version: number, more = false) => ({
@@ -61,5 +61,44 @@ describe('resync after something unreadable', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('catch-up paging', () => {
+  async function catchUpWith(version: number | null): Promise<string[]> {
+    const { socket } = fakeSocket();
+    const ctx = testContext({ socket });
+    ctx.catchUp = createCatchUp(ctx);
+    withWindow(ctx, [message(1)], { version: version === null ? null : 1 });
+    const listed = conversation('c1', {
+      lastSeq: 2,
+      version,
+      lastMessage: message(2, { version: version === null ? null : 3 }),
+    });
+    const paths: string[] = [];
+    const api = async (_method: string, path: string) => {
+      paths.push(path);
+      if (path === '/api/conversations') return ok({ conversations: [listed] });
+      if (path.includes('/changes?'))
+        return ok({
+          messages: [message(1, { version: 2, body: 'edited' }), message(2, { version: 3 })],
+          version: 3,
+          more: false,
+        });
+      return ok({ messages: [message(2, { version: null })] });
+    };
+    ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+    ctx.outbox = { ...ctx.outbox, drain: async () => undefined };
+    await ctx.catchUp.run(1);
+    expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([1, 2]);
+    return paths.slice(1);
+  }
+
+  it('pages the change feed from the version the window holds', async () => {
+    expect(await catchUpWith(3)).toEqual(['/api/conversations/c1/changes?sinceVersion=1&limit=500']);
+  });
+
+  it('pages by seq against a v1 server, which has no versions', async () => {
+    expect(await catchUpWith(null)).toEqual(['/api/conversations/c1/messages?afterSeq=1&limit=200']);
   });
 });

@@ -5,10 +5,12 @@ import { clearTimer, setTimer, type FetchLike, type TimerHandle } from './runtim
  * Error codes the client core produces itself, next to the server's `ErrorCode`s:
  * `network` (the server could not be reached), `timeout` (no acknowledgement in time),
  * `offline` (the action needs the connection and it is down), `signed_out` (no session),
- * `bad_response` (the server answered something that does not follow the contract) and
- * `internal` (a bug in the client core, reported rather than thrown).
+ * `bad_response` (the server answered something that does not follow the contract),
+ * `unsupported` (the server is too old for the operation) and `internal` (a bug in the client
+ * core, reported rather than thrown).
  */
-export type ClientErrorCode = 'network' | 'timeout' | 'offline' | 'signed_out' | 'bad_response' | 'internal';
+export type ClientErrorCode =
+  'network' | 'timeout' | 'offline' | 'signed_out' | 'bad_response' | 'unsupported' | 'internal';
 
 /** A failed HostResult; `status` is the HTTP status when there was one. */
 export type Failure = { ok: false; error: string; code: string; status?: number };

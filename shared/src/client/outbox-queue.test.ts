@@ -58,4 +58,14 @@ describe('outbox module: any pending operation', () => {
     expect(ctx.state().notices?.map((n) => n.text)).toEqual(['Could not edit the message: Not yours']);
     expect(ctx.outbox.entriesOf('c1')).toEqual([]);
   });
+
+  it('refuses edits, deletes and reactions on a v1 server, which would never answer them', async () => {
+    const ctx = testContext();
+    await ctx.outbox.load('me');
+    withWindow(ctx, [message(1, { senderId: 'me' })]);
+    ctx.update((s) => ({ ...s, server: { ...s.server!, compatibility: 'legacy' } }));
+    expect(await ctx.outbox.api.edit('m1', 'x')).toMatchObject({ ok: false, code: 'unsupported' });
+    expect(await ctx.outbox.api.react('m1', '👍', true)).toMatchObject({ ok: false, code: 'unsupported' });
+    expect((await ctx.outbox.api.send('c1', 'sends still work')).ok).toBe(true);
+  });
 });

@@ -193,6 +193,9 @@ export function createOutbox(ctx: ClientContext) {
     if (typeof messageId !== 'string' || messageId === '') return fail('invalid_input', 'No message given');
     if (outbox.some((e) => e.clientId === messageId && isSend(e)))
       return fail('invalid_input', 'This message is not sent yet; retry or discard it instead');
+    // A v1 server never answers these events: they would wait in the outbox forever.
+    if (ctx.state().server?.compatibility === 'legacy')
+      return fail('unsupported', 'This server is too old to edit, delete or react to messages');
     const message = storedMessage(messageId);
     return message ? ok(message) : fail('not_found', 'No such message is loaded');
   }
