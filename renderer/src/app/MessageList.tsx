@@ -1,5 +1,5 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { shortName } from '@parley/shared';
+import { shortName, unreadBadge, userName } from '@parley/shared';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
 import type { Conversation, MessageWindow } from '@parley/shared';
@@ -149,7 +149,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   }, [conversation.members, meId, reads]);
 
   const namesById = useMemo(
-    () => new Map(conversation.members.map((m) => [m.id, m.displayName])),
+    () => new Map(conversation.members.map((m) => [m.id, userName(m)])),
     [conversation.members],
   );
 
@@ -254,7 +254,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           onClick={jumpToBottom}
           aria-label={newBelow > 0 ? `Jump to latest, ${newBelow} new` : 'Jump to latest'}
         >
-          {newBelow > 0 && <span className="jump-count">{newBelow > 99 ? '99+' : newBelow}</span>}
+          {newBelow > 0 && <span className="jump-count">{unreadBadge(newBelow)}</span>}
           <ArrowDown size={18} aria-hidden="true" />
         </button>
       )}

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { unreadBadge } from '@parley/shared';
 import * as Dialog from '@radix-ui/react-dialog';
 import { CornerDownLeft, Search } from 'lucide-react';
 import { useClientState } from '../store/hooks';
@@ -89,7 +90,7 @@ function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
           >
             <Avatar id={r.avatarId} name={r.title} size={28} online={r.online} group={r.group} />
             <span className="switcher-item-title">{r.title}</span>
-            {r.unreadCount > 0 && <span className="unread-pill">{r.unreadCount}</span>}
+            {r.unreadCount > 0 && <span className="unread-pill">{unreadBadge(r.unreadCount)}</span>}
             {r.id === current?.id && <CornerDownLeft size={14} className="muted" aria-hidden="true" />}
           </li>
         ))}
