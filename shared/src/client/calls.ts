@@ -21,8 +21,10 @@ import { fail, guard, ok, type Result } from './http.js';
 import type { CallState } from './state.js';
 import type { ParleyClient } from './types.js';
 
+/** The module that owns the current call (`ClientState.call`) and the `calls` API, as other modules reach it through `ctx`. */
 export type CallsModule = ReturnType<typeof createCalls>;
 
+/** Creates the module that owns the current call (`ClientState.call`) and the `calls` API. */
 export function createCalls(ctx: ClientContext) {
   function updateCall(callId: string, fn: (call: CallState) => CallState): void {
     ctx.update((s) => {

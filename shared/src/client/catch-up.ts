@@ -16,6 +16,7 @@ import { parseMessages } from './messages.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import { heldSeq } from './state-updates.js';
 
+/** The module that owns catch-up after every connect, gap filling and resync, as other modules reach it through `ctx`. */
 export type CatchUpModule = ReturnType<typeof createCatchUp>;
 
 /** A window further behind than this many seqs or versions is replaced by its newest page. */
@@ -25,6 +26,7 @@ const RESYNC_DELAY_MS = 1000;
 /** ...and at most this often, so a server that keeps sending it cannot keep us refetching. */
 const RESYNC_MIN_INTERVAL_MS = 30_000;
 
+/** Creates the module that owns catch-up after every connect, gap filling and resync. */
 export function createCatchUp(ctx: ClientContext) {
   let catchingUp = false;
   let everLoadedConversations = false;

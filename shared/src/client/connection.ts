@@ -14,8 +14,10 @@ import { describeError } from './http.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import type { ConnectionState } from './state.js';
 
+/** The module that owns the socket, reconnect backoff and event binding, as other modules reach it through `ctx`. */
 export type ConnectionModule = ReturnType<typeof createConnection>;
 
+/** Creates the module that owns the socket, reconnect backoff and event binding. */
 export function createConnection(ctx: ClientContext) {
   let offline = false;
   let socket: ParleySocket | null = null;

@@ -21,6 +21,7 @@ import type { Store } from './store.js';
 import type { TypingModule } from './typing.js';
 import type { ClientEvent, ClientStorage, ParleyClientOptions } from './types.js';
 
+/** Every module of the client core, by the name other modules use for it. */
 export interface ClientModules {
   session: SessionModule;
   connection: ConnectionModule;
@@ -35,6 +36,7 @@ export interface ClientModules {
   serverInfo: ServerInfoModule;
 }
 
+/** The context every module is created over (see the top of this file). */
 export interface ClientContext extends ClientModules {
   readonly options: ParleyClientOptions;
   readonly storage: ClientStorage;

@@ -17,8 +17,10 @@ import {
   sortConversations,
 } from './state-updates.js';
 
+/** The module that owns the conversation list (`ClientState.conversations`), as other modules reach it through `ctx`. */
 export type ConversationsModule = ReturnType<typeof createConversations>;
 
+/** Creates the module that owns the conversation list (`ClientState.conversations`). */
 export function createConversations(ctx: ClientContext) {
   let listRefresh: Promise<void> | null = null;
 

@@ -15,6 +15,7 @@ export type ServerEventHandlers = {
   [E in ServerEventName]: (event: Parameters<ServerToClientEvents[E]>[0]) => void;
 };
 
+/** The client's handler table: each event goes to the module that owns its state. */
 export function createEventHandlers(ctx: ClientContext) {
   return {
     'message:new': ({ message }) => ctx.messages.applyLive(message),

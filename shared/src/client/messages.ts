@@ -20,6 +20,7 @@ import {
   setWindow,
 } from './state-updates.js';
 
+/** The module that owns the loaded message windows (`ClientState.messages`), as other modules reach it through `ctx`. */
 export type MessagesModule = ReturnType<typeof createMessages>;
 
 /** Where stored messages come from; decides gap checks and what is reported. */
@@ -34,6 +35,7 @@ export function parseMessages(value: unknown): Message[] {
   });
 }
 
+/** Creates the module that owns the loaded message windows (`ClientState.messages`). */
 export function createMessages(ctx: ClientContext) {
   const windowLoads = new Map<string, Promise<Result<void>>>();
   /** Windows that show only outbox entries; their history has not been loaded yet. */

@@ -22,11 +22,13 @@ import { STORAGE_KEYS } from './session.js';
 import type { MessageWindow } from './state.js';
 import { setLocalTail, setWindow } from './state-updates.js';
 
+/** The module that owns the outbox of pending operations, as other modules reach it through `ctx`. */
 export type OutboxModule = ReturnType<typeof createOutbox>;
 
 /** After a transient error (rate limit, server error) the outbox waits this long. */
 const OUTBOX_RETRY_MS = 2000;
 
+/** Creates the module that owns the outbox of pending operations. */
 export function createOutbox(ctx: ClientContext) {
   let outbox: OutboxEntry[] = [];
   let outboxUserId: string | null = null;

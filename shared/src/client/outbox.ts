@@ -42,6 +42,7 @@ export interface OutboxReact extends OutboxEntryBase {
   emoji: string;
   on: boolean;
 }
+/** One pending operation of the outbox. */
 export type OutboxEntry = OutboxSend | OutboxEdit | OutboxDelete | OutboxReact;
 
 /** True for entries that send a new message (they show as the window's pending tail). */

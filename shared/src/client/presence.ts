@@ -8,8 +8,10 @@ import type { ClientContext } from './context.js';
 import type { Presence } from './state.js';
 import { presenceFromConversations, setPresence } from './state-updates.js';
 
+/** The module that owns presence (`ClientState.presence`), as other modules reach it through `ctx`. */
 export type PresenceModule = ReturnType<typeof createPresence>;
 
+/** Creates the module that owns presence (`ClientState.presence`). */
 export function createPresence(ctx: ClientContext) {
   /** Counts live presence events (user:online/user:offline). */
   let presenceClock = 0;

@@ -11,8 +11,10 @@ import { isDefinitiveSendError } from './outbox.js';
 import type { ClientState } from './state.js';
 import { applyRead, replaceConversation, setReadReceipt } from './state-updates.js';
 
+/** The module that owns read positions (`ClientState.reads`), as other modules reach it through `ctx`. */
 export type ReadsModule = ReturnType<typeof createReads>;
 
+/** Creates the module that owns read positions (`ClientState.reads`). */
 export function createReads(ctx: ClientContext) {
   /** Reads made while disconnected (or unacknowledged), sent after the next connect. */
   const pendingReads = new Map<string, number>();

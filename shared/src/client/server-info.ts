@@ -8,6 +8,7 @@ import type { ClientContext } from './context.js';
 import { requestJson } from './http.js';
 import { initialClientState, type ServerStatus } from './state.js';
 
+/** The module that owns the server's contract (`ClientState.server`), as other modules reach it through `ctx`. */
 export type ServerInfoModule = ReturnType<typeof createServerInfo>;
 
 const UNKNOWN: ServerStatus = initialClientState.server ?? {
@@ -63,6 +64,7 @@ export function serverStatusFrom(
   return { ...about, compatibility: 'compatible', protocol, message: null };
 }
 
+/** Creates the module that owns the server's contract (`ClientState.server`). */
 export function createServerInfo(ctx: ClientContext) {
   let checking: Promise<void> | null = null;
 

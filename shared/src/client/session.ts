@@ -33,8 +33,10 @@ const SESSION_ENDED_MESSAGES: Record<string, string> = {
   invalid_token: 'Your session has expired or was ended on another device. Please sign in again.',
 };
 
+/** The module that owns the session and its tokens (`ClientState.session`), as other modules reach it through `ctx`. */
 export type SessionModule = ReturnType<typeof createSession>;
 
+/** Creates the module that owns the session and its tokens (`ClientState.session`). */
 export function createSession(ctx: ClientContext) {
   const { storage } = ctx;
   let serverUrl: string | null = null;

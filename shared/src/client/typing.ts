@@ -11,8 +11,10 @@ import { fail, ok, type Result } from './http.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import { setTypingUser } from './state-updates.js';
 
+/** The module that owns typing (`ClientState.typing`), as other modules reach it through `ctx`. */
 export type TypingModule = ReturnType<typeof createTyping>;
 
+/** Creates the module that owns typing (`ClientState.typing`). */
 export function createTyping(ctx: ClientContext) {
   const typingTimers = new Map<string, TimerHandle>();
   const typingSentAt = new Map<string, number>();
