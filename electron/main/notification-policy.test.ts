@@ -115,6 +115,29 @@ describe('NotificationPolicy: live messages', () => {
       context(),
     );
     expect(missed[0]?.body).toBe('Missed video call');
+    // The same words as the app's message list (the shared call-record rule): a call the
+    // caller cancelled was missed by this user, and a completed one says how long it was.
+    const callBody = (outcome: 'cancelled' | 'completed') =>
+      policy.handle(
+        {
+          type: 'message',
+          message: message({
+            kind: 'call',
+            body: '',
+            call: {
+              callId: 'k2',
+              media: 'video',
+              outcome,
+              durationSeconds: outcome === 'completed' ? 222 : null,
+            },
+          }),
+          conversation: direct,
+          fromCatchUp: false,
+        },
+        context(),
+      )[0]?.body;
+    expect(callBody('cancelled')).toBe('Missed video call');
+    expect(callBody('completed')).toBe('Video call · 3:42');
     const long = policy.handle(
       {
         type: 'message',
