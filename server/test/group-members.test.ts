@@ -193,6 +193,42 @@ describe('DELETE /api/conversations/:id/members/:userId', () => {
   });
 });
 
+describe('PUT /api/conversations/:id/members/:userId/role', () => {
+  it('makes and unmakes admins (admins only), never leaving a group without one', async () => {
+    const { alice, bob, carol, conversation } = await group();
+    const setRole = (actor: TestUser, userId: string, body: unknown) =>
+      api<ConversationResponse>(server.url, `/api/conversations/${conversation.id}/members/${userId}/role`, {
+        token: actor.accessToken,
+        method: 'PUT',
+        body,
+      });
+    const b = await device(bob);
+    expect((await setRole(bob, bob.user.id, { role: 'admin' })).status).toBe(403);
+    expect((await setRole(carol, bob.user.id, { role: 'admin' })).status).toBe(404);
+    expect((await setRole(alice, carol.user.id, { role: 'admin' })).status).toBe(404);
+    expect((await setRole(alice, bob.user.id, { role: 'owner' })).status).toBe(400);
+    // The only admin cannot step down.
+    expect((await setRole(alice, alice.user.id, { role: 'member' })).status).toBe(403);
+
+    const updated = nextEvent(b, 'conversation:updated');
+    const res = await setRole(alice, bob.user.id, { role: 'admin' });
+    expect(res.status).toBe(200);
+    expect(roles(res.body.conversation)).toEqual({ [alice.user.id]: 'admin', [bob.user.id]: 'admin' });
+    expect(roles((await updated).conversation)[bob.user.id]).toBe('admin');
+    expect((await feed(bob, conversation.id)).body.messages[0]).toMatchObject({
+      version: 1,
+      system: { type: 'role_changed', actorId: alice.user.id, userIds: [bob.user.id], role: 'admin' },
+    });
+    // The same role again changes nothing; now Alice may step down.
+    expect((await setRole(alice, bob.user.id, { role: 'admin' })).body.conversation.version).toBe(1);
+    expect((await setRole(alice, alice.user.id, { role: 'member' })).status).toBe(200);
+    expect(roles(await listed(bob, conversation.id))).toEqual({
+      [alice.user.id]: 'member',
+      [bob.user.id]: 'admin',
+    });
+  });
+});
+
 describe('PATCH /api/conversations/:id', () => {
   it('renames a group (admins), with a system message and conversation:updated', async () => {
     const { alice, bob, carol, conversation } = await group();

@@ -1,5 +1,6 @@
 import {
   addMembersRequestSchema,
+  memberRoleRequestSchema,
   updateConversationRequestSchema,
   type Conversation,
   type ConversationResponse,
@@ -15,7 +16,7 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const memberParams = idParams.extend({ userId: z.string().min(1).max(64) });
 
 /**
- * Group management: add members, remove one (or leave), rename. The change commits first
+ * Group management: add members, remove one (or leave), change a role, rename. The change commits first
  * (with its system message, which takes the next version); only then are sockets moved
  * between rooms and events sent, so no one hears of a change that did not happen.
  */
@@ -49,6 +50,23 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
     });
     await announce(ctx, id, before, result);
     return reply.code(204).send();
+  });
+
+  app.put('/api/conversations/:id/members/:userId/role', async (request): Promise<ConversationResponse> => {
+    const { userId } = await ctx.authenticate(request);
+    const { id, userId: target } = parseInput(memberParams, request.params);
+    const { role } = parseInput(memberRoleRequestSchema, request.body);
+    const before = await ctx.repo.memberIds(id);
+    const result = await ctx.repo.changeConversation({
+      type: 'role',
+      conversationId: id,
+      actorId: userId,
+      now: new Date().toISOString(),
+      userId: target,
+      role,
+    });
+    if (result.message) await announce(ctx, id, before, result);
+    return { conversation: await viewOf(ctx, id, userId) };
   });
 
   app.patch('/api/conversations/:id', async (request): Promise<ConversationResponse> => {

@@ -16,6 +16,7 @@ export const FEATURES = [
   'reactions',
   'group_members',
   'group_rename',
+  'group_roles',
 ] as const;
 
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */

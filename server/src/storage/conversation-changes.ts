@@ -24,10 +24,11 @@ const nothing: ConversationChangeResult = {
 };
 
 /**
- * Adds members, removes one (or lets one leave) or renames a group, inside a group-commit
- * transaction like every message write. The change is recorded by a `kind: "system"`
- * message, stored through the same insert as any message, so it takes the conversation's
- * next seq and version in commit order and reaches clients through the change feed.
+ * Adds members, removes one (or lets one leave), changes a role or renames a group, inside
+ * a group-commit transaction like every message write. The change is recorded by a
+ * `kind: "system"` message, stored through the same insert as any message, so it takes the
+ * conversation's next seq and version in commit order and reaches clients through the
+ * change feed.
  * Rights are checked here, against the rows as they are now.
  */
 export async function applyConversationChange(
@@ -84,6 +85,38 @@ export async function applyConversationChange(
     return { ...nothing, message };
   }
 
+  if (input.type === 'role') {
+    if (!isAdmin) throw new AppError('forbidden', 'Only a group admin can change roles');
+    const target = await memberRow(trx, input.conversationId, input.userId);
+    if (!target) throw notFound('member');
+    if (target.role === input.role) return nothing;
+    if (input.role === 'member') {
+      const admins = await trx
+        .selectFrom('conversation_members')
+        .select('user_id')
+        .where('conversation_id', '=', input.conversationId)
+        .where('role', '=', 'admin')
+        .limit(2)
+        .execute();
+      if (admins.length < 2) {
+        throw new AppError('forbidden', 'A group keeps at least one admin: make someone else admin first');
+      }
+    }
+    await trx
+      .updateTable('conversation_members')
+      .set({ role: input.role })
+      .where('conversation_id', '=', input.conversationId)
+      .where('user_id', '=', input.userId)
+      .execute();
+    const { message } = await record(
+      input.role === 'admin'
+        ? `${actorName} made ${target.display_name} an admin`
+        : `${actorName} removed ${target.display_name} as admin`,
+      { type: 'role_changed', actorId: input.actorId, userIds: [input.userId], role: input.role },
+    );
+    return { ...nothing, message };
+  }
+
   if (input.type === 'add') {
     if (!isAdmin) throw new AppError('forbidden', 'Only a group admin can add members');
     const members = await memberIdsIn(trx, input.conversationId);
@@ -125,13 +158,7 @@ export async function applyConversationChange(
 
   const leaving = input.userId === input.actorId;
   if (!leaving && !isAdmin) throw new AppError('forbidden', 'Only a group admin can remove members');
-  const target = await trx
-    .selectFrom('conversation_members as cm')
-    .innerJoin('users as u', 'u.id', 'cm.user_id')
-    .select(['cm.role', 'u.display_name'])
-    .where('cm.conversation_id', '=', input.conversationId)
-    .where('cm.user_id', '=', input.userId)
-    .executeTakeFirst();
+  const target = await memberRow(trx, input.conversationId, input.userId);
   if (!target) throw notFound('member');
   // Recorded first, while the one leaving is still a member (the system message is theirs).
   const { message } = await record(
@@ -183,4 +210,14 @@ async function memberIdsIn(trx: Transaction<Database>, conversationId: string): 
     .where('conversation_id', '=', conversationId)
     .execute();
   return new Set(rows.map((r) => r.user_id));
+}
+
+function memberRow(trx: Transaction<Database>, conversationId: string, userId: string) {
+  return trx
+    .selectFrom('conversation_members as cm')
+    .innerJoin('users as u', 'u.id', 'cm.user_id')
+    .select(['cm.role', 'u.display_name'])
+    .where('cm.conversation_id', '=', conversationId)
+    .where('cm.user_id', '=', userId)
+    .executeTakeFirst();
 }

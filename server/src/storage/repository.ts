@@ -112,11 +112,12 @@ export interface Repository {
    */
   applyMessageAction(input: MessageActionInput): Promise<{ message: Message; changed: boolean }>;
   /**
-   * Adds members to a group, removes one (an admin removing, or a member leaving) or renames
-   * it, recorded by a system message that takes the next seq and version (group-committed
+   * Adds members to a group, removes one (an admin removing, or a member leaving), renames it
+   * or changes a member's role, recorded by a system message that takes the next seq and version (group-committed
    * like every write). Rejects with `not_found` (actor not a member, unknown user or member),
-   * `forbidden` (not an admin, a direct conversation), `invalid_input` (too many members).
-   * `message: null` when nothing changed (members already there, the same title).
+   * `forbidden` (not an admin, a direct conversation, unmaking the last admin),
+   * `invalid_input` (too many members). `message: null` when nothing changed (members
+   * already there, the same title, the same role).
    */
   changeConversation(input: ConversationChangeInput): Promise<ConversationChangeResult>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
@@ -174,7 +175,10 @@ export type ConversationChangeInput = {
   actorId: string;
   now: string;
 } & (
-  { type: 'add'; userIds: string[] } | { type: 'remove'; userId: string } | { type: 'rename'; title: string }
+  | { type: 'add'; userIds: string[] }
+  | { type: 'remove'; userId: string }
+  | { type: 'rename'; title: string }
+  | { type: 'role'; userId: string; role: 'admin' | 'member' }
 );
 
 /** An edit, a delete or a reaction by `userId` (see `Repository.applyMessageAction`). */
