@@ -3,7 +3,14 @@
  * conversation's version, answers after the commit, and reaches every device of every member
  * as message:updated; bad input and missing rights change nothing.
  */
-import type { Ack, ChangesResponse, Message, MessagesResponse } from '@parley/shared';
+import {
+  countUnread,
+  type Ack,
+  type ChangesResponse,
+  type ConversationListResponse,
+  type Message,
+  type MessagesResponse,
+} from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -227,6 +234,51 @@ describe('message:react', () => {
     const before = await feed(alice, conversation.id);
     expect(errorCode(await react(e1, first.id, '😀', false))).toBe('not_found');
     expect(await feed(alice, conversation.id)).toEqual(before);
+  });
+});
+
+describe('unreadCount', () => {
+  it('equals the shared rule (countUnread) for every member, with deletes, system and call messages', async () => {
+    const alice = await registerUser(server.url);
+    const bob = await registerUser(server.url);
+    const carol = await registerUser(server.url);
+    const group = await createConversation(
+      server.url,
+      alice.accessToken,
+      [bob.user.id, carol.user.id],
+      'Count',
+    );
+    const [a, b] = [await device(alice), await device(bob)];
+    const sent: Message[] = [];
+    for (let i = 0; i < 4; i++) sent.push(ok(await sendMessage(i % 2 ? b : a, group.id, `m${i}`)));
+    ok(await remove(a, sent[2]!.id));
+    ok(await remove(b, sent[3]!.id));
+    await server.server.repository.insertMessage({
+      conversationId: group.id,
+      senderId: bob.user.id,
+      clientId: 'call:count',
+      kind: 'call',
+      body: 'Missed call',
+      replyToId: null,
+      call: { callId: 'count', media: 'audio', outcome: 'missed' },
+      now: new Date().toISOString(),
+    });
+    const renamed = await api(server.url, `/api/conversations/${group.id}`, {
+      token: alice.accessToken,
+      method: 'PATCH',
+      body: { title: 'Counted' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await b.emitWithAck('messages:read', { conversationId: group.id, seq: 1 })).toEqual({ ok: true });
+    const messages = await history(alice, group.id);
+    for (const user of [alice, bob, carol]) {
+      const res = await api<ConversationListResponse>(server.url, '/api/conversations', {
+        token: user.accessToken,
+      });
+      const c = res.body.conversations.find((x) => x.id === group.id)!;
+      const me = c.members.find((m) => m.id === user.user.id)!;
+      expect(c.unreadCount).toBe(countUnread(messages, { id: user.user.id, readSeq: me.readSeq ?? 0 }));
+    }
   });
 });
 

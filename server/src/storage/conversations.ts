@@ -155,7 +155,8 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
       membersOf.set(r.conversation_id, list);
     }
 
-    // Unread: messages after my readSeq that someone else sent.
+    // Unread: messages after my readSeq that someone else sent and that were not deleted
+    // (a tombstone has nothing left to read); the rule is `countUnread` in @parley/shared.
     const unreadRows = await this.db
       .selectFrom('messages as m')
       .innerJoin('conversation_members as me', (j) =>
@@ -165,6 +166,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
       .where('m.conversation_id', 'in', ids)
       .whereRef('m.seq', '>', 'me.read_seq')
       .where('m.sender_id', '<>', userId)
+      .where('m.deleted_at', 'is', null)
       .groupBy('m.conversation_id')
       .execute();
     const unread = new Map(unreadRows.map((r) => [r.conversation_id, Number(r.n)]));
