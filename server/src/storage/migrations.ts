@@ -154,11 +154,24 @@ const provider: MigrationProvider = {
 };
 
 /** Brings the schema up to date. Throws (and the server does not start) if a migration fails. */
-export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+export function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  return migrate(db, schema, (m) => m.migrateToLatest());
+}
+
+/** Brings the schema to exactly `name` (tests use it to build a database as an older release left it). */
+export function migrateTo(db: Kysely<unknown>, name: string, schema?: string): Promise<void> {
+  return migrate(db, schema, (m) => m.migrateTo(name));
+}
+
+async function migrate(
+  db: Kysely<unknown>,
+  schema: string | undefined,
+  run: (migrator: Migrator) => ReturnType<Migrator['migrateToLatest']>,
+): Promise<void> {
   // With a schema, the bookkeeping tables live in it too; Kysely's existence check otherwise
   // looks across schemas and can mistake another deployment's tables for ours.
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
