@@ -54,4 +54,12 @@ describe('messages module', () => {
     ctx.messages.applyLive(message(1, { version: 3, body: 'edited' }));
     expect(events).toEqual(['m2']);
   });
+
+  it('a deletion the summary already counted (the list came after it) changes nothing', () => {
+    const ctx = testContext();
+    // The server's list at version 3 counts 1 unread: message 2 was deleted at version 3.
+    withWindow(ctx, [message(1), message(2)], { readSeq: 0, unreadCount: 1, version: 3 });
+    ctx.messages.applyStored('c1', [message(2, { version: 3, body: '', deletedAt: 'x' })], 'catch-up');
+    expect(ctx.state().conversations[0]!.unreadCount).toBe(1);
+  });
 });

@@ -102,6 +102,8 @@ export function createMessages(ctx: ClientContext) {
     });
 
     ctx.outbox.storedByServer(incoming.filter((m) => m.senderId === myId));
+    // A newer copy from the server replaced a row our pending edit or reaction was shown on.
+    ctx.outbox.reapply(conversationId);
     for (const message of incoming) {
       if (message.senderId !== myId) ctx.typing.clearRemote(conversationId, message.senderId);
     }

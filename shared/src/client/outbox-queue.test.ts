@@ -68,4 +68,43 @@ describe('outbox module: any pending operation', () => {
     expect(await ctx.outbox.api.react('m1', '👍', true)).toMatchObject({ ok: false, code: 'unsupported' });
     expect((await ctx.outbox.api.send('c1', 'sends still work')).ok).toBe(true);
   });
+
+  it('shows pending changes on their rows at once, keeps them over older copies, reverts a refusal', async () => {
+    const ctx = testContext();
+    await ctx.outbox.load('me');
+    withWindow(ctx, [message(1, { senderId: 'me' }), message(2, { senderId: 'me' })]);
+    await ctx.outbox.api.edit('m1', 'new words');
+    await ctx.outbox.api.react('m2', '👍', true);
+    const row = (id: string) => ctx.state().messages.c1!.items.find((m) => m.id === id)!;
+    expect(row('m1')).toMatchObject({ body: 'new words', pendingChange: true, editedAt: expect.any(String) });
+    expect(row('m2')).toMatchObject({ reactions: [{ emoji: '👍', userIds: ['me'] }], pendingChange: true });
+
+    // The same version again (a catch-up page) does not hide the pending edit; a newer one
+    // (someone else reacted) replaces the row, and the pending edit shows on it again.
+    ctx.messages.applyStored('c1', [message(1, { senderId: 'me' })], 'catch-up');
+    expect(row('m1').body).toBe('new words');
+    ctx.messages.applyLive(
+      message(1, { senderId: 'me', version: 3, reactions: [{ emoji: '❤️', userIds: ['a'] }] }),
+    );
+    expect(row('m1')).toMatchObject({
+      body: 'new words',
+      reactions: [{ emoji: '❤️', userIds: ['a'] }],
+      pendingChange: true,
+    });
+
+    const { socket } = fakeSocket((event) =>
+      event === 'message:edit'
+        ? {
+            ok: true,
+            message: message(1, { senderId: 'me', version: 4, body: 'new words', editedAt: 'now' }),
+          }
+        : { ok: false, error: { code: 'forbidden', message: 'No reactions here' } },
+    );
+    ctx.connection = { ...ctx.connection, socket: () => socket };
+    await ctx.outbox.drain();
+    expect(row('m1')).toMatchObject({ body: 'new words', version: 4 });
+    expect(row('m1').pendingChange).toBeUndefined();
+    // The refused reaction is taken back: the row is the server's again.
+    expect(row('m2')).toEqual({ ...message(2, { senderId: 'me' }), status: 'sent' });
+  });
 });

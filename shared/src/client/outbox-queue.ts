@@ -19,8 +19,8 @@ import { fail, guard, invalid, ok, type Result } from './http.js';
 import { isDefinitiveSendError, isSend, parseOutbox, serializeOutbox, type OutboxEntry } from './outbox.js';
 import { clearTimer, randomId, setTimer, type TimerHandle } from './runtime.js';
 import { STORAGE_KEYS } from './session.js';
-import type { MessageWindow } from './state.js';
-import { setLocalTail, setWindow } from './state-updates.js';
+import type { MessageView, MessageWindow } from './state.js';
+import { applyPendingChanges, setLocalTail, setWindow } from './state-updates.js';
 
 /** The module that owns the outbox of pending operations, as other modules reach it through `ctx`. */
 export type OutboxModule = ReturnType<typeof createOutbox>;
@@ -36,6 +36,8 @@ export function createOutbox(ctx: ClientContext) {
   let draining = false;
   let drainAgain = false;
   let drainTimer: TimerHandle | null = null;
+  /** Rows as they were before a pending change was shown on them, to restore on refusal. */
+  const originals = new Map<string, MessageView>();
 
   function persist(): Promise<void> {
     const userId = outboxUserId;
@@ -55,14 +57,21 @@ export function createOutbox(ctx: ClientContext) {
     return persistChain;
   }
 
-  /** Shows the sends of a conversation as the window's pending/failed tail. */
+  /**
+   * Shows the outbox of a conversation in its window: sends as the pending/failed tail, edits,
+   * deletes and reactions on the rows they change.
+   */
   function refreshTail(conversationId: string): void {
     const me = ctx.session.me();
     if (!me) return;
-    const entries = outbox.filter((e) => e.conversationId === conversationId && isSend(e));
+    const all = outbox.filter((e) => e.conversationId === conversationId);
+    const entries = all.filter(isSend);
     ctx.update((s) => {
       const window = s.messages[conversationId];
-      if (window) return setWindow(s, conversationId, setLocalTail(window, entries, me.id));
+      if (window) {
+        const shown = setLocalTail(applyPendingChanges(window, all, me.id), entries, me.id);
+        return setWindow(s, conversationId, shown);
+      }
       if (entries.length === 0) return s;
       // Sending into a conversation whose history is not loaded (offline start, say): show
       // the outbox now in a placeholder window; its history replaces it once loadable.
@@ -133,18 +142,23 @@ export function createOutbox(ctx: ClientContext) {
         if (!sending) return;
         const ack = await sending;
         if (ack.ok) {
+          // Done either way; even an unreadable ack means the server has it. Out of the outbox
+          // first, so the stored copy is not shown with this change again as still pending.
+          remove(new Set([entry.clientId]));
+          if (!isSend(entry) && !outbox.some((e) => !isSend(e) && e.messageId === entry.messageId))
+            originals.delete(entry.messageId);
           const message = ctx.messages.parse(ack.value.message);
           if (message) ctx.messages.applyLive(message, 'ack');
-          // Done either way; even an unreadable ack means the server has it.
-          remove(new Set([entry.clientId]));
-          if (!message) ctx.catchUp.fillGap(entry.conversationId);
+          else ctx.catchUp.fillGap(entry.conversationId);
           continue;
         }
         if (isDefinitiveSendError(ack.code)) {
           if (isSend(entry)) setStatus(entry.clientId, 'failed', ack.error);
           else {
-            // Edits, deletes and reactions have no row of their own to show a failure on.
+            // Edits, deletes and reactions have no row of their own to show a failure on:
+            // the row goes back to what the server has, and a notice says why.
             remove(new Set([entry.clientId]));
+            revert(entry.conversationId, entry.messageId);
             ctx.notify({
               kind: 'operation-failed',
               text: failureText(entry, ack.error),
@@ -173,8 +187,38 @@ export function createOutbox(ctx: ClientContext) {
     }
   }
 
+  /** Undoes the shown pending changes of a message the server refused to change. */
+  function revert(conversationId: string, messageId: string): void {
+    const original = originals.get(messageId);
+    if (outbox.some((e) => !isSend(e) && e.messageId === messageId)) {
+      refreshTail(conversationId);
+      return;
+    }
+    originals.delete(messageId);
+    const window = ctx.state().messages[conversationId];
+    const shown = window?.items.find((m) => m.id === messageId);
+    if (!shown?.pendingChange) return;
+    if (!original) {
+      // Started before a restart: the original is not known here; the server's is.
+      void ctx.messages.loadNewestPage(conversationId, true);
+      return;
+    }
+    ctx.update((s) => {
+      const w = s.messages[conversationId];
+      if (!w) return s;
+      return setWindow(s, conversationId, {
+        ...w,
+        items: w.items.map((m) => (m.id === messageId ? original : m)),
+      });
+    });
+  }
+
   /** Queues an operation: persisted before it goes out, so a crash right after loses nothing. */
   async function enqueue(entry: OutboxEntry): Promise<void> {
+    if (!isSend(entry) && !originals.has(entry.messageId)) {
+      const row = ctx.state().messages[entry.conversationId]?.items.find((m) => m.id === entry.messageId);
+      if (row && !row.pendingChange) originals.set(entry.messageId, row);
+    }
     outbox = [...outbox, entry];
     refreshTail(entry.conversationId);
     await persist();
@@ -302,9 +346,13 @@ export function createOutbox(ctx: ClientContext) {
       const done = outbox.filter((e) => isSend(e) && stored.has(e.clientId)).map((e) => e.clientId);
       if (done.length > 0) remove(new Set(done));
     },
-    /** The sends waiting for a conversation (its window's tail). */
+    /** What waits for a conversation (its window's tail and pending changes). */
     entriesOf: (conversationId: string): OutboxEntry[] =>
-      outbox.filter((e) => e.conversationId === conversationId && isSend(e)),
+      outbox.filter((e) => e.conversationId === conversationId),
+    /** Shows pending changes again after stored messages replaced rows (see messages.ts). */
+    reapply(conversationId: string): void {
+      if (outbox.some((e) => e.conversationId === conversationId && !isSend(e))) refreshTail(conversationId);
+    },
     /** The conversation is gone: nothing can be sent there any more. */
     dropConversation(conversationId: string): void {
       const ids = outbox.filter((e) => e.conversationId === conversationId).map((e) => e.clientId);
@@ -319,6 +367,7 @@ export function createOutbox(ctx: ClientContext) {
       await persistChain;
     },
     clear(): void {
+      originals.clear();
       outbox = [];
       outboxUserId = null;
     },

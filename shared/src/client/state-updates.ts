@@ -56,7 +56,12 @@ export function applyMessageToConversation(
   const last = conversation.lastMessage;
   const isLast = last?.id === message.id;
   const deletedNow = !!message.deletedAt && !(previous ?? (isLast ? last : undefined))?.deletedAt;
-  const unreadDrop = deletedNow && countsAsUnread({ ...message, deletedAt: null }, me) ? 1 : 0;
+  // A summary at a version that includes the deletion already counted it out (the server
+  // counts by the same rule): only a deletion newer than the summary changes the count.
+  const newerThanSummary =
+    message.version == null || conversation.version == null || message.version > conversation.version;
+  const unreadDrop =
+    deletedNow && newerThanSummary && countsAsUnread({ ...message, deletedAt: null }, me) ? 1 : 0;
   const replaceLast = isLast && last && isSameOrNewer(message, last) && !sameStored(toView(last), message);
   if (!replaceLast && unreadDrop === 0 && version === (conversation.version ?? 0)) return conversation;
   return withVersion({
@@ -166,8 +171,15 @@ export function mergeStoredMessages(
   let changed = keptLocal.length !== local.length;
   for (const message of messages) {
     const existing = bySeq.get(message.seq);
-    // An older copy (a late event after a newer catch-up page) never replaces a newer one.
-    if (existing && (sameStored(existing, message) || !isSameOrNewer(message, existing))) continue;
+    // An older copy (a late event after a newer catch-up page) never replaces a newer one, and
+    // the same version never hides a change of ours still waiting in the outbox.
+    if (
+      existing &&
+      (sameStored(existing, message) ||
+        !isSameOrNewer(message, existing) ||
+        (existing.pendingChange && message.version === existing.version))
+    )
+      continue;
     if (!existing) inserted.push(message);
     bySeq.set(message.seq, toView(message));
     changed = true;
@@ -194,6 +206,60 @@ function isAscendingAfter(messages: readonly Message[], after: number): boolean 
   return true;
 }
 
+/**
+ * Shows an edit, delete or reaction waiting in the outbox on the row it changes, as if done.
+ * Idempotent (a reaction is set, not toggled), so it can be applied again after any merge.
+ */
+export function applyPendingChange(item: MessageView, entry: OutboxEntry, myUserId: string): MessageView {
+  if (item.status !== 'sent' || isSend(entry) || item.id !== entry.messageId) return item;
+  switch (entry.op) {
+    case 'edit':
+      if (item.deletedAt || item.body === entry.body) return item;
+      return { ...item, body: entry.body, editedAt: item.editedAt ?? entry.createdAt, pendingChange: true };
+    case 'delete':
+      if (item.deletedAt) return item;
+      return {
+        ...item,
+        body: '',
+        deletedAt: entry.createdAt,
+        reactions: null,
+        attachments: null,
+        pendingChange: true,
+      };
+    case 'react': {
+      const reactions = item.reactions ?? [];
+      const current = reactions.find((r) => r.emoji === entry.emoji);
+      if (!!current?.userIds.includes(myUserId) === entry.on) return item;
+      const next = entry.on
+        ? current
+          ? reactions.map((r) => (r === current ? { ...r, userIds: [...r.userIds, myUserId] } : r))
+          : [...reactions, { emoji: entry.emoji, userIds: [myUserId] }]
+        : reactions
+            .map((r) => (r === current ? { ...r, userIds: r.userIds.filter((id) => id !== myUserId) } : r))
+            .filter((r) => r.userIds.length > 0);
+      return { ...item, reactions: next, pendingChange: true };
+    }
+  }
+}
+
+/** Applies every pending change of `entries` to the window (same object when none applies). */
+export function applyPendingChanges(
+  window: MessageWindow,
+  entries: readonly OutboxEntry[],
+  myUserId: string,
+): MessageWindow {
+  const changes = entries.filter((e) => !isSend(e));
+  if (changes.length === 0) return window;
+  let changed = false;
+  const items = window.items.map((item) => {
+    let next = item;
+    for (const entry of changes) next = applyPendingChange(next, entry, myUserId);
+    if (next !== item) changed = true;
+    return next;
+  });
+  return changed ? { ...window, items } : window;
+}
+
 /** Replaces the window's pending/failed tail by the given outbox entries (in outbox order). */
 export function setLocalTail(
   window: MessageWindow,
@@ -215,7 +281,7 @@ export function setLocalTail(
   return { ...window, items: [...sent, ...tail.map((e) => outboxView(e, myUserId))] };
 }
 
-/** A window built from one page of history (plus the outbox's tail). */
+/** A window built from one page of history, with the outbox shown (its tail and pending changes). */
 export function newWindow(
   messages: readonly Message[],
   entries: readonly OutboxEntry[],
@@ -228,7 +294,7 @@ export function newWindow(
     hasOlder: first !== undefined && first.seq > 1,
     loadingOlder: false,
   };
-  return setLocalTail(window, entries, myUserId);
+  return setLocalTail(applyPendingChanges(window, entries, myUserId), entries, myUserId);
 }
 
 function dedupeBySeq(messages: readonly Message[]): Message[] {

@@ -104,6 +104,11 @@ export interface CatchUpState {
 export type MessageStatus = 'pending' | 'sent' | 'failed';
 export interface MessageView extends Message {
   status: MessageStatus;
+  /**
+   * An edit, delete or reaction of ours waits in the outbox: the row already shows it, and
+   * the server's copy replaces it once stored (or the original comes back if refused).
+   */
+  pendingChange?: boolean;
 }
 
 export interface MessageWindow {
