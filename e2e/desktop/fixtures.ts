@@ -18,6 +18,8 @@ export interface LaunchDesktopOptions {
   /** Reuse a profile (a restart); a fresh one otherwise. */
   userDataDir?: string;
   initScripts?: string[];
+  /** Command-line arguments after the executable (e.g. a parley:// link). */
+  argv?: string[];
 }
 
 export interface RunningDesktop {
@@ -77,6 +79,7 @@ export const test: DesktopTest = base.extend<DesktopTestFixtures, DesktopWorkerF
         outDir: desktopBuild,
         env: { PARLEY_SERVER_URL: parley.url, PARLEY_USER_DATA_DIR: userDataDir },
         initScripts: options.initScripts,
+        argv: options.argv,
       });
       apps.push(app);
       return app;

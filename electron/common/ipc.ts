@@ -8,7 +8,8 @@
 import type { ParleyHost } from '@parley/shared';
 
 /** The groups of `window.parley` whose methods travel as `ipcRenderer.invoke` calls. */
-type HostGroup = 'auth' | 'conversations' | 'messages' | 'users' | 'connection' | 'calls' | 'notifications';
+type HostGroup =
+  'auth' | 'conversations' | 'messages' | 'users' | 'connection' | 'calls' | 'notifications' | 'desktop';
 type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
 // `any` here only matches function shapes; nothing is typed as any at a use site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,6 +61,11 @@ const HOST_METHODS = {
   'notifications.get': 0,
   'notifications.setMuted': 0,
   'notifications.setDoNotDisturb': 0,
+  'desktop.getSettings': 0,
+  'desktop.updateSettings': 0,
+  'desktop.availableSpellCheckLanguages': 0,
+  'desktop.chooseDownloadFolder': 0,
+  'desktop.takeInvite': 0,
 } as const satisfies Record<HostMethodPath, 0>;
 
 export const HOST_METHOD_PATHS = Object.keys(HOST_METHODS) as HostMethodPath[];
@@ -77,4 +83,8 @@ export const EVENT_CHANNELS = {
   callSignal: 'parley-event:call-signal',
   /** A `NavigateTarget`, after a notification click. */
   navigate: 'parley-event:navigate',
+  /** `NotificationPrefs`, after a change the renderer did not make (tray). */
+  notificationPrefs: 'parley-event:notification-prefs',
+  /** An `InviteLink` from a `parley://` link opened while the app runs. */
+  invite: 'parley-event:invite',
 } as const;

@@ -103,7 +103,9 @@ describe('desktop main process with a real server', () => {
     );
     await vi.waitFor(() => expect(fake.app.setBadgeCount).toHaveBeenLastCalledWith(1));
 
-    // A click brings the window up and asks the renderer to open the conversation.
+    // A click brings the window up and asks the renderer (its shell mounted, which it tells
+    // main by reporting the open conversation) to open the conversation.
+    await invoke('conversations.open', null);
     fake.notifications.at(-1)?.emit('click');
     expect(window().webContents.send).toHaveBeenCalledWith(EVENT_CHANNELS.navigate, {
       conversationId: conversation.id,

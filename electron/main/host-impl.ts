@@ -5,6 +5,7 @@
  */
 import type { HostResult, NotificationPrefs } from '@parley/shared';
 import type { ParleyClient } from '@parley/shared/client';
+import type { createDesktopHost } from './desktop-host.js';
 import type { HostImpl } from './ipc.js';
 
 export interface HostImplDeps {
@@ -20,6 +21,8 @@ export interface HostImplDeps {
   onSignedIn(serverUrl: string): void;
   /** Notification preferences changed (tray menu and badge follow). */
   onPrefsChanged(prefs: NotificationPrefs): void;
+  /** The `desktop` group (desktop-host.ts). */
+  desktop: ReturnType<typeof createDesktopHost>;
 }
 
 function ok<T>(value: T): HostResult<T> {
@@ -75,5 +78,6 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
     'notifications.setMuted': async (conversationId, muted) =>
       prefsChanged(deps.prefs.setMuted(conversationId, muted)),
     'notifications.setDoNotDisturb': async (on) => prefsChanged(deps.prefs.setDoNotDisturb(on)),
+    ...deps.desktop,
   };
 }

@@ -194,7 +194,9 @@ describe('main process wiring', () => {
     expect(sent(EVENT_CHANNELS.callSignal)).toEqual([signal]);
   });
 
-  it('notifies a message while unfocused; a click shows the window and opens the conversation', () => {
+  it('notifies a message while unfocused; a click shows the window and opens the conversation', async () => {
+    // The renderer's shell is mounted (it reports the open conversation then).
+    await invoke('conversations.open', null);
     window().focused = false;
     emitClientEvent({
       type: 'message',

@@ -5,24 +5,36 @@
  * picker. Everything with logic in it lives in a module of its own with unit tests; this file
  * only wires them together.
  */
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserWindow } from 'electron';
+import type { BrowserWindow, MessageBoxOptions } from 'electron';
 import {
   Menu,
   app,
   dialog,
+  nativeImage,
   powerMonitor,
+  powerSaveBlocker,
   safeStorage,
+  shell,
   session as electronSession,
-  type MenuItemConstructorOptions,
 } from 'electron';
 import Store from 'electron-store';
 import type { ClientState, NotificationPrefs } from '@parley/shared';
 import { createParleyClient } from '@parley/shared/client';
 import { EVENT_CHANNELS } from '../common/ipc.js';
+import { appMenuTemplate } from './app-menu.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
+import { CallWatch } from './call-watch.js';
 import { createCoalescer } from './coalesce.js';
+import { installContextMenu } from './context-menu.js';
+import { DEEP_LINK_SCHEME, deepLinkArg } from './deep-link.js';
+import { DeepLinkRouter } from './deep-link-router.js';
+import { applyDesktopSettings, createDesktopHost, type DesktopHostDeps } from './desktop-host.js';
+import { DesktopSettingsStore } from './desktop-settings.js';
+import { FileLog } from './file-log.js';
 import { createHostImpl } from './host-impl.js';
+import { iconPng } from './icon-image.js';
 import { registerHostHandlers, type Logger } from './ipc.js';
 import { createMainWindow, installSessionGuards, installWebContentsGuards } from './main-window.js';
 import { NotificationPolicy } from './notification-policy.js';
@@ -36,9 +48,24 @@ import { totalUnread } from './unread.js';
 /** Used when neither the environment nor a previous sign-in names a server. */
 const FALLBACK_SERVER_URL = 'http://localhost:8080';
 
-const logger: Logger = {
-  warn: (message, context) => console.warn(`[parley] ${message}`, context ?? ''),
-  error: (message, context) => console.error(`[parley] ${message}`, context ?? ''),
+// A fresh profile per e2e run (Playwright launches with PARLEY_USER_DATA_DIR); logs go with it.
+if (process.env.PARLEY_USER_DATA_DIR) {
+  app.setPath('userData', process.env.PARLEY_USER_DATA_DIR);
+  app.setAppLogsPath(join(process.env.PARLEY_USER_DATA_DIR, 'logs'));
+}
+
+let fileLog: FileLog | null = null;
+const log = () => (fileLog ??= new FileLog({ dir: app.getPath('logs') }));
+const logger: Logger & { info(message: string, context?: Record<string, unknown>): void } = {
+  info: (message, context) => log().write('info', message, context),
+  warn: (message, context) => {
+    console.warn(`[parley] ${message}`, context ?? '');
+    log().write('warn', message, context);
+  },
+  error: (message, context) => {
+    console.error(`[parley] ${message}`, context ?? '');
+    log().write('error', message, context);
+  },
 };
 
 // The dev server URL is honoured only in development: a packaged app must not be talked into
@@ -48,12 +75,25 @@ const source = rendererSource(isDev ? process.env.ELECTRON_RENDERER_URL : undefi
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 
-// A fresh profile per e2e run (Playwright launches with PARLEY_USER_DATA_DIR).
-if (process.env.PARLEY_USER_DATA_DIR) app.setPath('userData', process.env.PARLEY_USER_DATA_DIR);
+// parley:// links that arrive before run() is ready: the one that started the app (command
+// line on Windows and Linux, open-url on macOS, which fires before ready).
+const pendingLinks: string[] = [];
+let openLink: (url: string) => void = (url) => void pendingLinks.push(url);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  const startLink = deepLinkArg(process.argv.slice(1));
+  if (startLink) pendingLinks.push(startLink);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(url);
+  });
+  // Unpackaged (`electron .`), the OS must start Electron with the app's path. Every link is
+  // parsed and validated (deep-link.ts) before it does anything.
+  if (process.defaultApp && process.argv[1])
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]); // eng-disable PROTOCOL_HANDLER_JS_CHECK: links validated in deep-link.ts
+  else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK: links validated in deep-link.ts
   // Every renderer sandboxed, whatever a future window forgets to set.
   app.enableSandbox();
   registerAppScheme();
@@ -65,7 +105,10 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function run(): Promise<void> {
-  const settings = new Settings(new Store({ name: 'settings' }));
+  const settingsStore = new Store({ name: 'settings' });
+  const settings = new Settings(settingsStore);
+  const desktopStore = new DesktopSettingsStore(settingsStore);
+  let desktopSettings = desktopStore.get();
   // Keys are the client core's own; dot notation would turn `a.b` into nested objects.
   const secretStore = new Store({ name: 'session', accessPropertiesByDotNotation: false });
   const storage = new EncryptedClientStorage(secretStore, safeStorage, process.platform, (message, error) =>
@@ -81,16 +124,40 @@ async function run(): Promise<void> {
   let quitting = false;
   let openConversationId: string | null = null;
   let prefs: NotificationPrefs = settings.notificationPrefs();
+  // The renderer's Shell listens for navigate once mounted; it says so by reporting the open
+  // conversation. A deep link that arrives earlier waits for that.
+  let shellReady = false;
+  let pendingNavigate: string | null = null;
 
   const defaultSession = electronSession.defaultSession;
   installSessionGuards(defaultSession, source);
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
   installScreenSharePicker(defaultSession, source, () => window);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(isDev)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate(process.platform, isDev, {
+        zoom: (direction) => {
+          const current = desktopStore.zoomLevel('main');
+          const next = desktopStore.setZoomLevel(
+            'main',
+            direction === 'reset' ? 0 : current + (direction === 'in' ? 1 : -1),
+          );
+          if (window && !window.isDestroyed()) window.webContents.setZoomLevel(next);
+        },
+        openLogsFolder: () => void shell.openPath(app.getPath('logs')),
+      }),
+    ),
+  );
 
   const send = (channel: string, payload: unknown) => {
     if (window && !window.isDestroyed()) window.webContents.send(channel, payload);
+  };
+  const showMessage = (options: MessageBoxOptions) =>
+    window && !window.isDestroyed() ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options);
+  const navigate = (conversationId: string) => {
+    if (shellReady) send(EVENT_CHANNELS.navigate, { conversationId });
+    else pendingNavigate = conversationId;
   };
   const showWindow = () => {
     if (!window || window.isDestroyed()) window = openWindow();
@@ -108,17 +175,54 @@ async function run(): Promise<void> {
   const policy = new NotificationPolicy();
   const notifier = new Notifier({
     showWindow,
-    navigate: (conversationId) => send(EVENT_CHANNELS.navigate, { conversationId }),
+    navigate,
     onShown: () => {
       if (process.platform === 'win32' && window && !windowFocused()) window.flashFrame(true);
+    },
+    reply: (conversationId, body) =>
+      void client.messages.send(conversationId, body).then((result) => {
+        if (!result.ok) logger.warn('inline reply not queued', { code: result.code ?? null });
+      }),
+    answerCall: (callId) => void client.calls.accept(callId),
+    declineCall: (callId) => void client.calls.reject(callId),
+    soundOn: () => desktopSettings.notificationSound,
+  });
+  const router = new DeepLinkRouter({
+    getState: () => client.getSnapshot(),
+    showWindow,
+    openConversation: navigate,
+    offerInvite: (invite) => send(EVENT_CHANNELS.invite, invite),
+    explain: (message, detail) => void showMessage({ type: 'info', title: 'Parley', message, detail }),
+    log: (message, context) => logger.info(message, context),
+  });
+  // Keep the display awake during a call; close the ringing notification; note missed calls.
+  let sleepBlocker: number | null = null;
+  const callWatch = new CallWatch({
+    setActive: (active) => {
+      if (active && sleepBlocker === null) sleepBlocker = powerSaveBlocker.start('prevent-display-sleep');
+      if (!active && sleepBlocker !== null) {
+        powerSaveBlocker.stop(sleepBlocker);
+        sleepBlocker = null;
+      }
+    },
+    stoppedRinging: (callId) => notifier.closeCall(callId),
+    missed: (notice) => {
+      if (!prefs.doNotDisturb && !windowFocused()) notifier.show(notice);
     },
   });
   // State to the renderer, coalesced to about one push per frame; badge and tray follow.
   let lastPushed: ClientState | null = null;
+  // Windows has no badge count: the taskbar shows an overlay icon instead.
+  const overlayIcon =
+    process.platform === 'win32' ? nativeImage.createFromBuffer(iconPng(16, { badge: true })) : null;
+  let lastUnread = -1;
   const refreshUnread = () => {
     const unread = totalUnread(client.getSnapshot(), prefs.mutedConversationIds);
     app.setBadgeCount(unread);
     tray?.update(unread, prefs.doNotDisturb);
+    if (overlayIcon && window && !window.isDestroyed() && unread > 0 !== lastUnread > 0)
+      window.setOverlayIcon(unread > 0 ? overlayIcon : null, unread > 0 ? `${unread} unread` : '');
+    lastUnread = unread;
   };
   const statePush = createCoalescer(() => {
     const state = client.getSnapshot();
@@ -127,12 +231,17 @@ async function run(): Promise<void> {
       policy.reset();
       notifier.clear();
       openConversationId = null;
+      shellReady = false;
     }
     lastPushed = state;
     send(EVENT_CHANNELS.state, state);
     refreshUnread();
   });
-  client.subscribe(() => statePush.schedule());
+  client.subscribe(() => {
+    statePush.schedule();
+    router.stateChanged();
+    callWatch.update(client.getSnapshot().call);
+  });
 
   client.onEvent((event) => {
     const snapshot = client.getSnapshot();
@@ -150,6 +259,27 @@ async function run(): Promise<void> {
     prefs = next;
     refreshUnread();
   };
+  const desktopDeps: DesktopHostDeps = {
+    store: desktopStore,
+    setOpenAtLogin: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+    setSpellCheckLanguages: (languages) => {
+      if (languages.length > 0) defaultSession.setSpellCheckerLanguages(languages);
+    },
+    availableSpellCheckLanguages: () => defaultSession.availableSpellCheckerLanguages,
+    pickFolder: async () => {
+      const options = {
+        title: 'Download folder',
+        properties: ['openDirectory' as const, 'createDirectory' as const],
+      };
+      const result = await (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options));
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    takeInvite: () => router.takeInvite(),
+    onChanged: (next) => {
+      desktopSettings = next;
+    },
+  };
+  applyDesktopSettings(desktopDeps, desktopSettings);
   registerHostHandlers(
     createHostImpl({
       client,
@@ -160,9 +290,13 @@ async function run(): Promise<void> {
       },
       onOpenConversation: (conversationId) => {
         openConversationId = conversationId;
+        shellReady = true;
+        if (pendingNavigate && pendingNavigate !== conversationId) navigate(pendingNavigate);
+        pendingNavigate = null;
       },
       onSignedIn: (serverUrl) => settings.setServerUrl(serverUrl),
       onPrefsChanged: setPrefs,
+      desktop: createDesktopHost(desktopDeps),
     }),
     { isTrustedUrl: (url) => isAppUrl(url, source), logger },
   );
@@ -171,7 +305,11 @@ async function run(): Promise<void> {
     tray = new TrayController(
       {
         open: showWindow,
-        setDoNotDisturb: (on) => setPrefs(settings.setDoNotDisturb(on)),
+        setDoNotDisturb: (on) => {
+          setPrefs(settings.setDoNotDisturb(on));
+          // The renderer's account menu shows Do-not-disturb too.
+          send(EVENT_CHANNELS.notificationPrefs, prefs);
+        },
         quit: () => app.quit(),
       },
       process.platform,
@@ -182,17 +320,24 @@ async function run(): Promise<void> {
   }
 
   const openWindow = () => {
-    const created = createMainWindow({ source, preloadPath, settings, isDev });
+    // Started minimised only where there is a tray to get the window back from.
+    const showOnReady = !(desktopSettings.startMinimized && tray);
+    const created = createMainWindow({ source, preloadPath, settings, isDev, showOnReady });
+    installContextMenu(created);
+    created.webContents.on('did-finish-load', () =>
+      created.webContents.setZoomLevel(desktopStore.zoomLevel('main')),
+    );
     created.on('close', (event) => {
-      // With a tray, closing the window keeps Parley running (messages and calls still arrive);
-      // Quit in the tray menu (or Cmd+Q) really quits.
-      if (!quitting && (tray || process.platform === 'darwin')) {
+      // With a tray (and the setting on), closing the window keeps Parley running (messages and
+      // calls still arrive); Quit in the tray menu (or Cmd+Q) really quits.
+      if (!quitting && ((tray && desktopSettings.closeToTray) || process.platform === 'darwin')) {
         event.preventDefault();
         created.hide();
       }
     });
     created.on('closed', () => {
       if (window === created) window = null;
+      shellReady = false;
     });
     created.webContents.on('render-process-gone', (_event, details) =>
       logger.error('renderer gone', { reason: details.reason }),
@@ -201,7 +346,11 @@ async function run(): Promise<void> {
   };
   window = openWindow();
 
-  app.on('second-instance', showWindow);
+  app.on('second-instance', (_event, argv: string[]) => {
+    showWindow();
+    const link = deepLinkArg(argv);
+    if (link) router.open(link);
+  });
   app.on('activate', showWindow);
   app.on('before-quit', () => {
     quitting = true;
@@ -216,6 +365,8 @@ async function run(): Promise<void> {
   powerMonitor.on('suspend', () => client.networkChanged(false));
 
   await client.start();
+  openLink = (url) => router.open(url);
+  for (const url of pendingLinks.splice(0)) router.open(url);
 
   const notice = protectionNotice(storage.protection);
   if (notice && !settings.protectionNoticeShown(storage.protection)) {
@@ -226,16 +377,6 @@ async function run(): Promise<void> {
       message: notice.title,
       detail: notice.detail,
     };
-    void (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+    void showMessage(options);
   }
-}
-
-/** A small menu: the standard edit roles (copy/paste shortcuts need them on macOS), no devtools in production. */
-function applicationMenu(withDevTools: boolean): MenuItemConstructorOptions[] {
-  const template: MenuItemConstructorOptions[] = [];
-  if (process.platform === 'darwin') template.push({ role: 'appMenu' });
-  template.push({ role: 'editMenu' });
-  if (withDevTools) template.push({ role: 'viewMenu' });
-  template.push({ role: 'windowMenu' });
-  return template;
 }

@@ -56,6 +56,22 @@ const signalSchema = callSignalSchema.shape.signal.refine(
 
 const none = z.tuple([]);
 
+/** BCP 47-ish tags as Chromium's spell-checker names them (`en-US`, `pt-BR`, `de`). */
+const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag');
+
+const desktopSettingsPatch = z
+  .object({
+    openAtLogin: z.boolean(),
+    startMinimized: z.boolean(),
+    closeToTray: z.boolean(),
+    notificationSound: z.boolean(),
+    spellCheckLanguages: z.array(languageTag).max(8),
+    updatesEnabled: z.boolean(),
+  })
+  // The download folder is only ever set through main's own folder picker, never by the page.
+  .partial()
+  .strict();
+
 export const hostArgSchemas = {
   getState: none,
   'auth.defaultServerUrl': none,
@@ -109,6 +125,11 @@ export const hostArgSchemas = {
   'notifications.get': none,
   'notifications.setMuted': z.tuple([conversationId, z.boolean()]),
   'notifications.setDoNotDisturb': z.tuple([z.boolean()]),
+  'desktop.getSettings': none,
+  'desktop.updateSettings': z.tuple([desktopSettingsPatch]),
+  'desktop.availableSpellCheckLanguages': none,
+  'desktop.chooseDownloadFolder': none,
+  'desktop.takeInvite': none,
 } satisfies { [P in HostMethodPath]: z.ZodType<HostArgs<P>> };
 
 export type HostArgSchemas = typeof hostArgSchemas;

@@ -52,9 +52,17 @@ export interface MainWindowOptions {
   preloadPath: string;
   settings: Settings;
   isDev: boolean;
+  /** False: start hidden in the tray (the start-minimised setting). */
+  showOnReady?: boolean;
 }
 
-export function createMainWindow({ source, preloadPath, settings, isDev }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({
+  source,
+  preloadPath,
+  settings,
+  isDev,
+  showOnReady = true,
+}: MainWindowOptions): BrowserWindow {
   const bounds = restoreBounds(
     settings.windowBounds(),
     screen.getAllDisplays().map((display) => display.workArea),
@@ -84,12 +92,14 @@ export function createMainWindow({ source, preloadPath, settings, isDev }: MainW
       safeDialogs: true,
       // Middle-click would open a new window; those are denied anyway, so turn it off at source.
       disableBlinkFeatures: 'Auxclick',
+      // Suggestions and "Add to dictionary" come through the context menu (context-menu.ts).
+      spellcheck: true,
       devTools: isDev,
     },
   });
   window.once('ready-to-show', () => {
     if (bounds.maximized) window.maximize();
-    window.show();
+    if (showOnReady) window.show();
   });
   window.on('focus', () => window.flashFrame(false));
   const saveBounds = () => {

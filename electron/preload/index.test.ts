@@ -58,7 +58,15 @@ describe('preload', () => {
         }
     }
     expect(leaves.sort()).toEqual(
-      [...HOST_METHOD_PATHS, 'kind', 'onState', 'onNavigate', 'calls.onSignal'].sort(),
+      [
+        ...HOST_METHOD_PATHS,
+        'kind',
+        'onState',
+        'onNavigate',
+        'calls.onSignal',
+        'notifications.onChange',
+        'desktop.onInvite',
+      ].sort(),
     );
   });
 
@@ -94,6 +102,11 @@ describe('preload', () => {
       ['notifications.get', []],
       ['notifications.setMuted', ['c1', true]],
       ['notifications.setDoNotDisturb', [false]],
+      ['desktop.getSettings', []],
+      ['desktop.updateSettings', [{ closeToTray: false }]],
+      ['desktop.availableSpellCheckLanguages', []],
+      ['desktop.chooseDownloadFolder', []],
+      ['desktop.takeInvite', []],
     ];
     expect(calls.map(([path]) => path).sort()).toEqual([...HOST_METHOD_PATHS].sort());
     for (const [path, args] of calls) {

@@ -7,7 +7,15 @@
  * Built as a single CommonJS file (sandboxed preloads cannot load modules).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CallSignal, ClientState, NavigateTarget, ParleyHost, Unsubscribe } from '@parley/shared';
+import type {
+  CallSignal,
+  ClientState,
+  InviteLink,
+  NavigateTarget,
+  NotificationPrefs,
+  ParleyHost,
+  Unsubscribe,
+} from '@parley/shared';
 import {
   EVENT_CHANNELS,
   INVOKE_CHANNELS,
@@ -78,6 +86,15 @@ const desktopHost: ParleyHost = {
     get: () => invoke('notifications.get'),
     setMuted: (conversationId, muted) => invoke('notifications.setMuted', conversationId, muted),
     setDoNotDisturb: (on) => invoke('notifications.setDoNotDisturb', on),
+    onChange: (listener) => subscribe<NotificationPrefs>(EVENT_CHANNELS.notificationPrefs, listener),
+  },
+  desktop: {
+    getSettings: () => invoke('desktop.getSettings'),
+    updateSettings: (patch) => invoke('desktop.updateSettings', patch),
+    availableSpellCheckLanguages: () => invoke('desktop.availableSpellCheckLanguages'),
+    chooseDownloadFolder: () => invoke('desktop.chooseDownloadFolder'),
+    takeInvite: () => invoke('desktop.takeInvite'),
+    onInvite: (listener) => subscribe<InviteLink>(EVENT_CHANNELS.invite, listener),
   },
   onNavigate: (listener) => subscribe<NavigateTarget>(EVENT_CHANNELS.navigate, listener),
 };

@@ -50,7 +50,7 @@ class BrowserWindow {
   focused = false;
   visible = true;
   events = fake.emitter();
-  webContents = { send: vi.fn(), ...fake.emitter() };
+  webContents = { send: vi.fn(), setZoomLevel: vi.fn(), ...fake.emitter() };
   on = this.events.on;
   once = this.events.once;
   loadURL = vi.fn(async () => {});
@@ -118,6 +118,10 @@ export const electronModule = {
     quit: fake.app.quit,
     exit: fake.app.exit,
     setBadgeCount: fake.app.setBadgeCount,
+    setAppLogsPath: vi.fn(),
+    setAsDefaultProtocolClient: vi.fn(() => true),
+    setLoginItemSettings: vi.fn(),
+    getPath: (name: string) => `/tmp/parley-fake-electron/${name}`,
   },
   BrowserWindow,
   Notification,
@@ -128,6 +132,8 @@ export const electronModule = {
   },
   dialog: { showMessageBox: fake.dialog },
   powerMonitor: { on: vi.fn() },
+  powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
+  clipboard: { writeText: vi.fn() },
   safeStorage: {
     isEncryptionAvailable: () => true,
     getSelectedStorageBackend: () => 'basic_text',
@@ -149,6 +155,8 @@ export const electronModule = {
         fake.session.permissionCheck = handler;
       },
       setDisplayMediaRequestHandler: vi.fn(),
+      setSpellCheckerLanguages: vi.fn(),
+      availableSpellCheckerLanguages: ['en-US'],
       protocol: {
         handle: (_scheme: string, handler: (...args: unknown[]) => unknown) => {
           fake.session.protocolHandler = handler;
@@ -157,7 +165,7 @@ export const electronModule = {
     },
   },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-  shell: { openExternal: fake.openExternal },
+  shell: { openExternal: fake.openExternal, openPath: vi.fn(async () => '') },
   protocol: { registerSchemesAsPrivileged: vi.fn() },
   desktopCapturer: { getSources: vi.fn(async () => []) },
   ipcMain: {

@@ -49,6 +49,9 @@ export const app = Object.assign(new Emitter(), {
   quit() {},
   exit(code) { throw new Error('app.exit(' + code + ')'); },
   setBadgeCount(n) { calls.badge.push(n); return true; },
+  setAppLogsPath() {},
+  setAsDefaultProtocolClient(scheme) { calls.protocolClient = scheme; return true; },
+  setLoginItemSettings() {},
 });
 calls.app = app;
 export const ipcMain = Object.assign(new Emitter(), {
@@ -59,7 +62,7 @@ export class BrowserWindow extends Emitter {
   constructor(options) {
     super();
     this.options = options;
-    this.webContents = Object.assign(new Emitter(), { sent: [], send: (c, p) => this.webContents.sent.push([c, p]) });
+    this.webContents = Object.assign(new Emitter(), { sent: [], send: (c, p) => this.webContents.sent.push([c, p]), setZoomLevel() {} });
     calls.windows.push(this);
   }
   loadURL(url) { this.loadedUrl = url; return Promise.resolve(); }
@@ -72,6 +75,8 @@ export const session = { defaultSession: Object.assign(new Emitter(), {
   setPermissionRequestHandler(h) { calls.permissionRequest = h; },
   setPermissionCheckHandler(h) { calls.permissionCheck = h; },
   setDisplayMediaRequestHandler(h) { calls.displayMedia = h; },
+  setSpellCheckerLanguages() {},
+  availableSpellCheckerLanguages: ['en-US'],
   protocol: { handle(scheme, handler) { calls.protocol = { scheme, handler }; } },
 }) };
 export const Menu = { setApplicationMenu() { calls.menus++; }, buildFromTemplate: (t) => t };
@@ -87,9 +92,11 @@ export const safeStorage = {
   decryptString: (b) => Buffer.from(b).reverse().toString('utf8'),
 };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
-export const shell = { openExternal: async () => {} };
+export const shell = { openExternal: async () => {}, openPath: async () => '' };
+export const powerSaveBlocker = { start: () => 1, stop() {} };
+export const clipboard = { writeText() {} };
 export const desktopCapturer = { getSources: async () => [] };
-export default { app, ipcMain, BrowserWindow, protocol, session, Menu, Tray, nativeImage, Notification, dialog, powerMonitor, safeStorage, screen, shell, desktopCapturer };
+export default { app, ipcMain, BrowserWindow, protocol, session, Menu, Tray, nativeImage, Notification, dialog, powerMonitor, powerSaveBlocker, clipboard, safeStorage, screen, shell, desktopCapturer };
 `,
 );
 
@@ -111,7 +118,8 @@ try {
   const stub = globalThis.__electronStub;
 
   assert.equal(stub.schemes?.[0]?.scheme, 'app', 'app:// is registered as a privileged scheme');
-  assert.equal(stub.ipc.size, 27, `every host method has an IPC handler (got ${stub.ipc.size})`);
+  assert.equal(stub.ipc.size, 35, `every host method has an IPC handler (got ${stub.ipc.size})`);
+  assert.equal(stub.protocolClient, 'parley', 'parley:// links are registered');
   assert.equal(stub.windows.length, 1, 'one window');
   const [window] = stub.windows;
   assert.equal(window.loadedUrl, 'app://parley/index.html');

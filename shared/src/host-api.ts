@@ -24,6 +24,30 @@ export interface NotificationPrefs {
   mutedConversationIds: string[];
 }
 
+/** A validated `parley://<server>/invite/<code>` link: sign-up with both filled in. */
+export interface InviteLink {
+  serverUrl: string;
+  code: string;
+}
+
+/** Settings only the desktop app has (kept in its plain settings store, never secrets). */
+export interface DesktopSettings {
+  /** Start Parley when the user logs in to the OS. */
+  openAtLogin: boolean;
+  /** Start with the window hidden (in the tray). */
+  startMinimized: boolean;
+  /** Closing the window keeps Parley running in the tray. */
+  closeToTray: boolean;
+  /** Notifications play the system sound. */
+  notificationSound: boolean;
+  /** Spell-checker languages (BCP 47, e.g. `en-US`); empty: the system's language. */
+  spellCheckLanguages: string[];
+  /** Where downloads go; null: the OS downloads folder. */
+  downloadFolder: string | null;
+  /** Check for and download updates (off for managed installs). */
+  updatesEnabled: boolean;
+}
+
 /** Where the host asks the renderer to go, e.g. after a notification click. */
 export interface NavigateTarget {
   conversationId: string;
@@ -114,6 +138,25 @@ export interface ParleyHost {
     get(): Promise<HostResult<NotificationPrefs>>;
     setMuted(conversationId: string, muted: boolean): Promise<HostResult<NotificationPrefs>>;
     setDoNotDisturb(on: boolean): Promise<HostResult<NotificationPrefs>>;
+    /** Prefs changed outside the renderer (the desktop tray's Do-not-disturb). Optional. */
+    onChange?(listener: (prefs: NotificationPrefs) => void): Unsubscribe;
+  };
+
+  /**
+   * Desktop-only features (settings, deep-link invites, logs). Optional: the web host leaves
+   * it out and the renderer feature-detects it.
+   */
+  desktop?: {
+    getSettings(): Promise<HostResult<DesktopSettings>>;
+    updateSettings(patch: Partial<DesktopSettings>): Promise<HostResult<DesktopSettings>>;
+    /** Spell-checker languages this system offers. */
+    availableSpellCheckLanguages(): Promise<HostResult<string[]>>;
+    /** Shows the OS folder picker; answers the settings (unchanged when cancelled). */
+    chooseDownloadFolder(): Promise<HostResult<DesktopSettings>>;
+    /** The invite link that started the app (or arrived before a listener), once. */
+    takeInvite(): Promise<HostResult<InviteLink | null>>;
+    /** An invite link was opened while the app runs. */
+    onInvite(listener: (invite: InviteLink) => void): Unsubscribe;
   };
 
   /**

@@ -1,3 +1,5 @@
+// Page-side helpers below run in the window's page (page.evaluate), where the DOM exists.
+/// <reference lib="dom" />
 /**
  * BrowserWindow and webContents of the stand-in: each window is a Playwright page in its
  * launch's browser context. Electron's API is synchronous where Playwright's is not, so every
@@ -23,6 +25,14 @@ export function cancellableEvent(): CancellableEvent {
       this.defaultPrevented = true;
     },
   };
+}
+
+/** The selection in the focused field or the document (runs in the page). */
+function selectedText(): string {
+  const field = document.activeElement;
+  if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)
+    return field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0);
+  return String(window.getSelection() ?? '');
 }
 
 export type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
@@ -61,6 +71,71 @@ export class StandInWebContents extends EventEmitter {
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
+  }
+
+  /** Zoom levels set by main, latest last. */
+  readonly zoomLevels: number[] = [];
+
+  get session(): unknown {
+    return this.window.launch.defaultSession;
+  }
+
+  setZoomLevel(level: number): void {
+    this.zoomLevels.push(level);
+  }
+  getZoomLevel(): number {
+    return this.zoomLevels.at(-1) ?? 0;
+  }
+
+  // Editing commands act on the page's focused field with the stand-in's clipboard
+  // (launch.clipboard), as Electron's do with the OS clipboard.
+  copy(): void {
+    void this.window.enqueue(async (page) => {
+      this.window.launch.clipboard = { text: await page.evaluate(selectedText), image: null };
+    });
+  }
+  cut(): void {
+    void this.window.enqueue(async (page) => {
+      this.window.launch.clipboard = { text: await page.evaluate(selectedText), image: null };
+      await page.evaluate(() => document.execCommand('delete'));
+    });
+  }
+  paste(): void {
+    const { text } = this.window.launch.clipboard;
+    void this.window.enqueue(async (page) => {
+      await page.evaluate((value) => document.execCommand('insertText', false, value), text);
+    });
+  }
+  selectAll(): void {
+    void this.window.enqueue(async (page) => {
+      await page.evaluate(() => document.execCommand('selectAll'));
+    });
+  }
+  /** Replaces the word around the caret, as Chromium replaces the misspelled word. */
+  replaceMisspelling(word: string): void {
+    void this.window.enqueue(async (page) => {
+      await page.evaluate((replacement) => {
+        const field = document.activeElement;
+        if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)) return;
+        const caret = field.selectionStart ?? 0;
+        const start = caret - (/[\p{L}']*$/u.exec(field.value.slice(0, caret))?.[0].length ?? 0);
+        const end = caret + (/^[\p{L}']*/u.exec(field.value.slice(caret))?.[0].length ?? 0);
+        field.setSelectionRange(start, end);
+        document.execCommand('insertText', false, replacement);
+      }, word);
+    });
+  }
+  copyImageAt(x: number, y: number): void {
+    void this.window.enqueue(async (page) => {
+      const src = await page.evaluate(
+        ([px, py]) => {
+          const element = document.elementFromPoint(px, py);
+          return element instanceof HTMLImageElement ? element.src : null;
+        },
+        [x, y] as const,
+      );
+      this.window.launch.clipboard = { text: '', image: src };
+    });
   }
 
   getURL(): string {
@@ -106,7 +181,7 @@ export class StandInBrowserWindow extends EventEmitter {
 
   constructor(
     readonly options: WindowOptions,
-    private readonly launch: Launch,
+    readonly launch: Launch,
   ) {
     super();
     this.visible = options.show !== false;
@@ -212,6 +287,11 @@ export class StandInBrowserWindow extends EventEmitter {
   }
   maximize(): void {
     this.maximized = true;
+  }
+  /** Windows taskbar overlay: the description of each overlay set (null: cleared). */
+  readonly overlays: (string | null)[] = [];
+  setOverlayIcon(image: unknown, description: string): void {
+    this.overlays.push(image ? description : null);
   }
   flashFrame(flag: boolean): void {
     this.flashes.push(flag);

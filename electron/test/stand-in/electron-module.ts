@@ -55,6 +55,17 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
       launch.sandboxEnabled = true;
     },
     setAppUserModelId(): void {},
+    setAppLogsPath(path?: string): void {
+      paths.set('logs', path ?? join(app.getPath('userData'), 'logs'));
+    },
+    setAsDefaultProtocolClient(scheme: string): boolean {
+      launch.protocolClients.push(scheme);
+      return true;
+    },
+    setLoginItemSettings(settings: Record<string, unknown>): void {
+      launch.loginItemSettings.push({ ...settings });
+    },
+    getLoginItemSettings: () => ({ openAtLogin: launch.loginItemSettings.at(-1)?.openAtLogin === true }),
     isReady: () => true,
     whenReady: () => Promise.resolve(),
     quit(): void {
@@ -109,7 +120,21 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
       // `useSystemPicker` only exists on macOS 15+; on Linux the handler always runs.
       launch.displayMediaHandler = handler;
     },
+    setSpellCheckerLanguages(languages: string[]): void {
+      const unknown = languages.filter((tag) => !launch.availableSpellCheckerLanguages.includes(tag));
+      if (unknown.length > 0)
+        throw new Error(`stand-in: no spell-checker dictionary for ${unknown.join(', ')}`);
+      launch.spellCheckerLanguages = [...languages];
+    },
+    get availableSpellCheckerLanguages() {
+      return [...launch.availableSpellCheckerLanguages];
+    },
+    addWordToSpellCheckerDictionary(word: string): boolean {
+      launch.dictionary.push(word);
+      return true;
+    },
   });
+  launch.defaultSession = defaultSession;
 
   class BrowserWindow extends StandInBrowserWindow {
     constructor(windowOptions: WindowOptions = {}) {
@@ -133,8 +158,13 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
     }
   }
 
+  class PopupMenu extends StandInMenu {
+    popup(): void {
+      launch.popups.push(this);
+    }
+  }
   const Menu = {
-    buildFromTemplate: (template: readonly MenuItemOptions[]) => new StandInMenu(template),
+    buildFromTemplate: (template: readonly MenuItemOptions[]) => new PopupMenu(template),
     setApplicationMenu(menu: StandInMenu | null): void {
       launch.applicationMenu = menu;
     },
@@ -176,11 +206,37 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
     },
     dialog: {
       showMessageBox,
+      async showOpenDialog() {
+        const answer = launch.openDialogAnswers.shift();
+        return { canceled: answer === undefined, filePaths: answer ?? [] };
+      },
       showErrorBox(title: string, content: string): void {
         launch.dialogShown(new PendingDialog({ type: 'error', title, message: content }, null));
       },
     },
     powerMonitor: launch.powerMonitor,
+    powerSaveBlocker: {
+      start(type: string): number {
+        const id = launch.powerSaveHistory.length + 1;
+        launch.powerSaveBlockers.set(id, type);
+        launch.powerSaveHistory.push(`start ${type}`);
+        return id;
+      },
+      stop(id: number): boolean {
+        const type = launch.powerSaveBlockers.get(id);
+        if (type === undefined) return false;
+        launch.powerSaveBlockers.delete(id);
+        launch.powerSaveHistory.push(`stop ${type}`);
+        return true;
+      },
+      isStarted: (id: number) => launch.powerSaveBlockers.has(id),
+    },
+    clipboard: {
+      writeText(text: string): void {
+        launch.clipboard = { text, image: null };
+      },
+      readText: () => launch.clipboard.text,
+    },
     screen: {
       getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 }, scaleFactor: 1 }],
     },

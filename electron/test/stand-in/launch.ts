@@ -50,6 +50,7 @@ export class Launch {
     invoke: '__electronStandInIpc',
     windowOpen: '__electronStandInWindowOpen',
     displayMedia: '__electronStandInDisplayMedia',
+    contextMenu: '__electronStandInContextMenu',
   };
   readonly ipcHandlers = new Map<string, IpcHandler>();
   readonly protocolHandlers = new Map<string, ProtocolHandler>();
@@ -57,6 +58,8 @@ export class Launch {
   permissionRequestHandler: unknown = null;
   permissionCheckHandler: unknown = null;
   readonly paths = new Map<string, string>();
+  /** The default session (electron-module.ts), which each webContents also reaches. */
+  defaultSession: unknown = null;
 
   // ---- recorded for tests ----
   readonly notifications: StandInNotification[] = [];
@@ -77,6 +80,25 @@ export class Launch {
   readonly pageErrors: string[] = [];
   /** Pages nobody asked for (a popup that got past the window-open handler). */
   readonly strayPages: string[] = [];
+  /** Menus main popped up (context menus), latest last. */
+  readonly popups: StandInMenu[] = [];
+  /** The OS clipboard: what Copy, Cut and `clipboard.writeText` left there. */
+  clipboard: { text: string; image: string | null } = { text: '', image: null };
+  /** The spell-checker: misspelled words and their suggestions; tests fill it. */
+  readonly misspellings = new Map<string, string[]>();
+  /** Words added to the custom dictionary (`addWordToSpellCheckerDictionary`). */
+  readonly dictionary: string[] = [];
+  spellCheckerLanguages: string[] = [];
+  readonly availableSpellCheckerLanguages = ['de', 'en-GB', 'en-US', 'fr'];
+  /** Schemes the app registered itself for (`setAsDefaultProtocolClient`). */
+  readonly protocolClients: string[] = [];
+  /** Every `setLoginItemSettings` call. */
+  readonly loginItemSettings: Record<string, unknown>[] = [];
+  /** Running powerSaveBlocker ids and their type; every start and stop in `powerSaveHistory`. */
+  readonly powerSaveBlockers = new Map<number, string>();
+  readonly powerSaveHistory: string[] = [];
+  /** Answers for the next `dialog.showOpenDialog` calls (none: cancelled). */
+  readonly openDialogAnswers: string[][] = [];
   screenSources: ScreenSource[] = [
     { id: 'screen:1:0', name: 'Entire screen' },
     { id: 'window:42:0', name: 'Editor' },
@@ -114,6 +136,9 @@ export class Launch {
       this.bindingNames.displayMedia,
       ({ frame }, request: { videoRequested: boolean; audioRequested: boolean }) =>
         this.displayMedia(frame, request),
+    );
+    await context.exposeBinding(this.bindingNames.contextMenu, ({ page }, params: Record<string, unknown>) =>
+      this.contextMenu(page, params),
     );
     await context.route('**/*', (route) => this.route(route));
     context.on('page', (page) => {
@@ -202,6 +227,20 @@ export class Launch {
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
     const window = this.windows.find((candidate) => candidate.page === page);
     return handler({ sender: window?.webContents, senderFrame: frameInfo(frame), processId: 1 }, ...args);
+  }
+
+  /** A right-click: the spell-checker adds its part, then 'context-menu' goes to main. */
+  private contextMenu(page: Page, params: Record<string, unknown>): void {
+    const window = this.windows.find((candidate) => candidate.page === page);
+    const word = typeof params.wordAtCaret === 'string' ? params.wordAtCaret : '';
+    const suggestions =
+      params.isEditable && !this.dictionary.includes(word) ? this.misspellings.get(word) : undefined;
+    const { wordAtCaret: _word, ...rest } = params;
+    window?.webContents.emit('context-menu', cancellableEvent(), {
+      ...rest,
+      misspelledWord: suggestions ? word : '',
+      dictionarySuggestions: suggestions ?? [],
+    });
   }
 
   private windowOpen(page: Page, url: string): void {

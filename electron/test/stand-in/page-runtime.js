@@ -13,6 +13,7 @@ export function pageRuntime(config) {
   const invoke = g[config.bindings.invoke];
   const openWindow = g[config.bindings.windowOpen];
   const displayMedia = g[config.bindings.displayMedia];
+  const contextMenu = g[config.bindings.contextMenu];
 
   // window.open and links with a target: Electron asks the window-open handler in main.
   const open = (url) => {
@@ -52,6 +53,47 @@ export function pageRuntime(config) {
       return capture;
     };
   }
+
+  // A right-click the page did not handle: Electron emits 'context-menu' on the web contents
+  // with what is under the pointer (Chromium's own menu never shows in Electron).
+  window.addEventListener('contextmenu', (event) => {
+    if (event.defaultPrevented || !contextMenu) return;
+    event.preventDefault();
+    const target = event.target instanceof Element ? event.target : null;
+    const editable =
+      target?.closest('input, textarea, [contenteditable="true"], [contenteditable=""]') ?? null;
+    const field = editable && 'selectionStart' in editable ? editable : null;
+    const selectionText = field
+      ? field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0)
+      : String(window.getSelection() ?? '');
+    // The word around the caret, where Chromium's spell-checker would have underlined it.
+    let wordAtCaret = '';
+    if (field) {
+      const caret = field.selectionStart ?? 0;
+      const before = /[\p{L}']*$/u.exec(field.value.slice(0, caret))?.[0] ?? '';
+      const after = /^[\p{L}']*/u.exec(field.value.slice(caret))?.[0] ?? '';
+      wordAtCaret = before + after;
+    }
+    const link = target?.closest('a[href]') ?? null;
+    const image = target?.closest('img') ?? null;
+    void contextMenu({
+      x: event.clientX,
+      y: event.clientY,
+      isEditable: editable !== null,
+      selectionText,
+      wordAtCaret,
+      linkURL: link ? link.href : '',
+      mediaType: image ? 'image' : 'none',
+      srcURL: image ? image.src : '',
+      hasImageContents: image !== null && image.complete && image.naturalWidth > 0,
+      editFlags: {
+        canCut: editable !== null && selectionText !== '',
+        canCopy: selectionText !== '',
+        canPaste: editable !== null,
+        canSelectAll: true,
+      },
+    }).catch(() => undefined);
+  });
 
   // Preloads run in the top frame only (webPreferences.nodeIntegrationInSubFrames is off).
   if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 export interface PageRuntimeConfig {
   /** Names of the Playwright bindings the page reaches the fake main process through. */
-  bindings: { invoke: string; windowOpen: string; displayMedia: string };
+  bindings: { invoke: string; windowOpen: string; displayMedia: string; contextMenu: string };
   nodeIntegrationInSubFrames: boolean;
 }
 

@@ -20,17 +20,44 @@ export class StandInMenu {
     this.items = template.map((item) => ({ ...item }));
   }
 
-  /** Clicks an item as the user would: a checkbox flips before its click handler runs. */
-  click(label: string): void {
-    const item = this.items.find((candidate) => candidate.label === label);
-    if (!item) throw new Error(`no menu item "${label}" in [${this.labels().join(', ')}]`);
+  /**
+   * Clicks an item as the user would: a checkbox flips before its click handler runs. A path
+   * reaches into submenus (`click('View', 'Zoom in')`); a disabled item cannot be clicked.
+   */
+  click(...path: string[]): void {
+    const item = this.find(path);
+    if (item.enabled === false) throw new Error(`menu item "${path.join(' › ')}" is disabled`);
     if (item.type === 'checkbox') item.checked = !item.checked;
     item.click?.(item, undefined, {});
   }
 
-  labels(): string[] {
-    return this.items.flatMap((item) => (item.label ? [item.label] : []));
+  /** Labels of the visible items (of a submenu, given its path). */
+  labels(...path: string[]): string[] {
+    const items = path.length === 0 ? this.items : submenuOf(this.find(path));
+    return items.flatMap((item) => (item.label && item.visible !== false ? [item.label] : []));
   }
+
+  /** Labels of the enabled items. */
+  enabledLabels(): string[] {
+    return this.items.flatMap((item) => (item.label && item.enabled !== false ? [item.label] : []));
+  }
+
+  private find(path: readonly string[]): MenuItemOptions {
+    let items = this.items;
+    let found: MenuItemOptions | undefined;
+    for (const label of path) {
+      found = items.find((candidate) => candidate.label === label);
+      if (!found)
+        throw new Error(`no menu item "${label}" in [${items.map((i) => i.label ?? i.role).join(', ')}]`);
+      items = submenuOf(found);
+    }
+    if (!found) throw new Error('an empty menu path');
+    return found;
+  }
+}
+
+function submenuOf(item: MenuItemOptions): MenuItemOptions[] {
+  return Array.isArray(item.submenu) ? (item.submenu as MenuItemOptions[]) : [];
 }
 
 export interface StandInImage {
@@ -121,6 +148,18 @@ export class StandInNotification extends EventEmitter {
   /** The user clicks the notification. */
   click(): void {
     this.emit('click', {});
+  }
+  /** The user types a reply into the notification (macOS with `hasReply`). */
+  reply(text: string): void {
+    if (this.options.hasReply !== true) throw new Error('this notification takes no reply');
+    this.emit('reply', {}, text);
+  }
+  /** The user clicks the notification's button with this label (macOS `actions`). */
+  action(label: string): void {
+    const actions = (this.options.actions ?? []) as { text: string }[];
+    const index = actions.findIndex((candidate) => candidate.text === label);
+    if (index < 0) throw new Error(`no action "${label}" in [${actions.map((a) => a.text).join(', ')}]`);
+    this.emit('action', {}, index);
   }
 }
 

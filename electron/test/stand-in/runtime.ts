@@ -63,6 +63,8 @@ export interface LaunchOptions {
   contextOptions?: BrowserContextOptions;
   /** Scripts for every page before the renderer's own (test hooks). */
   initScripts?: string[];
+  /** The command line after the executable (a `parley://` link, say); passed on to a running instance. */
+  argv?: string[];
   /** `app.isPackaged`; true by default, as users run it. */
   isPackaged?: boolean;
   /** No OS keyring (Linux `basic_text`), or no encryption at all. */
@@ -101,7 +103,8 @@ export async function launchDesktopApp(options: LaunchOptions): Promise<DesktopA
       acquireLock(userData) {
         const holder = reg.locks.get(userData);
         if (holder && holder.exitCode === null) {
-          holder.app.emit('second-instance', { preventDefault() {} }, [], process.cwd(), {});
+          const argv = ['parley', ...(options.argv ?? [])];
+          holder.app.emit('second-instance', { preventDefault() {} }, argv, process.cwd(), {});
           return false;
         }
         lockPath = userData;
@@ -123,6 +126,9 @@ export async function launchDesktopApp(options: LaunchOptions): Promise<DesktopA
     }
   };
   apply(env);
+  // main reads its command line at import, like the environment.
+  const savedArgv = process.argv;
+  process.argv = ['parley', ...(options.argv ?? [])];
   try {
     const main = pathToFileURL(join(options.outDir, 'main', 'index.js'));
     main.searchParams.set('launch', id);
@@ -131,6 +137,7 @@ export async function launchDesktopApp(options: LaunchOptions): Promise<DesktopA
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
     apply(saved);
+    process.argv = savedArgv;
   }
   return launch;
 }

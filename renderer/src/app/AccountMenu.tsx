@@ -6,6 +6,7 @@ import { setThemePreference, useThemePreference, type ThemePreference } from '..
 import { useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import { clearDrafts } from '../lib/drafts';
+import { DesktopSettingsMenuItem } from '../desktop/DesktopSettings';
 
 const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
   { value: 'system', label: 'System', icon: Monitor },
@@ -69,6 +70,7 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
               <DropdownMenu.Separator className="menu-separator" />
             </>
           )}
+          <DesktopSettingsMenuItem />
           <DropdownMenu.Item
             className="menu-item danger"
             onSelect={() => {

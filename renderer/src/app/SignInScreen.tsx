@@ -4,6 +4,7 @@ import { displayNameSchema, normalizeServerUrl, passwordSchema, usernameSchema }
 import { useClientState, useHost } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
+import { InviteCodeField, useInviteLink } from '../desktop/invite-link';
 
 type Mode = 'sign-in' | 'sign-up';
 type Field = 'serverUrl' | 'username' | 'password' | 'displayName';
@@ -20,6 +21,11 @@ export function SignInScreen() {
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const ids = useId();
+  // A parley://…/invite/… link (desktop): sign-up with its server; the code shows below.
+  const invite = useInviteLink((link) => {
+    setMode('sign-up');
+    setServerUrl(link.serverUrl);
+  });
 
   useEffect(() => {
     let cancelled = false;
@@ -175,6 +181,7 @@ export function SignInScreen() {
               {fieldError('displayName')}
             </label>
           )}
+          {mode === 'sign-up' && invite && <InviteCodeField code={invite.code} />}
           <label className="field">
             <span className="field-label">Password</span>
             <input

@@ -8,7 +8,8 @@ type NotificationsApi = NonNullable<ParleyHost['notifications']>;
 /**
  * The host's notification preferences, loaded once per host and replaced by whatever the
  * host answers to a change (the host is the source of truth: the desktop host keeps them in
- * its settings and its tray can toggle Do-not-disturb too).
+ * its settings and its tray can toggle Do-not-disturb too, then pushes them through
+ * `onChange`).
  */
 class PrefsStore {
   private prefs: NotificationPrefs | null = null;
@@ -16,7 +17,9 @@ class PrefsStore {
   private loading = false;
 
   constructor(private readonly api: NotificationsApi) {
-    // The desktop tray toggles Do-not-disturb too: re-read when the window comes back.
+    // The desktop tray toggles Do-not-disturb too: the host pushes the change where it can,
+    // and the prefs are re-read when the window comes back either way.
+    api.onChange?.((prefs) => this.apply({ ok: true, value: prefs }));
     window.addEventListener('focus', () => this.load(true));
   }
 

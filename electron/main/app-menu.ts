@@ -1,0 +1,49 @@
+/**
+ * The application menu: the standard edit roles (copy/paste shortcuts need them on macOS),
+ * View with zoom (Ctrl/Cmd with plus, minus and 0; kept per window by the caller), Window,
+ * and Help with "Open logs folder" and, when updates are on, "Check for updates". Devtools
+ * only in development.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface AppMenuActions {
+  zoom(direction: 'in' | 'out' | 'reset'): void;
+  openLogsFolder(): void;
+  /** Absent: updates are off (setting, or a build without a feed); no menu item. */
+  checkForUpdates?: () => void;
+}
+
+export function appMenuTemplate(
+  platform: NodeJS.Platform,
+  withDevTools: boolean,
+  actions: AppMenuActions,
+): MenuItemConstructorOptions[] {
+  const template: MenuItemConstructorOptions[] = [];
+  if (platform === 'darwin') template.push({ role: 'appMenu' });
+  template.push({ role: 'editMenu' });
+  template.push({
+    label: 'View',
+    submenu: [
+      { label: 'Actual size', accelerator: 'CmdOrCtrl+0', click: () => actions.zoom('reset') },
+      { label: 'Zoom in', accelerator: 'CmdOrCtrl+Plus', click: () => actions.zoom('in') },
+      // Ctrl+= is what "plus" is without Shift on most layouts; hidden, same action.
+      { label: 'Zoom in ', accelerator: 'CmdOrCtrl+=', visible: false, click: () => actions.zoom('in') },
+      { label: 'Zoom out', accelerator: 'CmdOrCtrl+-', click: () => actions.zoom('out') },
+      ...(withDevTools
+        ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]
+        : []),
+    ],
+  });
+  template.push({ role: 'windowMenu' });
+  template.push({
+    label: 'Help',
+    role: 'help',
+    submenu: [
+      { label: 'Open logs folder', click: () => actions.openLogsFolder() },
+      ...(actions.checkForUpdates
+        ? [{ label: 'Check for updates…', click: () => actions.checkForUpdates?.() }]
+        : []),
+    ],
+  });
+  return template;
+}

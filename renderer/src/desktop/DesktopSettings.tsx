@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import * as Dialog from '@radix-ui/react-dialog';
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { MonitorCog, X } from 'lucide-react';
+import type { DesktopSettings as Settings, HostResult, ParleyHost } from '@parley/shared';
+import { useHost } from '../store/hooks';
+
+type DesktopApi = NonNullable<ParleyHost['desktop']>;
+
+const SWITCHES: { key: keyof Settings; label: string }[] = [
+  { key: 'openAtLogin', label: 'Open Parley when you log in' },
+  { key: 'startMinimized', label: 'Start minimised to the tray' },
+  { key: 'closeToTray', label: 'Keep running in the tray when the window is closed' },
+  { key: 'notificationSound', label: 'Play a sound with notifications' },
+  { key: 'updatesEnabled', label: 'Download updates automatically' },
+];
+
+/** The Desktop section of the settings: what only the desktop host has. */
+export function DesktopSettings({ api }: { api: DesktopApi }) {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [languages, setLanguages] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void api.getSettings().then((r) => r.ok && setSettings(r.value));
+    void api.availableSpellCheckLanguages().then((r) => r.ok && setLanguages(r.value));
+  }, [api]);
+
+  const apply = (result: HostResult<Settings>) => {
+    if (result.ok) {
+      setSettings(result.value);
+      setError(null);
+    } else setError(result.error);
+  };
+  const update = (patch: Partial<Settings>) => void api.updateSettings(patch).then(apply);
+
+  if (!settings) return <p className="muted">Loading…</p>;
+  return (
+    <div className="desktop-settings">
+      {SWITCHES.map(({ key, label }) => (
+        <label key={key} className="field field-inline">
+          <input
+            type="checkbox"
+            checked={settings[key] === true}
+            onChange={(e) => update({ [key]: e.target.checked })}
+          />
+          <span>{label}</span>
+        </label>
+      ))}
+      {languages.length > 0 && (
+        <fieldset className="field">
+          <legend className="field-label">Spell-check languages</legend>
+          {languages.map((tag) => (
+            <label key={tag} className="field-inline">
+              <input
+                type="checkbox"
+                checked={settings.spellCheckLanguages.includes(tag)}
+                onChange={(e) =>
+                  update({
+                    spellCheckLanguages: e.target.checked
+                      ? [...settings.spellCheckLanguages, tag]
+                      : settings.spellCheckLanguages.filter((t) => t !== tag),
+                  })
+                }
+              />
+              <span>{tag}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <div className="field">
+        <span className="field-label">Download folder</span>
+        <span>
+          <span data-testid="download-folder">{settings.downloadFolder ?? 'Your Downloads folder'}</span>{' '}
+          <button
+            type="button"
+            className="button"
+            onClick={() => void api.chooseDownloadFolder().then(apply)}
+          >
+            Choose…
+          </button>
+        </span>
+      </div>
+      <p className="muted">Zoom with Ctrl + and Ctrl − (⌘ on a Mac); Ctrl 0 resets it.</p>
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The dialog around the section; rendered in a root of its own so a closing menu keeps it. */
+function DesktopSettingsDialog({ api, onClose }: { api: DesktopApi; onClose: () => void }) {
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog" aria-describedby={undefined}>
+          <div className="dialog-header">
+            <Dialog.Title className="dialog-title">Desktop settings</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close">
+              <X size={18} />
+            </Dialog.Close>
+          </div>
+          <div className="dialog-body">
+            <DesktopSettings api={api} />
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function openDesktopSettings(api: DesktopApi): void {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const root = createRoot(container);
+  const close = () => {
+    root.unmount();
+    container.remove();
+  };
+  root.render(<DesktopSettingsDialog api={api} onClose={close} />);
+}
+
+/** "Desktop settings…" for the account menu; nothing where the host has no desktop part. */
+export function DesktopSettingsMenuItem() {
+  const api = useHost().desktop;
+  if (!api) return null;
+  return (
+    <DropdownMenu.Item className="menu-item" onSelect={() => openDesktopSettings(api)}>
+      <MonitorCog size={16} aria-hidden="true" />
+      Desktop settings…
+    </DropdownMenu.Item>
+  );
+}
