@@ -69,7 +69,7 @@ export interface ServerStatus {
 export interface ClientNotice {
   /** Unique per client run; the UI remembers which it showed. */
   id: string;
-  kind: 'conversation-removed' | 'operation-failed' | 'resync';
+  kind: 'conversation-removed' | 'operation-failed';
   text: string;
   conversationId: string | null;
 }
