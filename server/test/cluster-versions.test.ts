@@ -5,7 +5,7 @@
  * PARLEY_TEST_REDIS_URL; without them this file is skipped and says so.
  */
 import { randomBytes } from 'node:crypto';
-import type { Ack, ChangesResponse, Message } from '@parley/shared';
+import type { Ack, ChangesResponse, Message, MessagesResponse } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -118,6 +118,41 @@ describe.runIf(enabled)('the change feed and membership on two nodes', () => {
     const feedVersions = fromA.messages.map((m) => m.version!);
     expect(feedVersions).toEqual([...feedVersions].sort((x, y) => x - y));
     expect(new Set(feedVersions).size).toBe(feedVersions.length);
+  });
+
+  it('keeps a message deleted that is edited through the other node at the same moment', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const c = await createConversation(a.url, alice.accessToken, [bob.user.id]);
+    const onA = await open(a, alice.accessToken);
+    const onB = await open(b, alice.accessToken);
+    for (let round = 0; round < 8; round++) {
+      const sent = ok(await sendMessage(onA, c.id, `round ${round}`));
+      const [edited, deleted, like1, like2] = await Promise.all([
+        onA.emitWithAck('message:edit', { messageId: sent.id, body: `edited ${round}` }),
+        onB.emitWithAck('message:delete', { messageId: sent.id }),
+        onA.emitWithAck('message:react', { messageId: sent.id, emoji: '👍', on: true }),
+        onB.emitWithAck('message:react', { messageId: sent.id, emoji: '👍', on: true }),
+      ]);
+      const tombstone = ok(deleted);
+      // The edit either came first (and the delete wiped it) or found the tombstone.
+      if (edited.ok) expect(edited.message.version).toBeLessThan(tombstone.version!);
+      else expect(edited.error.code).toBe('forbidden');
+      // The same reaction from two devices at once counts once (or finds the tombstone).
+      for (const like of [like1, like2]) {
+        if (!like.ok) expect(like.error.code).toBe('forbidden');
+        else expect(like.message.reactions?.[0]?.userIds ?? [alice.user.id]).toEqual([alice.user.id]);
+      }
+      const history = await api<MessagesResponse>(
+        b.url,
+        `/api/conversations/${c.id}/messages?aroundSeq=${sent.seq}&limit=1`,
+        {
+          token: bob.accessToken,
+        },
+      );
+      expect(history.body.messages).toEqual([tombstone]);
+      expect(tombstone).toMatchObject({ body: '', deletedAt: expect.any(String) });
+    }
   });
 
   it('sends message:updated to devices on the other node', async () => {

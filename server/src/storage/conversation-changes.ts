@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { GROUP_MEMBERS_MAX, joinNames, type Message, type SystemEvent } from '@parley/shared';
 import { AppError, notFound } from '../errors.js';
+import { lockConversation } from './message-actions.js';
 import { insertOne } from './message-insert.js';
 import type { ConversationChangeInput } from './repository.js';
 import type { Database } from './schema.js';
@@ -36,6 +37,9 @@ export async function applyConversationChange(
   input: ConversationChangeInput,
   inSavepoint: boolean,
 ): Promise<ConversationChangeResult> {
+  // Checks below read members and roles; with the lock they see every earlier change (see
+  // lockConversation), so two admins adding the same person cannot both insert them.
+  await lockConversation(trx, input.conversationId);
   const conversation = await trx
     .selectFrom('conversations as c')
     .innerJoin('conversation_members as me', (j) =>

@@ -9,14 +9,15 @@ import type { Database } from './schema.js';
 
 /**
  * An edit, a delete or a reaction. Every rule is checked again here, inside the
- * transaction, against the row as it is now: a message deleted while another device was
- * editing it stays deleted. A write that would change nothing (the same body, a second
+ * transaction, against the row as it is now (read after taking the conversation's lock): a
+ * message deleted while another device was editing it stays deleted. A write that would change nothing (the same body, a second
  * delete, a reaction already there) answers the message as stored and takes no version.
  */
 export async function applyMessageAction(
   trx: Transaction<Database>,
   input: MessageActionInput,
 ): Promise<WriteResult> {
+  await lockConversation(trx, input.conversationId);
   const row = await trx
     .selectFrom('messages as m')
     .innerJoin('conversation_members as me', (j) =>
@@ -125,4 +126,20 @@ export async function bumpVersion(trx: Transaction<Database>, conversationId: st
     .returning('version')
     .executeTakeFirstOrThrow();
   return Number(row.version);
+}
+
+/**
+ * Takes the conversation row's lock (PostgreSQL; SQLite has one writer anyway) before a write
+ * reads what it checks. Without it, on PostgreSQL's read committed, two writes to one message
+ * could both read it before either commits: an edit racing a delete would bring the text
+ * back onto the tombstone, two devices adding the same reaction would collide. Once the lock
+ * is held, every earlier write to the conversation has committed and each statement sees it.
+ * A no-op update rather than `select ... for update`, which SQLite does not parse.
+ */
+export async function lockConversation(trx: Transaction<Database>, conversationId: string): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({ version: sql`version` })
+    .where('id', '=', conversationId)
+    .execute();
 }
