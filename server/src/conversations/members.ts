@@ -16,16 +16,16 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const memberParams = idParams.extend({ userId: z.string().min(1).max(64) });
 
 /**
- * Group management: add members, remove one (or leave), change a role, rename. The change commits first
- * (with its system message, which takes the next version); only then are sockets moved
- * between rooms and events sent, so no one hears of a change that did not happen.
+ * Group management: add members, remove one (or leave), change a role, rename. The change
+ * commits first (with its system message, which takes the next version); only then are
+ * sockets moved between rooms and events sent, so no one hears of a change that did not
+ * happen.
  */
 export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/conversations/:id/members', async (request): Promise<ConversationResponse> => {
     const { userId } = await ctx.authenticate(request);
     const { id } = parseInput(idParams, request.params);
     const { userIds } = parseInput(addMembersRequestSchema, request.body);
-    const before = await ctx.repo.memberIds(id);
     const result = await ctx.repo.changeConversation({
       type: 'add',
       conversationId: id,
@@ -33,14 +33,13 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
       now: new Date().toISOString(),
       userIds,
     });
-    if (result.message) await announce(ctx, id, before, result);
+    if (result.message) await announce(ctx, id, result);
     return { conversation: await viewOf(ctx, id, userId) };
   });
 
   app.delete('/api/conversations/:id/members/:userId', async (request, reply) => {
     const { userId } = await ctx.authenticate(request);
     const { id, userId: target } = parseInput(memberParams, request.params);
-    const before = await ctx.repo.memberIds(id);
     const result = await ctx.repo.changeConversation({
       type: 'remove',
       conversationId: id,
@@ -48,7 +47,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
       now: new Date().toISOString(),
       userId: target,
     });
-    await announce(ctx, id, before, result);
+    await announce(ctx, id, result);
     return reply.code(204).send();
   });
 
@@ -56,7 +55,6 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
     const { userId } = await ctx.authenticate(request);
     const { id, userId: target } = parseInput(memberParams, request.params);
     const { role } = parseInput(memberRoleRequestSchema, request.body);
-    const before = await ctx.repo.memberIds(id);
     const result = await ctx.repo.changeConversation({
       type: 'role',
       conversationId: id,
@@ -65,7 +63,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
       userId: target,
       role,
     });
-    if (result.message) await announce(ctx, id, before, result);
+    if (result.message) await announce(ctx, id, result);
     return { conversation: await viewOf(ctx, id, userId) };
   });
 
@@ -79,7 +77,6 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
       });
     }
     if (body.title !== undefined) {
-      const before = await ctx.repo.memberIds(id);
       const result = await ctx.repo.changeConversation({
         type: 'rename',
         conversationId: id,
@@ -87,7 +84,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
         now: new Date().toISOString(),
         title: body.title,
       });
-      if (result.message) await announce(ctx, id, before, result);
+      if (result.message) await announce(ctx, id, result);
     } else if (!(await ctx.repo.isMember(id, userId))) {
       throw notFound();
     }
@@ -112,7 +109,6 @@ async function viewOf(ctx: ServerContext, conversationId: string, userId: string
 async function announce(
   ctx: ServerContext,
   conversationId: string,
-  membersBefore: readonly string[],
   result: ConversationChangeResult,
 ): Promise<void> {
   const room = rooms.conversation(conversationId);
@@ -140,7 +136,8 @@ async function announce(
     );
   }
   if (result.message) ctx.io.to(room).emit('message:new', { message: result.message });
-  const others = membersBefore.filter((id) => id !== result.removedUserId && !added.has(id));
+  // Read after the commit, so a change committed meanwhile cannot leave anyone out.
+  const others = (await ctx.repo.memberIds(conversationId)).filter((id) => !added.has(id));
   await Promise.all(
     others.map(async (userId) => {
       // A member removed meanwhile by another change has nothing to hear.
