@@ -250,3 +250,48 @@ describe('PATCH /api/conversations/:id', () => {
     expect((await listed(alice, conversation.id))?.title).toBe('Dream team');
   });
 });
+
+describe('catching up', () => {
+  it('gives a member who was away an edit, a delete, a reaction and a membership change', async () => {
+    const { alice, bob, carol, conversation } = await group();
+    const a = await device(alice);
+    const ok = (ack: Awaited<ReturnType<typeof sendMessage>>): Message => {
+      if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+      return ack.message;
+    };
+    const first = ok(await sendMessage(a, conversation.id, 'first'));
+    const second = ok(await sendMessage(a, conversation.id, 'second'));
+    const third = ok(await sendMessage(a, conversation.id, 'third'));
+    // Bob goes away holding version 3.
+    const held = (await listed(bob, conversation.id))!.version!;
+    expect(held).toBe(3);
+    ok(await a.emitWithAck('message:edit', { messageId: first.id, body: 'first, edited' }));
+    ok(await a.emitWithAck('message:delete', { messageId: second.id }));
+    ok(await a.emitWithAck('message:react', { messageId: third.id, emoji: '🎉', on: true }));
+    expect((await addMembers(alice, conversation.id, [carol.user.id])).status).toBe(200);
+
+    // Back: the list says there is more; the feed brings all four changes, once each.
+    expect((await listed(bob, conversation.id))!.version).toBe(7);
+    const res = await api<ChangesResponse>(
+      server.url,
+      `/api/conversations/${conversation.id}/changes?sinceVersion=${held}`,
+      { token: bob.accessToken },
+    );
+    expect(res.body.version).toBe(7);
+    expect(res.body.more).toBe(false);
+    expect(
+      res.body.messages.map((m) => [
+        m.version,
+        m.body || null,
+        m.deletedAt != null,
+        m.reactions?.length ?? 0,
+      ]),
+    ).toEqual([
+      [4, 'first, edited', false, 0],
+      [5, null, true, 0],
+      [6, 'third', false, 1],
+      [7, expect.stringContaining(carol.user.displayName), false, 0],
+    ]);
+    expect(res.body.messages[3]?.system).toMatchObject({ type: 'members_added', userIds: [carol.user.id] });
+  });
+});
