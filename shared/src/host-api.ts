@@ -84,14 +84,26 @@ export interface ParleyHost {
     /** Tells the host which conversation is on screen (for notifications) and loads its history. */
     open(conversationId: string | null): Promise<HostResult>;
     loadOlder(conversationId: string): Promise<HostResult>;
+    /**
+     * Loads history back to `seq` (a reply's original, a search hit) so it can be scrolled to.
+     * Optional: a host may not forward it yet, and the renderer then pages with `loadOlder`.
+     */
+    loadAround?(conversationId: string, seq: number): Promise<HostResult>;
     markRead(conversationId: string, seq: number): Promise<HostResult>;
     createDirect(userId: string): Promise<HostResult<Conversation>>;
     createGroup(title: string, memberIds: string[]): Promise<HostResult<Conversation>>;
   };
 
   messages: {
-    /** Queues the message in the outbox; it is sent now or as soon as the connection is back. */
-    send(conversationId: string, body: string): Promise<HostResult<{ clientId: string }>>;
+    /**
+     * Queues the message in the outbox; it is sent now or as soon as the connection is back.
+     * `replyToId` (optional) quotes a stored message of the same conversation.
+     */
+    send(
+      conversationId: string,
+      body: string,
+      options?: { replyToId?: string },
+    ): Promise<HostResult<{ clientId: string }>>;
     /** Re-queues a failed message. */
     retry(clientId: string): Promise<HostResult>;
     /** Drops a failed message from the outbox. */

@@ -108,6 +108,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             return fail('invalid_input', 'No conversation given');
           return ctx.messages.loadOlder(conversationId);
         }),
+      loadAround: (conversationId, seq) =>
+        guard(async () => {
+          if (typeof conversationId !== 'string' || conversationId === '')
+            return fail('invalid_input', 'No conversation given');
+          if (!Number.isInteger(seq) || seq < 1) return fail('invalid_input', 'No message position given');
+          return ctx.messages.loadAround(conversationId, seq);
+        }),
       markRead: (conversationId, seq) => guard(() => ctx.reads.markRead(conversationId, seq)),
       createDirect: (userId) =>
         guard(async () => {

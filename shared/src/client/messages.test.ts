@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ok } from './http.js';
 import { message, testContext, withWindow } from './module-test-support.js';
 
 describe('messages module', () => {
@@ -61,5 +62,32 @@ describe('messages module', () => {
     withWindow(ctx, [message(1), message(2)], { readSeq: 0, unreadCount: 1, version: 3 });
     ctx.messages.applyStored('c1', [message(2, { version: 3, body: '', deletedAt: 'x' })], 'catch-up');
     expect(ctx.state().conversations[0]!.unreadCount).toBe(1);
+  });
+
+  it('loadAround reaches back to a seq with an aroundSeq page, then fills up to the window', async () => {
+    const ctx = testContext();
+    withWindow(ctx, [message(300), message(301)], { lastSeq: 301 });
+    const paths: string[] = [];
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
+    const api = async (_method: string, path: string) => {
+      paths.push(path);
+      if (path.includes('aroundSeq=')) return ok({ messages: range(75, 125) });
+      const after = Number(/afterSeq=(\d+)/.exec(path)?.[1]);
+      return ok({ messages: range(after + 1, Math.min(after + 200, 301)) });
+    };
+    ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+    expect((await ctx.messages.loadAround('c1', 100)).ok).toBe(true);
+    expect(paths).toEqual([
+      '/api/conversations/c1/messages?aroundSeq=100&limit=50',
+      '/api/conversations/c1/messages?afterSeq=125&limit=200',
+    ]);
+    const seqs = ctx.state().messages.c1!.items.map((m) => m.seq);
+    // Contiguous from the page's first message to the newest: no hole for catch-up to trip on.
+    expect(seqs).toEqual(range(75, 301).map((m) => m.seq));
+    expect(ctx.state().messages.c1!.hasOlder).toBe(true);
+    // Already held: no request.
+    expect((await ctx.messages.loadAround('c1', 80)).ok).toBe(true);
+    expect(paths).toHaveLength(2);
   });
 });

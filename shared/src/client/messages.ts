@@ -4,7 +4,7 @@
  * and the version each window is synced to (the change feed's position).
  */
 import type { MessagesResponse } from '../protocol/http.js';
-import { HISTORY_DEFAULT_LIMIT } from '../protocol/limits.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../protocol/limits.js';
 import { messageSchema, type Message } from '../protocol/models.js';
 import type { ClientContext } from './context.js';
 import { fail, ok, type Result } from './http.js';
@@ -212,8 +212,54 @@ export function createMessages(ctx: ClientContext) {
     return ok(undefined);
   }
 
+  /**
+   * Makes the loaded window reach back to `seq` (a reply's original, a search hit): one
+   * `aroundSeq` page, then `afterSeq` pages up to the window's first message, because a
+   * window is contiguous (catch-up and gap checks rely on it). Nothing to do when it is held.
+   */
+  async function loadAround(conversationId: string, seq: number): Promise<Result<void>> {
+    let window = ctx.state().messages[conversationId];
+    if (!window || placeholders.has(conversationId)) {
+      const opened = await loadNewestPage(conversationId, false);
+      if (!opened.ok) return opened;
+      window = ctx.state().messages[conversationId];
+    }
+    const first = window?.items.find((m) => m.status === 'sent');
+    if (!window || !first || first.seq <= seq) return ok(undefined);
+    const fetched: Message[] = [];
+    const around = await ctx.session.api<MessagesResponse>(
+      'GET',
+      path(conversationId, `aroundSeq=${seq}&limit=${HISTORY_DEFAULT_LIMIT}`),
+    );
+    if (!around.ok) return around;
+    fetched.push(...parseMessages(around.value?.messages));
+    let top = Math.max(seq, ...fetched.map((m) => m.seq));
+    while (top < first.seq - 1) {
+      const page = await ctx.session.api<MessagesResponse>(
+        'GET',
+        path(conversationId, `afterSeq=${top}&limit=${HISTORY_MAX_LIMIT}`),
+      );
+      if (!page.ok) return page;
+      const messages = parseMessages(page.value?.messages);
+      if (messages.length === 0) break;
+      fetched.push(...messages);
+      top = Math.max(...messages.map((m) => m.seq));
+    }
+    const myId = ctx.session.me()?.id ?? '';
+    const older = fetched.filter((m) => m.conversationId === conversationId && m.seq < first.seq);
+    ctx.update((s) => {
+      const current = s.messages[conversationId];
+      if (!current) return s;
+      const merged = mergeStoredMessages(current, older, myId).window;
+      const oldest = merged.items.find((m) => m.status === 'sent');
+      return setWindow(s, conversationId, { ...merged, hasOlder: (oldest?.seq ?? 1) > 1 });
+    });
+    return ok(undefined);
+  }
+
   return {
     applyStored,
+    loadAround,
     applyLive,
     /** A message from an ack, or null when it does not follow the contract. */
     parse(value: unknown): Message | null {

@@ -34,6 +34,21 @@ describe('outbox module: any pending operation', () => {
     expect(await storage.get(STORAGE_KEYS.outbox)).toBeNull();
   });
 
+  it("keeps a reply's replyToId through persistence, on the pending row and on the wire", async () => {
+    const storage = createMemoryStorage();
+    const ctx = testContext({ storage });
+    await ctx.outbox.load('me');
+    withWindow(ctx, [message(1)]);
+    expect((await ctx.outbox.api.send('c1', 'yes', { replyToId: 'm1' })).ok).toBe(true);
+    expect(parseOutbox(await storage.get(STORAGE_KEYS.outbox), 'me')[0]).toMatchObject({ replyToId: 'm1' });
+    expect(ctx.state().messages.c1!.items.at(-1)).toMatchObject({ status: 'pending', replyToId: 'm1' });
+    const { socket, emitted } = fakeSocket(() => ({ ok: true, message: message(2, { senderId: 'me' }) }));
+    ctx.connection = { ...ctx.connection, socket: () => socket };
+    await ctx.outbox.drain();
+    expect(emitted[0]?.[1]).toMatchObject({ conversationId: 'c1', body: 'yes', replyToId: 'm1' });
+    await ctx.outbox.stop();
+  });
+
   it('refuses operations on what is not a stored message, and drops a refused edit with a notice', async () => {
     const ctx = testContext();
     await ctx.outbox.load('me');

@@ -111,6 +111,7 @@ export function createOutbox(ctx: ClientContext) {
           conversationId: entry.conversationId,
           clientId: entry.clientId,
           body: entry.body,
+          ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
         });
       case 'edit':
         return emitWithAck(s, 'message:edit', { messageId: entry.messageId, body: entry.body });
@@ -261,12 +262,26 @@ export function createOutbox(ctx: ClientContext) {
 
   /** The public `messages` operations that go through the outbox. */
   const api = {
-    send: (conversationId: string, body: string): Promise<HostResult<{ clientId: string }>> =>
+    send: (
+      conversationId: string,
+      body: string,
+      options?: { replyToId?: string },
+    ): Promise<HostResult<{ clientId: string }>> =>
       guard(async () => {
         if (!ctx.session.me() || !ctx.running) return fail('signed_out', 'Sign in to send messages');
-        const parsed = messageSendSchema.safeParse({ conversationId, clientId: 'pending', body });
+        const parsed = messageSendSchema.safeParse({
+          conversationId,
+          clientId: 'pending',
+          body,
+          replyToId: options?.replyToId,
+        });
         if (!parsed.success) return invalid(parsed.error.issues);
-        const entry = { ...base(parsed.data.conversationId), body: parsed.data.body };
+        const replyToId = parsed.data.replyToId ?? undefined;
+        const entry = {
+          ...base(parsed.data.conversationId),
+          body: parsed.data.body,
+          ...(replyToId ? { replyToId } : {}),
+        };
         ctx.typing.sent(entry.conversationId);
         await enqueue(entry);
         return ok({ clientId: entry.clientId });

@@ -23,6 +23,8 @@ export interface OutboxSend extends OutboxEntryBase {
   op?: 'send';
   /** Already trimmed and validated. */
   body: string;
+  /** The stored message this one replies to. */
+  replyToId?: string;
 }
 /** A new body for a stored message of ours. */
 export interface OutboxEdit extends OutboxEntryBase {
@@ -61,7 +63,12 @@ const base = {
   error: z.string().nullable().default(null),
 };
 const outboxEntrySchema = z.union([
-  z.object({ ...base, op: z.literal('send').optional(), body: z.string() }),
+  z.object({
+    ...base,
+    op: z.literal('send').optional(),
+    body: z.string(),
+    replyToId: z.string().min(1).optional(),
+  }),
   z.object({ ...base, op: z.literal('edit'), messageId: z.string().min(1), body: z.string() }),
   z.object({ ...base, op: z.literal('delete'), messageId: z.string().min(1) }),
   z.object({

@@ -41,6 +41,7 @@ export function outboxView(entry: OutboxSend, myUserId: string): MessageView {
     clientId: entry.clientId,
     kind: 'text',
     body: entry.body,
+    ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
     createdAt: entry.createdAt,
     status: entry.status,
   };
