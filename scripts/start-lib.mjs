@@ -15,10 +15,27 @@ export function portIsFree(host, port) {
   });
 }
 
-/** The line `parley-server` prints once it listens, with its URL (server/src/bin.ts). */
+/** A JSON log line of parley-server (pino), or null for anything else. */
+function logRecord(line) {
+  if (!line.startsWith('{')) return null;
+  try {
+    const record = JSON.parse(line);
+    return record && typeof record === 'object' && typeof record.msg === 'string' ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The URL from the log line `parley-server` writes once it listens (server/src/bin.ts). */
 export function listeningUrl(line) {
-  const match = /^Parley server \S+ listening on (\S+?)[,\s]/.exec(line);
-  return match ? match[1] : null;
+  const record = logRecord(line);
+  if (!record || typeof record.url !== 'string') return null;
+  return /^Parley server \S+ listening on /.test(record.msg) ? record.url : null;
+}
+
+/** What a person reads of a server log line: the message of a JSON record, else the line. */
+export function humanLine(line) {
+  return logRecord(line)?.msg ?? line;
 }
 
 /** Where the server can be reached from other machines, or how to allow it. */

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { listeningUrl, portIsFree, reachabilityHint } from './start-lib.mjs';
+import { humanLine, listeningUrl, portIsFree, reachabilityHint } from './start-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -71,7 +71,7 @@ async function waitUntilListening(server) {
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: server.stdout });
     lines.on('line', (line) => {
-      process.stdout.write(`${line}\n`);
+      process.stdout.write(`${humanLine(line)}\n`);
       const found = listeningUrl(line);
       if (found) resolve(found);
     });

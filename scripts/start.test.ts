@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listeningUrl, portIsFree, reachabilityHint } from './start-lib.mjs';
+import { humanLine, listeningUrl, portIsFree, reachabilityHint } from './start-lib.mjs';
 
 const startScript = fileURLToPath(new URL('./start.mjs', import.meta.url));
 
@@ -21,16 +21,22 @@ afterEach(async () => {
 });
 
 describe('npm start helpers', () => {
-  it('reads the URL from the line parley-server prints when it listens', () => {
-    expect(
-      listeningUrl('Parley server 0.1.0 listening on http://127.0.0.1:8080, data in .data (sqlite)'),
-    ).toBe('http://127.0.0.1:8080');
+  it('reads the URL from the JSON log line parley-server writes when it listens', () => {
+    const line = (msg: string, url?: string) => JSON.stringify({ level: 30, time: 1, msg, url });
     expect(
       listeningUrl(
-        'Parley server 0.1.0 listening on http://0.0.0.0:8080 (all interfaces, port 8080), data in x',
+        line(
+          'Parley server 0.1.0 listening on http://127.0.0.1:8080, data in .data (sqlite)',
+          'http://127.0.0.1:8080',
+        ),
       ),
-    ).toBe('http://0.0.0.0:8080');
-    expect(listeningUrl('{"level":30,"msg":"listening on http://127.0.0.1:8080"}')).toBeNull();
+    ).toBe('http://127.0.0.1:8080');
+    // Another program's line, a log line without the URL, plain text: none is our server's.
+    expect(listeningUrl(line('listening on http://127.0.0.1:8080', 'http://127.0.0.1:8080'))).toBeNull();
+    expect(listeningUrl(line('Parley server 0.1.0 listening on http://127.0.0.1:8080'))).toBeNull();
+    expect(listeningUrl('Parley server 0.1.0 listening on http://127.0.0.1:8080, data in x')).toBeNull();
+    expect(humanLine(line('request completed'))).toBe('request completed');
+    expect(humanLine('plain text')).toBe('plain text');
   });
 
   it('says how to let other machines in, or where they can reach it', () => {

@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import { PROTOCOL_VERSION, type HealthResponse } from '@parley/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { registerAuthRoutes } from './auth/routes.js';
 import { TokenService, type AuthInfo } from './auth/tokens.js';
-import { registerCallRoutes } from './calls/index.js';
+import { activeCallCount, registerCallRoutes } from './calls/index.js';
 import { resolveJwtSecret, type Config } from './config.js';
 import type { CallsContext, ParleyIo, ServerContext } from './context.js';
 import { registerConversationRoutes } from './conversations/routes.js';
@@ -14,13 +13,14 @@ import { preRouteErrorOptions, registerErrorHandler } from './http/errors.js';
 import { registerServerInfoRoute } from './http/server-info.js';
 import { registerWebClient } from './http/web.js';
 import { postMessage } from './messages/service.js';
+import { createMetrics, type MetricSources } from './observability/metrics.js';
+import { databaseState, registerHealthRoutes } from './observability/routes.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { announceOffline, attachSocketServer } from './realtime/socket-server.js';
 import { attachRedis } from './scale/redis.js';
 import { openRepository } from './storage/database.js';
 import type { Repository } from './storage/repository.js';
-import { SERVER_VERSION } from './version.js';
 
 /** Replaceable parts, for tests and for other backends (Redis presence, shared limits). */
 export interface ServerDeps {
@@ -51,11 +51,25 @@ export interface ParleyServer {
  */
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<ParleyServer> {
   const jwtSecret = await resolveJwtSecret(config);
-  const repo = deps.repository ?? (await openRepository(config));
+  // The gauges are read at scrape time, through `sources` (set up below, once the parts exist).
+  const metrics = createMetrics({
+    connections: () => sources.connections(),
+    authenticatedUsers: () => sources.authenticatedUsers(),
+    activeCalls: () => sources.activeCalls(),
+    pingDatabase: () => sources.pingDatabase(),
+    redisUp: config.redisUrl ? () => sources.redisUp?.() ?? false : undefined,
+  });
+  const repo =
+    deps.repository ??
+    (await openRepository(config, { onQuery: (seconds) => metrics.observeQuery(seconds) }));
   const startedAt = Date.now();
 
   const app = Fastify({
     logger: { level: config.logLevel },
+    // A proxy's X-Request-Id (deploy/nginx sets one) ties its access log to ours; else our own.
+    requestIdHeader: 'x-request-id',
+    // Requests are logged once, on completion, by the hook below (at debug for health checks).
+    disableRequestLogging: true,
     bodyLimit: config.maxPayloadBytes,
     // Behind a reverse proxy request.ip should be the client's (login throttling); only
     // trusted when configured, or anyone could pick their own address with X-Forwarded-For.
@@ -79,7 +93,21 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       : false;
   await app.register(cors, { origin: corsOrigin, credentials: false });
   registerErrorHandler(app);
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onResponse', async (request, reply) => {
+    const polled = request.url === '/health' || request.url === '/metrics';
+    request.log[polled ? 'debug' : 'info'](
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+  app.addHook('onSend', async (request, reply) => {
+    // The id in our log line, handed back so a user's report or a proxy log can point at it.
+    void reply.header('x-request-id', request.id);
     // Cheap hardening for the API and the web client alike; the page's CSP is the web client's own.
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
@@ -126,6 +154,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     inflight: new Set(),
     closing: false,
     onClose: (fn) => void cleanups.push(fn),
+    metrics,
   };
 
   const callsCtx: CallsContext = {
@@ -143,23 +172,21 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     cluster: redis ? { redis: redis.client, prefix: config.redisPrefix } : undefined,
   };
 
-  app.get('/health', async (_request, reply) => {
-    try {
-      await repo.ping();
-    } catch (err) {
-      logger.error({ err }, 'health check: database unreachable');
-      const error = new AppError('unavailable', 'The database is unreachable');
-      return reply.code(503).send({ error: error.toBody() });
-    }
-    const body: HealthResponse = {
-      status: 'ok',
-      version: SERVER_VERSION,
-      protocol: PROTOCOL_VERSION,
-      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
-      connections: io.engine.clientsCount,
-      authenticatedUsers: await ctx.presence.onlineUserCount(),
-    };
-    return body;
+  const sources: MetricSources = {
+    connections: () => io.engine.clientsCount,
+    authenticatedUsers: () => ctx.presence.onlineUserCount(),
+    activeCalls: () => activeCallCount(callsCtx),
+    pingDatabase: async () => {
+      if ((await databaseState(ctx)) === 'down') throw new Error('database down');
+    },
+    redisUp: redis ? () => redis.client.status === 'ready' : undefined,
+  };
+  registerHealthRoutes(app, {
+    ctx,
+    metrics,
+    startedAt,
+    redisUp: redis ? () => redis.client.status === 'ready' : undefined,
+    metricsToken: config.metricsToken,
   });
 
   registerServerInfoRoute(app);

@@ -1,10 +1,13 @@
+import { pino } from 'pino';
 import { createServer, type ParleyServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SERVER_VERSION } from './version.js';
 
 /**
- * `parley-server`: reads the configuration, starts the server, prints where it listens, and
- * shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit).
+ * `parley-server`: reads the configuration, starts the server, logs where it listens, and
+ * shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit). Everything it
+ * says is a JSON log line on stdout (pino, the server's own logger), so a log shipper never
+ * meets a line it cannot parse.
  */
 async function main(): Promise<void> {
   let config;
@@ -12,50 +15,65 @@ async function main(): Promise<void> {
     config = loadConfig(process.env, process.argv.slice(2));
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`parley-server: ${err.message}\n`);
+      // No configured level yet: a bad setting is always worth saying.
+      pino().fatal({ setting: err.message }, `parley-server: ${err.message}`);
       process.exit(2);
     }
     throw err;
   }
+  // Before the server (and its logger) exists, and for the last words after it is gone.
+  const bootLog = pino({ level: config.logLevel });
 
   let server: ParleyServer;
   try {
     server = await createServer(config);
   } catch (err) {
-    process.stderr.write(`parley-server: could not start: ${(err as Error).message}\n`);
+    bootLog.fatal({ err }, `parley-server: could not start: ${(err as Error).message}`);
     process.exit(1);
   }
+  const log = server.app.log;
 
   let url: string;
   try {
     url = await server.listen();
   } catch (err) {
-    process.stderr.write(
-      `parley-server: could not listen on ${config.host}:${config.port}: ${(err as Error).message}\n`,
+    log.fatal(
+      { err },
+      `parley-server: could not listen on ${config.host}:${config.port}: ${(err as Error).message}`,
     );
     await server.close().catch(() => undefined);
     process.exit(1);
   }
 
-  // The URL first (tools and tests read it from this line), then where else it is reachable.
+  // The message keeps the URL right after "listening on" (scripts/start-lib.mjs and the crash
+  // test read it there); the fields carry the same for log queries. Said even at LOG_LEVEL=warn
+  // or error: where the server listens is the one line everyone needs.
   const everywhere = config.host === '0.0.0.0' || config.host === '::';
-  process.stdout.write(
+  const banner = config.logLevel === 'silent' ? log : pino();
+  banner.info(
+    {
+      url,
+      host: config.host,
+      dataDir: config.dataDir,
+      database: server.repository.dialect,
+      version: SERVER_VERSION,
+    },
     `Parley server ${SERVER_VERSION} listening on ${url}` +
-      `${everywhere ? ` (all interfaces, port ${new URL(url).port})` : ''}, data in ${config.dataDir} (${server.repository.dialect})\n`,
+      `${everywhere ? ` (all interfaces, port ${new URL(url).port})` : ''}, data in ${config.dataDir} (${server.repository.dialect})`,
   );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      process.stderr.write(`parley-server: ${signal} again, exiting now\n`);
+      log.warn({ signal }, `parley-server: ${signal} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
-    process.stdout.write(`parley-server: ${signal}, shutting down\n`);
+    log.info({ signal }, `parley-server: ${signal}, shutting down`);
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        process.stderr.write(`parley-server: error while shutting down: ${(err as Error).message}\n`);
+        bootLog.error({ err }, `parley-server: error while shutting down: ${(err as Error).message}`);
         process.exit(1);
       },
     );

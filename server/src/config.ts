@@ -40,6 +40,8 @@ export interface Config {
   loginRate: number;
   webDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** When set, `/metrics` wants `Authorization: Bearer <metricsToken>`; else it is open (block it at the proxy). */
+  metricsToken: string | undefined;
   stunUrls: string[];
   turnUrls: string[];
   turnSecret: string | undefined;
@@ -134,6 +136,7 @@ const rawSchema = z.object({
   STUN_URLS: list.default([]),
   TURN_URLS: list.default([]),
   TURN_SECRET: optionalText,
+  METRICS_TOKEN: optionalText,
   CALL_RING_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   CALL_RECONNECT_GRACE_MS: int(0, 600_000).default(10_000),
   SCRYPT_LOG_N: int(10, 20).default(15),
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     stunUrls: r.STUN_URLS,
     turnUrls: r.TURN_URLS,
     turnSecret: r.TURN_SECRET,
+    metricsToken: r.METRICS_TOKEN,
     callRingTimeoutMs: r.CALL_RING_TIMEOUT_MS,
     callReconnectGraceMs: r.CALL_RECONNECT_GRACE_MS,
     scryptLogN: r.SCRYPT_LOG_N,

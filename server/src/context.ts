@@ -14,6 +14,7 @@ import type { PostMessageInput } from './messages/service.js';
 import type { Presence } from './presence.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Repository } from './storage/repository.js';
+import type { ServerMetrics } from './observability/metrics.js';
 
 /** The typed Socket.IO server: the contract's event maps, checked by the compiler. */
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -46,6 +47,8 @@ export interface ServerContext {
   closing: boolean;
   /** Cleanups run on close (timers and the like), in order. */
   onClose(fn: () => void | Promise<void>): void;
+  /** Prometheus metrics of this server (`/metrics`). */
+  metrics: ServerMetrics;
 }
 
 /**

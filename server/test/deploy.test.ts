@@ -152,6 +152,11 @@ describe.skipIf(!nginxBinary)('nginx in front of the server (deploy/nginx/parley
     expect(res.location).toMatch(/^https:\/\//);
   });
 
+  it('keeps /metrics away from the internet', async () => {
+    expect((await get(`${httpsUrl}/metrics`)).status).toBe(403);
+    expect((await get(`${server.url}/metrics`)).status).toBe(200);
+  });
+
   it('proxies the API over TLS', async () => {
     const res = await get(`${httpsUrl}/health`);
     expect(res.status).toBe(200);

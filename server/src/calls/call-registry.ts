@@ -68,6 +68,8 @@ export interface CallRegistry {
   callOf(userId: string): MaybePromise<CallSnapshot | null>;
   /** Shutdown: ends every call (participants hear `connection_lost`, each call leaves its record) and clears timers. */
   close(): MaybePromise<void>;
+  /** Calls this registry (this node) owns: ringing or in progress. */
+  activeCalls(): CallSnapshot[];
 }
 
 /** The in-memory registry answers synchronously (which its unit tests rely on). */

@@ -400,6 +400,7 @@ export function createClusterCallRegistry(options: ClusterCallOptions): CallRegi
   }
 
   return {
+    activeCalls: () => core.activeCalls(),
     initiate,
     accept: (actor, callId) => route(callId, { op: 'accept', actor, callId }),
     reject: (actor, callId) => route(callId, { op: 'reject', actor, callId }),

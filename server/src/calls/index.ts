@@ -35,6 +35,11 @@ import { iceServersFor } from './ice-servers.js';
 
 const registries = new WeakMap<CallsContext, CallRegistry>();
 
+/** Calls ringing or in progress held by this node's registry (the metrics' gauge). */
+export function activeCallCount(ctx: CallsContext): number {
+  return registries.get(ctx)?.activeCalls().length ?? 0;
+}
+
 export function registerCallRoutes(app: FastifyInstance, ctx: CallsContext): void {
   registries.set(ctx, createRegistry(ctx));
 

@@ -14,7 +14,7 @@ export type ClientEventName = keyof ClientToServerEvents & string;
  * Unexpected errors are logged with context and answered as `internal`.
  */
 export function handle<S extends z.ZodType, R extends object | void>(
-  ctx: Pick<ServerContext, 'logger' | 'inflight' | 'closing'>,
+  ctx: Pick<ServerContext, 'logger' | 'inflight' | 'closing' | 'metrics'>,
   socket: ParleySocket,
   event: ClientEventName,
   schema: S,
@@ -30,7 +30,11 @@ export function handle<S extends z.ZodType, R extends object | void>(
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (response: Ack<object>) => void) : undefined;
     const payload = args.length > 0 && args[0] !== ack ? args[0] : undefined;
+    const arrived = performance.now();
     const reply = (response: Ack<object>) => {
+      // Every event is counted, acked or not; the duration is arrival to answer (the commit
+      // included, since an ack waits for it).
+      ctx.metrics.observeEvent(event, response.ok ? 'ok' : 'error', (performance.now() - arrived) / 1000);
       if (!ack) return;
       try {
         ack(response);

@@ -39,7 +39,7 @@ export type EventHandlers = { [E in ClientEventName]: EventHandler<AckData<E>> }
 
 /** Registers a socket's handler table; each event goes through `handle` (validation, ack, never throws). */
 export function registerHandlers(
-  ctx: Pick<ServerContext, 'logger' | 'inflight' | 'closing'>,
+  ctx: Pick<ServerContext, 'logger' | 'inflight' | 'closing' | 'metrics'>,
   socket: ParleySocket,
   handlers: EventHandlers,
 ): void {

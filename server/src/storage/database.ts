@@ -1,13 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { KyselyRepository } from './kysely-repository.js';
 import { migrateToLatest } from './migrations.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
+
+export interface OpenOptions {
+  /** Called with every query's duration in seconds (the metrics' database histogram). */
+  onQuery?: (seconds: number) => void;
+}
+
+/** Kysely's log hook, reduced to query durations; none at all when nobody listens. */
+function queryLog({ onQuery }: OpenOptions): ((event: LogEvent) => void) | undefined {
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query') onQuery(event.queryDurationMillis / 1000);
+  };
+}
 
 /** The SQLite file for a config: `DATABASE_URL=sqlite:<path>` or `DATA_DIR/parley.db`. */
 export function sqlitePath(config: Config): string {
@@ -20,9 +33,9 @@ export function sqlitePath(config: Config): string {
  * Opens the configured database, runs pending migrations and returns the repository.
  * PostgreSQL when DATABASE_URL is postgres://..., otherwise SQLite in the data directory.
  */
-export async function openRepository(config: Config): Promise<Repository> {
+export async function openRepository(config: Config, options: OpenOptions = {}): Promise<Repository> {
   if (config.databaseUrl && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
-    return openPostgres(config.databaseUrl, config.databaseSchema);
+    return openPostgres(config.databaseUrl, config.databaseSchema, options);
   }
   const file = sqlitePath(config);
   await mkdir(resolve(file, '..'), { recursive: true, mode: 0o700 });
@@ -38,7 +51,10 @@ export async function openRepository(config: Config): Promise<Repository> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: queryLog(options),
+  });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (err) {
@@ -74,7 +90,11 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 256) {
   };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Repository> {
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  options: OpenOptions,
+): Promise<Repository> {
   // int8 (count(*)) arrives as a string by default; every count here fits a JS number.
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({
@@ -85,7 +105,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Re
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled it would kill the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     await migrateToLatest(db as unknown as Kysely<unknown>, schema);

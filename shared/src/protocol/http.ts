@@ -198,4 +198,8 @@ export interface HealthResponse {
   uptimeSeconds: number;
   connections: number;
   authenticatedUsers: number;
+  /** v1.1: the database's state; `/health` answers 503 when it is down. */
+  database?: 'up' | 'down';
+  /** v1.1: Redis's state, where the server uses Redis; 503 when it is down. */
+  redis?: 'up' | 'down';
 }
