@@ -124,7 +124,15 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const cleanups: (() => void | Promise<void>)[] = [];
 
   // REDIS_URL: adapter, presence and rate limits shared by every node (unless a test injects its own).
-  const redis = config.redisUrl && !deps.presence ? await attachRedis(config, io, app.log) : undefined;
+  let redis: Awaited<ReturnType<typeof attachRedis>> | undefined;
+  try {
+    redis = config.redisUrl && !deps.presence ? await attachRedis(config, io, app.log) : undefined;
+  } catch (err) {
+    // Redis out of reach at boot: parley-server retries the whole start, so let go of the
+    // database connection opened above rather than leak one per attempt.
+    if (!deps.repository) await repo.close();
+    throw err;
+  }
 
   const authenticateToken = async (token: unknown): Promise<AuthInfo> => {
     const auth = await tokens.verifyAccessToken(token);

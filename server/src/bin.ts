@@ -1,6 +1,7 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createServer, type ParleyServer } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { isUnavailableError } from './errors.js';
 import { SERVER_VERSION } from './version.js';
 
 /**
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
 
   let server: ParleyServer;
   try {
-    server = await createServer(config);
+    server = await startWhenReachable(config, bootLog);
   } catch (err) {
     bootLog.fatal({ err }, `parley-server: could not start: ${(err as Error).message}`);
     process.exit(1);
@@ -85,6 +86,27 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     server.app.log.error({ err: reason }, 'unhandled promise rejection');
   });
+}
+
+/**
+ * Starts the server, waiting while the database or Redis is out of reach (both often start
+ * alongside it, after a reboot or in a compose file) instead of exiting and leaving the
+ * restart to someone else. Any other failure (a bad migration, a bad setting) is final.
+ */
+async function startWhenReachable(config: Config, log: Logger): Promise<ParleyServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createServer(config);
+    } catch (err) {
+      if (!isUnavailableError(err)) throw err;
+      const delayMs = Math.min(10_000, 500 * 2 ** (attempt - 1));
+      log.warn(
+        { attempt, retryInMs: delayMs, reason: (err as Error).message },
+        `parley-server: the database or Redis is out of reach; retrying in ${delayMs / 1000} s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 void main();

@@ -47,6 +47,50 @@ export class AppError extends Error {
   }
 }
 
+/** Network failures reaching the database or Redis (Node's and ioredis' codes). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+/** PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown). */
+const POSTGRES_UNAVAILABLE = /^(08|57P)/;
+/** SQLite: the file is locked past busy_timeout, or the disk failed or filled. */
+const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/;
+
+/**
+ * Whether an error means a dependency (database, Redis) is out of reach rather than a bug:
+ * such errors are answered `unavailable` (retryable; an outbox retries with the same clientId)
+ * instead of `internal`. Follows `cause` chains, as drivers wrap the socket error.
+ */
+export function isUnavailableError(err: unknown, depth = 0): boolean {
+  if (depth > 4 || err === null || typeof err !== 'object') return false;
+  const { code, message, cause } = err as { code?: unknown; message?: unknown; cause?: unknown };
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code) || SQLITE_UNAVAILABLE.test(code))
+      return true;
+  }
+  // pg's pool reports a lost connection only in words.
+  if (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+  ) {
+    return true;
+  }
+  return isUnavailableError(cause, depth + 1);
+}
+
+/** The answer for an error that is not an AppError: `unavailable` for outages, else `internal`. */
+export function unexpectedError(err: unknown): AppError {
+  return isUnavailableError(err)
+    ? new AppError('unavailable', 'The server cannot reach its database right now; retry in a moment')
+    : new AppError('internal', 'Something went wrong on the server');
+}
+
 export const notFound = (what = 'conversation') => new AppError('not_found', `No such ${what}`);
 
 /** Turns zod issues into `fields`: the dotted path of each bad field and what is wrong with it. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Video } from 'lucide-react';
-import type { User } from '@parley/shared';
-import { shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
+import type { MessageView, User } from '@parley/shared';
+import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import {
@@ -19,10 +19,13 @@ import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { Avatar } from '../components/Avatar';
-import { Composer } from '../components/Composer';
+import { Composer, type ComposerHandle } from '../components/Composer';
 import { EmptyState } from '../components/EmptyState';
 import { IconButton } from '../components/IconButton';
 import { TypingIndicator } from '../components/TypingIndicator';
+import type { MessageActionHandlers } from '../messages/actions';
+import { quoteText } from '../messages/actions';
+import { DeleteMessageDialog } from '../messages/DeleteMessageDialog';
 import { MessageList, type MessageListHandle } from './MessageList';
 
 interface ChatViewProps {
@@ -89,18 +92,65 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   );
 
   const meId = me?.id ?? '';
+  const composerRef = useRef<ComposerHandle>(null);
+  const [replyTo, setReplyTo] = useState<MessageView | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<MessageView | null>(null);
 
   const onSend = useCallback(
     (body: string) => {
       stop();
       setDraft(conversationId, '');
+      setReplyTo(null);
       listRef.current?.scrollToBottom();
-      void host.messages.send(conversationId, body).then((r) => {
-        if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
-      });
+      void host.messages
+        .send(conversationId, body, replyTo ? { replyToId: replyTo.id } : undefined)
+        .then((r) => {
+          if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
+        });
     },
-    [host, conversationId, stop],
+    [host, conversationId, stop, replyTo],
   );
+
+  const actions = useMemo<Omit<MessageActionHandlers, 'jumpTo'>>(() => {
+    const report = (what: string) => (r: { ok: boolean; error?: string }) => {
+      if (!r.ok) showToast(`Couldn’t ${what}: ${r.error ?? 'unknown error'}`);
+    };
+    return {
+      reply(message) {
+        setEditingId(null);
+        setReplyTo(message);
+        composerRef.current?.focus();
+      },
+      edit(message) {
+        setEditingId(message.id);
+      },
+      finishEdit(message, body) {
+        setEditingId(null);
+        composerRef.current?.focus();
+        if (body !== null) void host.messages.edit(message.id, body).then(report('edit the message'));
+      },
+      remove: setDeleting,
+      react(message, emoji, on) {
+        void host.messages.react(message.id, emoji, on).then(report('react'));
+      },
+      copy(message) {
+        navigator.clipboard.writeText(message.body).then(
+          () => showToast('Copied to the clipboard', 'info'),
+          () => showToast('Couldn’t copy the text'),
+        );
+      },
+    };
+  }, [host]);
+
+  const onEditLast = useCallback((): boolean => {
+    const last = window_?.items.findLast(
+      (m) => m.senderId === meId && m.kind === 'text' && m.status === 'sent' && !m.deletedAt,
+    );
+    if (!last) return false;
+    setEditingId(last.id);
+    return true;
+  }, [window_, meId]);
 
   const onChange = useCallback(
     (text: string) => {
@@ -130,6 +180,10 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   }
 
   const title = conversationTitle(conversation, meId);
+  const userName = (userId: string) => {
+    const member = conversation.members.find((m) => m.id === userId);
+    return member ? shortName(member) : 'Unknown';
+  };
   const peer: User | null = directPeer(conversation, meId);
   const knownPresence = peer ? visiblePresence(peer, presence, true) : null;
   const peerPresence = peer ? visiblePresence(peer, presence, connected) : null;
@@ -195,6 +249,9 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
         unreadAfterSeq={unreadAfterSeq}
         peerName={title}
         onCallBack={call}
+        actions={actions}
+        editingId={editingId}
+        isGroupAdmin={conversation.members.some((m) => m.id === meId && m.role === 'admin')}
       />
       <div className="chat-footer">
         <TypingIndicator text={typing} />
@@ -205,8 +262,32 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           onSend={onSend}
           onChange={onChange}
           autoFocus
+          ref={composerRef}
+          replyTo={
+            replyTo
+              ? {
+                  name: replyTo.senderId === meId ? 'yourself' : userName(replyTo.senderId),
+                  text: quoteText(replyTo.body),
+                }
+              : null
+          }
+          onCancelReply={() => setReplyTo(null)}
+          onEditLast={onEditLast}
         />
       </div>
+      <DeleteMessageDialog
+        message={deleting}
+        asAdmin={deleting !== null && deleting.senderId !== meId}
+        onConfirm={(message) => {
+          void host.messages.delete(message.id).then((r) => {
+            if (!r.ok) showToast(`Couldn’t delete: ${r.error}`);
+          });
+        }}
+        onClose={() => {
+          setDeleting(null);
+          composerRef.current?.focus();
+        }}
+      />
     </section>
   );
 }

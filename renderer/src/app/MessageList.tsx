@@ -2,7 +2,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRe
 import { shortName, unreadBadge, userName } from '@parley/shared';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
-import type { Conversation, MessageWindow } from '@parley/shared';
+import type { Conversation, MessageView, MessageWindow } from '@parley/shared';
 import { useHost } from '../store/hooks';
 import { buildMessageRows, firstItemIndexFor, lastStoredSeq, type MessageRow } from '../lib/message-rows';
 import { describeCall } from '../lib/conversation';
@@ -12,10 +12,13 @@ import { useDocumentVisible } from '../lib/use-visible';
 import { showToast } from '../lib/toast';
 import { EmptyState } from '../components/EmptyState';
 import { MessageItem, readStateOf } from '../components/MessageItem';
+import type { MessageActionHandlers } from '../messages/actions';
 
 export interface MessageListHandle {
   /** Scrolls to the newest message and keeps following the next one (used right after sending). */
   scrollToBottom(): void;
+  /** Scrolls to a message and flashes it, loading history back to it first (`seq` when known). */
+  jumpTo(messageId: string, seq?: number): void;
 }
 
 interface MessageListProps {
@@ -27,6 +30,11 @@ interface MessageListProps {
   unreadAfterSeq: number | null;
   peerName: string;
   onCallBack: (media: 'audio' | 'video') => void;
+  /** What acting on a message does; the list adds jumping to a quoted message. */
+  actions: Omit<MessageActionHandlers, 'jumpTo'>;
+  /** The message being edited in place, if any. */
+  editingId: string | null;
+  isGroupAdmin: boolean;
 }
 
 interface ListContext {
@@ -62,7 +70,18 @@ function MessageSkeleton() {
 }
 
 export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList(
-  { conversation, window: win, meId, reads, unreadAfterSeq, peerName, onCallBack },
+  {
+    conversation,
+    window: win,
+    meId,
+    reads,
+    unreadAfterSeq,
+    peerName,
+    onCallBack,
+    actions,
+    editingId,
+    isGroupAdmin,
+  },
   ref,
 ) {
   const host = useHost();
@@ -108,12 +127,64 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     requestAnimationFrame(step);
   }, []);
 
+  // Jumping to a message: load history back to it, then scroll once its row is rendered.
+  const [highlightId, setHighlightId] = useState<string | null>(null);
+  // A ref, not state: the effect below consumes it once the row shows up in `rows`.
+  const jumpTarget = useRef<string | null>(null);
+  const jumpTo = useCallback(
+    async (messageId: string, seq?: number) => {
+      const held = async () =>
+        (await host.getState()).messages[conversationId]?.items.some((m) => m.id === messageId) ?? false;
+      if (!(await held())) {
+        if (seq !== undefined && host.conversations.loadAround) {
+          const r = await host.conversations.loadAround(conversationId, seq);
+          if (!r.ok) showToast(`Couldn’t load that message: ${r.error}`);
+        } else {
+          // A reply names its original by id only, so page back until it is there (bounded).
+          for (let page = 0; page < 40 && !(await held()); page++) {
+            if (!(await host.getState()).messages[conversationId]?.hasOlder) break;
+            const r = await host.conversations.loadOlder(conversationId);
+            if (!r.ok) {
+              showToast(`Couldn’t load older messages: ${r.error}`);
+              break;
+            }
+          }
+        }
+        if (!(await held())) {
+          showToast('The original message is no longer available');
+          return;
+        }
+      }
+      jumpTarget.current = messageId;
+      setHighlightId(messageId);
+    },
+    [host, conversationId],
+  );
+
+  useEffect(() => {
+    const target = jumpTarget.current;
+    if (!target) return;
+    const index = rows.findIndex((r) => r.message.id === target);
+    if (index < 0) return;
+    jumpTarget.current = null;
+    virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
+  }, [highlightId, rows]);
+
   useImperativeHandle(ref, () => ({
     scrollToBottom() {
       stickToBottom.current = true;
       jumpToBottom();
     },
+    jumpTo(messageId: string, seq?: number) {
+      void jumpTo(messageId, seq);
+    },
   }));
+
+  const handlers = useMemo<MessageActionHandlers>(
+    () => ({ ...actions, jumpTo: (id) => void jumpTo(id) }),
+    [actions, jumpTo],
+  );
+  const byId = useMemo(() => new Map<string, MessageView>(items?.map((m) => [m.id, m])), [items]);
 
   // Mark read only what the user can actually see: the conversation is on screen, the page
   // is visible and the list is scrolled to the newest message.
@@ -157,6 +228,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const onDiscard = useCallback((clientId: string) => void host.messages.discard(clientId), [host]);
 
   const isGroup = conversation.type === 'group';
+  const nameOf = useCallback((userId: string) => namesById.get(userId) ?? 'Unknown', [namesById]);
 
   const renderRow = useCallback(
     (index: number, row: MessageRow) => {
@@ -184,10 +256,34 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           onDiscard={onDiscard}
           onCallBack={onCallBack}
           beginning={isFirst && !hasOlder}
+          meId={meId}
+          canModerate={isGroup && isGroupAdmin}
+          actions={handlers}
+          editing={editingId === m.id}
+          replyTo={m.replyToId ? (byId.get(m.replyToId) ?? 'missing') : null}
+          highlighted={highlightId === m.id}
+          nameOf={nameOf}
         />
       );
     },
-    [readers, isGroup, namesById, now, meId, onRetry, onDiscard, onCallBack, firstItemIndex, hasOlder],
+    [
+      readers,
+      isGroup,
+      namesById,
+      now,
+      meId,
+      onRetry,
+      onDiscard,
+      onCallBack,
+      firstItemIndex,
+      hasOlder,
+      isGroupAdmin,
+      handlers,
+      editingId,
+      byId,
+      highlightId,
+      nameOf,
+    ],
   );
 
   // Opening a conversation starts at the newest message, unless there is a "New messages"

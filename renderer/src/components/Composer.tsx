@@ -1,5 +1,12 @@
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { SendHorizontal } from 'lucide-react';
+import {
+  forwardRef,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import { Reply, SendHorizontal, X } from 'lucide-react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
 import { IconButton } from './IconButton';
 
@@ -10,6 +17,15 @@ interface ComposerProps {
   /** Every edit (for the draft and the typing indicator). */
   onChange: (text: string) => void;
   autoFocus?: boolean;
+  /** The message being replied to, shown above the field with an ✕. */
+  replyTo?: { name: string; text: string } | null;
+  onCancelReply?: () => void;
+  /** ↑ in an empty field: edit the last message of ours. Returns whether there was one. */
+  onEditLast?: () => boolean;
+}
+
+export interface ComposerHandle {
+  focus(): void;
 }
 
 const MAX_HEIGHT = 200;
@@ -19,7 +35,10 @@ const MAX_HEIGHT = 200;
  * being offline: the outbox takes the message. It only refuses what the server would refuse
  * (empty, or over the length limit), and says why.
  */
-export function Composer({ initialText, placeholder, onSend, onChange, autoFocus }: ComposerProps) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(
+  { initialText, placeholder, onSend, onChange, autoFocus, replyTo, onCancelReply, onEditLast },
+  handle,
+) {
   const [text, setText] = useState(initialText);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = text.trim().length;
@@ -33,6 +52,8 @@ export function Composer({ initialText, placeholder, onSend, onChange, autoFocus
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
     el.style.overflowY = el.scrollHeight > MAX_HEIGHT ? 'auto' : 'hidden';
   }, [text]);
+
+  useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }));
 
   const update = (next: string) => {
     setText(next);
@@ -51,12 +72,37 @@ export function Composer({ initialText, placeholder, onSend, onChange, autoFocus
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
+    } else if (e.key === 'ArrowUp' && text === '' && onEditLast?.()) {
+      e.preventDefault();
+    } else if (e.key === 'Escape' && replyTo) {
+      e.preventDefault();
+      onCancelReply?.();
     }
   };
 
   return (
     <div className="composer">
       <div className={`composer-field${tooLong ? ' invalid' : ''}`}>
+        {replyTo && (
+          <div className="composer-reply" data-testid="composer-reply">
+            <Reply size={16} aria-hidden="true" className="composer-reply-icon" />
+            <div className="composer-reply-text">
+              <span className="composer-reply-name">Replying to {replyTo.name}</span>
+              <span className="composer-reply-body">{replyTo.text}</span>
+            </div>
+            <button
+              type="button"
+              className="icon-button icon-button-ghost composer-reply-close"
+              aria-label="Cancel reply"
+              onClick={() => {
+                onCancelReply?.();
+                ref.current?.focus();
+              }}
+            >
+              <X size={16} />
+            </button>
+          </div>
+        )}
         <textarea
           ref={ref}
           rows={1}
@@ -80,4 +126,4 @@ export function Composer({ initialText, placeholder, onSend, onChange, autoFocus
       </IconButton>
     </div>
   );
-}
+});

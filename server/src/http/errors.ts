@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, unexpectedError } from '../errors.js';
 
 /** Every HTTP error leaves as `{ error: { code, message, fields? } }`. */
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -16,8 +16,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // Malformed JSON, an empty JSON body, an unsupported content type...
       else if (status >= 400 && status < 500) error = new AppError('invalid_input', err.message);
       else {
-        request.log.error({ err }, 'request failed');
-        error = new AppError('internal', 'Something went wrong on the server');
+        error = unexpectedError(err);
+        request.log.error({ err, code: error.code }, 'request failed');
       }
     }
     return reply.code(error.status).send({ error: error.toBody() });

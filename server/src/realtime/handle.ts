@@ -1,7 +1,7 @@
 import type { Ack, ClientToServerEvents, ErrorBody } from '@parley/shared';
 import type { z } from 'zod';
 import type { ParleySocket, ServerContext } from '../context.js';
-import { AppError, findUnstorableText, unstorableTextError, zodFields } from '../errors.js';
+import { AppError, findUnstorableText, unexpectedError, unstorableTextError, zodFields } from '../errors.js';
 
 /** The event names a client may emit. */
 export type ClientEventName = keyof ClientToServerEvents & string;
@@ -70,8 +70,12 @@ export function handle<S extends z.ZodType, R extends object | void>(
         if (err instanceof AppError) {
           fail(err.toBody());
         } else {
-          ctx.logger.error({ err, event, userId: socket.data.userId }, 'socket handler failed');
-          fail({ code: 'internal', message: 'Something went wrong on the server' });
+          const error = unexpectedError(err);
+          ctx.logger.error(
+            { err, event, userId: socket.data.userId, code: error.code },
+            'socket handler failed',
+          );
+          fail(error.toBody());
         }
       }
     })();

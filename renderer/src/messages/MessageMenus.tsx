@@ -1,0 +1,186 @@
+import type { ReactNode } from 'react';
+import * as ContextMenu from '@radix-ui/react-context-menu';
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import * as Popover from '@radix-ui/react-popover';
+import { Copy, MoreHorizontal, Pencil, Plus, Reply, SmilePlus, Trash2 } from 'lucide-react';
+import type { MessageView } from '@parley/shared';
+import { IconButton } from '../components/IconButton';
+import type { MessageActionHandlers, MessagePermissions } from './actions';
+import { EmojiPicker } from './EmojiPicker';
+import { QUICK_REACTIONS } from './emoji-data';
+
+export type PickerState = false | 'quick' | 'full';
+
+interface MenuProps {
+  message: MessageView;
+  meId: string;
+  can: MessagePermissions;
+  actions: MessageActionHandlers;
+}
+
+const mineOf = (message: MessageView, meId: string, emoji: string) =>
+  message.reactions?.some((r) => r.emoji === emoji && r.userIds.includes(meId)) ?? false;
+
+/** The same commands for the "more" menu and the right-click menu (Radix gives each its own Item). */
+function commands({ message, can, actions }: MenuProps) {
+  const list: { id: string; label: string; icon: ReactNode; run: () => void; danger?: boolean }[] = [];
+  if (can.reply)
+    list.push({ id: 'reply', label: 'Reply', icon: <Reply size={16} />, run: () => actions.reply(message) });
+  if (can.edit)
+    list.push({ id: 'edit', label: 'Edit', icon: <Pencil size={16} />, run: () => actions.edit(message) });
+  if (can.copy)
+    list.push({ id: 'copy', label: 'Copy text', icon: <Copy size={16} />, run: () => actions.copy(message) });
+  if (can.remove)
+    list.push({
+      id: 'delete',
+      label: 'Delete…',
+      icon: <Trash2 size={16} />,
+      run: () => actions.remove(message),
+      danger: true,
+    });
+  return list;
+}
+
+interface ToolbarProps extends MenuProps {
+  picker: PickerState;
+  onPicker: (state: PickerState) => void;
+  onMenuOpen: (open: boolean) => void;
+}
+
+/** The hover toolbar at the bubble's top corner: react, reply, more. */
+export function MessageToolbar(props: ToolbarProps) {
+  const { message, meId, can, actions, picker, onPicker, onMenuOpen } = props;
+  const items = commands(props);
+  const pick = (emoji: string) => {
+    actions.react(message, emoji, !mineOf(message, meId, emoji));
+    onPicker(false);
+  };
+  if (!can.react && !can.reply && items.length === 0) return null;
+  return (
+    <div className="msg-actions" role="toolbar" aria-label="Message actions">
+      {can.react && (
+        <Popover.Root open={picker !== false} onOpenChange={(open) => onPicker(open ? 'quick' : false)}>
+          <Popover.Trigger asChild>
+            <IconButton label="React" tooltipSide="top">
+              <SmilePlus size={17} />
+            </IconButton>
+          </Popover.Trigger>
+          <Popover.Portal>
+            <Popover.Content
+              className={picker === 'full' ? 'popover emoji-popover' : 'popover quick-reactions'}
+              side="top"
+              align="end"
+              sideOffset={6}
+              collisionPadding={8}
+              aria-label={picker === 'full' ? 'Choose a reaction' : 'Quick reactions'}
+            >
+              {picker === 'full' ? (
+                <EmojiPicker onPick={pick} />
+              ) : (
+                <div className="quick-row" role="group" aria-label="Quick reactions">
+                  {QUICK_REACTIONS.map((emoji) => (
+                    <button
+                      key={emoji}
+                      type="button"
+                      className="quick-emoji"
+                      aria-pressed={mineOf(message, meId, emoji)}
+                      aria-label={`React with ${emoji}`}
+                      onClick={() => pick(emoji)}
+                    >
+                      {emoji}
+                    </button>
+                  ))}
+                  <button
+                    type="button"
+                    className="quick-emoji more"
+                    aria-label="More reactions"
+                    onClick={() => onPicker('full')}
+                  >
+                    <Plus size={18} />
+                  </button>
+                </div>
+              )}
+            </Popover.Content>
+          </Popover.Portal>
+        </Popover.Root>
+      )}
+      {can.reply && (
+        <IconButton label="Reply" tooltipSide="top" onClick={() => actions.reply(message)}>
+          <Reply size={17} />
+        </IconButton>
+      )}
+      {items.length > 0 && (
+        <DropdownMenu.Root onOpenChange={onMenuOpen}>
+          <DropdownMenu.Trigger asChild>
+            <IconButton label="More actions" tooltipSide="top">
+              <MoreHorizontal size={17} />
+            </IconButton>
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
+              {items.map((c) => (
+                <DropdownMenu.Item
+                  key={c.id}
+                  className={`menu-item${c.danger ? ' danger' : ''}`}
+                  onSelect={c.run}
+                >
+                  {c.icon}
+                  {c.label}
+                </DropdownMenu.Item>
+              ))}
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+      )}
+    </div>
+  );
+}
+
+interface ContextMenuProps extends MenuProps {
+  children: ReactNode;
+  onPicker: (state: PickerState) => void;
+  onMenuOpen: (open: boolean) => void;
+}
+
+/** Right-click (or Shift+F10 / the context-menu key on a focused message): reactions and commands. */
+export function MessageContextMenu(props: ContextMenuProps) {
+  const { message, meId, can, actions, children, onPicker, onMenuOpen } = props;
+  const items = commands(props);
+  if (!can.react && items.length === 0) return <>{children}</>;
+  return (
+    <ContextMenu.Root onOpenChange={onMenuOpen}>
+      <ContextMenu.Trigger asChild>{children}</ContextMenu.Trigger>
+      <ContextMenu.Portal>
+        <ContextMenu.Content className="menu" collisionPadding={8}>
+          {can.react && (
+            <>
+              <div className="menu-quick-row" role="group" aria-label="Quick reactions">
+                {QUICK_REACTIONS.map((emoji) => (
+                  <ContextMenu.Item
+                    key={emoji}
+                    className="quick-emoji"
+                    aria-label={`React with ${emoji}`}
+                    onSelect={() => actions.react(message, emoji, !mineOf(message, meId, emoji))}
+                  >
+                    {emoji}
+                  </ContextMenu.Item>
+                ))}
+              </div>
+              <ContextMenu.Item className="menu-item" onSelect={() => onPicker('full')}>
+                <SmilePlus size={16} />
+                Add reaction…
+              </ContextMenu.Item>
+              {items.length > 0 && <ContextMenu.Separator className="menu-separator" />}
+            </>
+          )}
+          {items.map((c) => (
+            <ContextMenu.Item key={c.id} className={`menu-item${c.danger ? ' danger' : ''}`} onSelect={c.run}>
+              {c.icon}
+              {c.label}
+            </ContextMenu.Item>
+          ))}
+        </ContextMenu.Content>
+      </ContextMenu.Portal>
+    </ContextMenu.Root>
+  );
+}

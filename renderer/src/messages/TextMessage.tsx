@@ -1,0 +1,163 @@
+import { memo, useMemo, useState } from 'react';
+import type { MessageView } from '@parley/shared';
+import type { MessageRow } from '../lib/message-rows';
+import { avatarColor } from '../lib/colors';
+import { Avatar } from '../components/Avatar';
+import { permissionsFor, quoteText, type MessageActionHandlers } from './actions';
+import { isJumboEmoji, renderMarkdown } from './markdown';
+import { MessageContextMenu, MessageToolbar, type PickerState } from './MessageMenus';
+import { MessageEditor } from './MessageEditor';
+import { Reactions } from './Reactions';
+import { StatusIcon, type ReadState } from './status';
+
+/** The message a reply quotes, as far as it is loaded. */
+interface QuotedMessage {
+  id: string;
+  senderName: string;
+  /** One line of its text; null when it is not loaded (yet). */
+  text: string | null;
+  deleted: boolean;
+}
+
+export interface TextMessageProps {
+  row: MessageRow;
+  meId: string;
+  showSender: boolean;
+  senderName: string;
+  time: string;
+  fullTime: string;
+  readState: ReadState | null;
+  seenBy: string | null;
+  canModerate: boolean;
+  actions: MessageActionHandlers;
+  editing: boolean;
+  replyTo: MessageView | 'missing' | null;
+  nameOf: (userId: string) => string;
+}
+
+function Body({ message }: { message: MessageView }) {
+  const nodes = useMemo(() => renderMarkdown(message.body), [message.body]);
+  return <div className={`msg-body${isJumboEmoji(message.body) ? ' jumbo' : ''}`}>{nodes}</div>;
+}
+
+function Quote({ quoted, onJump }: { quoted: QuotedMessage; onJump: (id: string) => void }) {
+  const text = quoted.deleted ? 'Message deleted' : (quoted.text ?? 'Show the original message');
+  return (
+    <button
+      type="button"
+      className="msg-quote"
+      data-testid="reply-quote"
+      onClick={() => onJump(quoted.id)}
+      aria-label={
+        quoted.text === null
+          ? 'Reply to an earlier message. Show it'
+          : `Reply to ${quoted.senderName}: ${text}. Show the original`
+      }
+    >
+      <span className="msg-quote-name">{quoted.senderName}</span>
+      <span className={`msg-quote-text${quoted.deleted ? ' deleted' : ''}`}>{text}</span>
+    </button>
+  );
+}
+
+/** A text message: bubble (quote, formatted body or the editor, time and ticks), reactions, actions. */
+export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
+  const {
+    row,
+    meId,
+    showSender,
+    senderName,
+    time,
+    fullTime,
+    readState,
+    seenBy,
+    actions,
+    editing,
+    replyTo,
+    nameOf,
+  } = props;
+  const m = row.message;
+  const can = useMemo(() => permissionsFor(m, meId, props.canModerate), [m, meId, props.canModerate]);
+  const quoted = useMemo((): QuotedMessage | null => {
+    if (!replyTo || !m.replyToId) return null;
+    // Not loaded: a reply names its original by id only; clicking loads it and the quote fills in.
+    if (replyTo === 'missing')
+      return { id: m.replyToId, senderName: 'Earlier message', text: null, deleted: false };
+    return {
+      id: replyTo.id,
+      senderName: replyTo.senderId === meId ? 'You' : nameOf(replyTo.senderId),
+      text: quoteText(replyTo.body),
+      deleted: Boolean(replyTo.deletedAt),
+    };
+  }, [replyTo, m.replyToId, meId, nameOf]);
+  const [picker, setPicker] = useState<PickerState>(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const deleted = Boolean(m.deletedAt);
+  const menu = { message: m, meId, can, actions };
+  return (
+    <div
+      className={[
+        'msg',
+        row.mine ? 'mine' : 'theirs',
+        row.groupStart ? 'group-start' : '',
+        row.groupEnd ? 'group-end' : '',
+        readState === 'failed' ? 'failed' : '',
+        picker || menuOpen ? 'actions-open' : '',
+      ]
+        .filter(Boolean)
+        .join(' ')}
+      data-testid="message"
+      data-message-id={m.id}
+    >
+      {showSender && !row.mine && (
+        <div className="msg-avatar">
+          {row.groupEnd && <Avatar id={m.senderId} name={senderName} size={28} />}
+        </div>
+      )}
+      <div className="msg-stack">
+        <MessageContextMenu {...menu} onPicker={setPicker} onMenuOpen={setMenuOpen}>
+          {/* Focusable so keyboard users can reach a message and open its menu (Shift+F10). */}
+          <div
+            className={`bubble${row.groupEnd || row.mine ? ' with-meta' : ''}${editing ? ' editing' : ''}${m.editedAt && !deleted ? ' edited' : ''}`}
+            tabIndex={0}
+            aria-label={`${row.mine ? 'You' : senderName}, ${time}`}
+          >
+            {showSender && !row.mine && row.groupStart && (
+              <div className="msg-sender" style={{ color: avatarColor(m.senderId) }}>
+                {senderName}
+              </div>
+            )}
+            {quoted && !deleted && <Quote quoted={quoted} onJump={actions.jumpTo} />}
+            {deleted ? (
+              <div className="msg-body deleted">Message deleted</div>
+            ) : editing ? (
+              <MessageEditor initial={m.body} onDone={(body) => actions.finishEdit(m, body)} />
+            ) : (
+              <Body message={m} />
+            )}
+            {!editing && (
+              <span className={`msg-meta${row.groupEnd || row.mine ? ' always' : ' on-hover'}`}>
+                {m.editedAt && !deleted && <span className="msg-edited">edited</span>}
+                <time dateTime={m.createdAt} title={fullTime}>
+                  {time}
+                </time>
+                {readState && <StatusIcon state={readState} seenBy={seenBy} />}
+              </span>
+            )}
+          </div>
+        </MessageContextMenu>
+        {!editing && (
+          <MessageToolbar {...menu} picker={picker} onPicker={setPicker} onMenuOpen={setMenuOpen} />
+        )}
+        {!deleted && m.reactions && m.reactions.length > 0 && (
+          <Reactions
+            reactions={m.reactions}
+            meId={meId}
+            nameOf={nameOf}
+            onToggle={(emoji, on) => actions.react(m, emoji, on)}
+          />
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,60 @@
+/**
+ * The emoji set for the picker: @emoji-mart/data (Unicode 15, native characters, names and
+ * keywords), loaded on first use so it stays out of the start-up bundle. Works offline: it is
+ * bundled, never fetched from a CDN.
+ */
+import type { EmojiMartData } from '@emoji-mart/data';
+
+export interface EmojiEntry {
+  id: string;
+  name: string;
+  native: string;
+  keywords: string[];
+}
+
+export interface EmojiCategory {
+  id: string;
+  label: string;
+  emojis: EmojiEntry[];
+}
+
+/** The quick row under the hover toolbar, as in other messengers. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
+const LABELS: Record<string, string> = {
+  people: 'Smileys & people',
+  nature: 'Animals & nature',
+  foods: 'Food & drink',
+  activity: 'Activities',
+  places: 'Travel & places',
+  objects: 'Objects',
+  symbols: 'Symbols',
+  flags: 'Flags',
+};
+
+let loading: Promise<EmojiCategory[]> | null = null;
+
+/** The categories in the data set's order; each emoji in its default skin tone. */
+export function loadEmojiCategories(): Promise<EmojiCategory[]> {
+  loading ??= import('@emoji-mart/data').then((module) => {
+    const data = (module as { default: EmojiMartData }).default;
+    return data.categories.map((c) => ({
+      id: c.id,
+      label: LABELS[c.id] ?? c.id,
+      emojis: c.emojis.flatMap((id) => {
+        const e = data.emojis[id];
+        const native = e?.skins[0]?.native;
+        return e && native ? [{ id, name: e.name, native, keywords: e.keywords }] : [];
+      }),
+    }));
+  });
+  return loading;
+}
+
+/** Emoji whose name, id or a keyword starts a word with the query (case-insensitive). */
+export function searchEmoji(categories: EmojiCategory[], query: string): EmojiEntry[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const words = (e: EmojiEntry) => [e.id, ...e.name.toLowerCase().split(/\s+/), ...e.keywords];
+  return categories.flatMap((c) => c.emojis).filter((e) => words(e).some((w) => w.startsWith(q)));
+}
