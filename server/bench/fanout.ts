@@ -63,6 +63,7 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
       // The benchmark measures fan-out, not the limits or password hashing.
       MESSAGE_RATE: '100000',
       LOGIN_RATE: '100000',
+      REGISTRATION_RATE: '100000',
       SCRYPT_LOG_N: '10',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -49,6 +49,16 @@ export interface Config {
   callReconnectGraceMs: number;
   /** log2 of scrypt's N. 15 (32 MiB per hash) in production; tests use less to stay fast. */
   scryptLogN: number;
+  /** Who may create an account: anyone, people with an invite, or nobody (the admin CLI still can). */
+  registration: 'open' | 'invite' | 'closed';
+  /** Who may make invites: server admins, or any member. */
+  invitesBy: 'admins' | 'members';
+  /** Sign-up attempts per address per hour. */
+  registrationRate: number;
+  /** `contacts`: user search finds only people sharing a conversation, or an exact username. */
+  userDirectory: 'open' | 'contacts';
+  /** The origin clients reach the server at, for invite links; unset: the request's own. */
+  publicUrl: string | undefined;
 }
 
 /** Where `npm run build:web` puts the web client: `<repo>/out/renderer`. `src/` and `dist/` are both one level below the package. */
@@ -140,6 +150,14 @@ const rawSchema = z.object({
   CALL_RING_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   CALL_RECONNECT_GRACE_MS: int(0, 600_000).default(10_000),
   SCRYPT_LOG_N: int(10, 20).default(15),
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+  INVITES_BY: z.enum(['admins', 'members']).default('admins'),
+  REGISTRATION_RATE: int(1, 100_000).default(10),
+  USER_DIRECTORY: z.enum(['open', 'contacts']).default('open'),
+  PUBLIC_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^/?#]+\/?$/.test(v),
+    'expected an origin such as https://chat.example.org',
+  ),
 });
 
 type RawKey = keyof z.input<typeof rawSchema>;
@@ -218,6 +236,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     callRingTimeoutMs: r.CALL_RING_TIMEOUT_MS,
     callReconnectGraceMs: r.CALL_RECONNECT_GRACE_MS,
     scryptLogN: r.SCRYPT_LOG_N,
+    registration: r.REGISTRATION,
+    invitesBy: r.INVITES_BY,
+    registrationRate: r.REGISTRATION_RATE,
+    userDirectory: r.USER_DIRECTORY,
+    publicUrl: r.PUBLIC_URL?.replace(/\/$/, ''),
   };
 }
 

@@ -18,6 +18,8 @@ export interface RateLimits {
   loginByAddress: RateLimiterAbstract;
   /** Calls a user may start per minute: each rings every callee device and leaves a record. */
   calls: RateLimiterAbstract;
+  /** Sign-up attempts per address per hour: each costs a memory-hard hash and makes an account. */
+  registrations: RateLimiterAbstract;
 }
 
 export interface LimiterOptions {
@@ -36,6 +38,7 @@ export function createRateLimits(
     login: make({ keyPrefix: 'login', points: config.loginRate, duration: 15 * 60 }),
     loginByAddress: make({ keyPrefix: 'login-ip', points: config.loginRate * 10, duration: 15 * 60 }),
     calls: make({ keyPrefix: 'call', points: config.callRate, duration: 60 }),
+    registrations: make({ keyPrefix: 'register', points: config.registrationRate, duration: 3600 }),
   };
 }
 

@@ -78,6 +78,7 @@ export async function startTestServer(
     messageRate: 10_000,
     callRate: 10_000,
     loginRate: 1_000,
+    registrationRate: 100_000,
     ...(pgSchema ? { databaseUrl: pgUrl, databaseSchema: pgSchema } : {}),
     ...redis,
     ...overrides,

@@ -3,15 +3,17 @@ import {
   logoutRequestSchema,
   refreshRequestSchema,
   registerRequestSchema,
+  inviteCodeSchema,
   type AuthResponse,
   type TokenPair,
   type User,
 } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
-import { rooms, type ServerContext } from '../context.js';
+import type { ServerContext } from '../context.js';
 import { AppError, parseInput } from '../errors.js';
 import { consume } from '../rate-limits.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { endSession, userAgentOf } from './sessions.js';
 import { hashRefreshToken, newRefreshToken } from './tokens.js';
 
 /** POST /api/auth/{register,login,refresh,logout}. */
@@ -23,33 +25,42 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   const refreshExpiry = () => new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString();
 
-  async function startSession(user: User): Promise<AuthResponse> {
+  async function startSession(user: User, userAgent: string | string[] | undefined): Promise<AuthResponse> {
     const refreshToken = newRefreshToken();
     const { sessionId } = await repo.createSession({
       userId: user.id,
       refreshTokenHash: hashRefreshToken(refreshToken),
       refreshExpiresAt: refreshExpiry(),
+      userAgent: userAgentOf(userAgent),
     });
     const access = await tokens.issueAccessToken({ userId: user.id, sessionId });
     return { user, refreshToken, ...access };
   }
 
-  /** Ends a login session everywhere: its tokens stop working and its sockets are dropped. */
-  async function endSession(sessionId: string): Promise<void> {
-    await repo.revokeSession(sessionId, new Date().toISOString());
-    ctx.io.in(rooms.session(sessionId)).disconnectSockets(true);
-  }
-
   app.post('/api/auth/register', async (request, reply) => {
     const body = parseInput(registerRequestSchema, request.body);
+    // Counted before the memory-hard hash: refused attempts cost the server nothing more.
+    await consume(ctx.limits.registrations, request.ip, 'sign-ups from this address');
+    const inviteCode = body.inviteCode || undefined;
+    if (config.registration === 'closed') {
+      throw new AppError('forbidden', 'Registration is closed on this server; ask its admin for an account');
+    }
+    if (config.registration === 'invite') {
+      if (!inviteCode) throw new AppError('forbidden', 'This server needs an invite to register');
+      if (!inviteCodeSchema.safeParse(inviteCode).success) {
+        throw new AppError('forbidden', 'That invite code is not valid');
+      }
+    }
     const passwordHash = await hashPassword(body.password, config.scryptLogN);
     const user = await repo.createUser({
       username: body.username,
       displayName: body.displayName ?? body.username,
       passwordHash,
+      // In open mode a code is not needed, so a stale one must not stand in the way.
+      inviteCode: config.registration === 'invite' ? inviteCode : undefined,
     });
     request.log.info({ userId: user.id }, 'user registered');
-    return reply.code(201).send(await startSession(user));
+    return reply.code(201).send(await startSession(user, request.headers['user-agent']));
   });
 
   app.post('/api/auth/login', async (request) => {
@@ -60,8 +71,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const found = await repo.findCredentials(body.username);
     const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash));
     if (!found || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
+    // Said only to whoever knows the password, so it reveals nothing to anyone else.
+    if (found.user.deactivated)
+      throw new AppError('invalid_credentials', 'This account has been deactivated');
     await ctx.limits.login.delete(limitKey);
-    return startSession(found.user);
+    return startSession(found.user, request.headers['user-agent']);
   });
 
   app.post('/api/auth/refresh', async (request): Promise<TokenPair> => {
@@ -80,7 +94,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
         { userId: result.userId, sessionId: result.sessionId },
         'refresh token reused; session revoked',
       );
-      await endSession(result.sessionId);
+      await endSession(ctx, result.sessionId, 'revoked');
       throw new AppError('refresh_reused', 'This refresh token was already used; please sign in again');
     }
     const access = await tokens.issueAccessToken({ userId: result.userId, sessionId: result.sessionId });
@@ -91,7 +105,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const { refreshToken } = parseInput(logoutRequestSchema, request.body);
     const session = await repo.findSessionByRefreshToken(hashRefreshToken(refreshToken));
     // Unknown tokens are fine: logging out twice is not an error.
-    if (session) await endSession(session.sessionId);
+    if (session) await endSession(ctx, session.sessionId, 'logout');
     return reply.code(204).send();
   });
 }

@@ -55,7 +55,12 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
   app.get('/api/users', async (request): Promise<UserSearchResponse> => {
     const { userId } = await ctx.authenticate(request);
     const { q } = parseInput(userSearchQuerySchema, request.query);
-    const users = await repo.searchUsers(q, { excludeUserId: userId, limit: USER_SEARCH_LIMIT });
+    const users = await repo.searchUsers(q, {
+      excludeUserId: userId,
+      limit: USER_SEARCH_LIMIT,
+      // USER_DIRECTORY=contacts: only people the caller already talks to, or an exact username.
+      ...(ctx.config.userDirectory === 'contacts' ? { contactsOf: userId } : {}),
+    });
     return { users: await withPresence(ctx, users) };
   });
 

@@ -1,5 +1,6 @@
 import { MESSAGE_BODY_MAX, PROTOCOL_VERSION, type ServerInfo } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 import { SERVER_VERSION } from '../version.js';
 
 /**
@@ -17,17 +18,23 @@ export const FEATURES = [
   'group_members',
   'group_rename',
   'group_roles',
+  'account',
+  'sessions',
+  'invites',
+  'admin',
 ] as const;
 
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */
-export function registerServerInfoRoute(app: FastifyInstance): void {
+export function registerServerInfoRoute(
+  app: FastifyInstance,
+  config?: Pick<Config, 'registration' | 'invitesBy'>,
+): void {
   const info: ServerInfo = {
     name: 'Parley',
     version: SERVER_VERSION,
     protocol: PROTOCOL_VERSION,
-    // Registration modes and invites are not built yet: anyone may register, as in v1.
-    registration: 'open',
-    invitesBy: 'admins',
+    registration: config?.registration ?? 'open',
+    invitesBy: config?.invitesBy ?? 'admins',
     // Attachments are not built yet: no message may carry any.
     limits: { maxBodyLength: MESSAGE_BODY_MAX, maxAttachmentBytes: 0, maxAttachments: 0 },
     features: [...FEATURES],

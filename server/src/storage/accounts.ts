@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { User } from '@parley/shared';
 import { AppError } from '../errors.js';
-import type { Repository } from './repository.js';
+import { consumeInvite } from './invites.js';
+import type { CreateUserInput, Repository, UserSearchOptions } from './repository.js';
 import { escapeLike, isUniqueViolation, toUser, userColumns } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -26,22 +27,33 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
 
   // ---- users ----
 
-  async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
-    const row = {
-      id: randomUUID(),
-      username: input.username,
-      display_name: input.displayName,
-      password_hash: input.passwordHash,
-      created_at: new Date().toISOString(),
-      last_seen_at: null,
-    };
+  async createUser(input: CreateUserInput): Promise<User> {
+    const now = new Date().toISOString();
+    const id = randomUUID();
     try {
-      await this.db.insertInto('users').values(row).execute();
+      await this.db.transaction().execute(async (trx) => {
+        if (input.inviteCode != null) await consumeInvite(trx, input.inviteCode, now);
+        // The first account of a server administers it. (Two first sign-ups racing on
+        // PostgreSQL could both become admins; that errs on the side of a usable server.)
+        const anyone = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        await trx
+          .insertInto('users')
+          .values({
+            id,
+            username: input.username,
+            display_name: input.displayName,
+            password_hash: input.passwordHash,
+            created_at: now,
+            last_seen_at: null,
+            server_role: anyone ? (input.serverRole ?? 'user') : 'admin',
+          })
+          .execute();
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('username_taken', 'That username is taken');
       throw err;
     }
-    return toUser(row);
+    return toUser({ id, username: input.username, display_name: input.displayName, last_seen_at: null });
   }
 
   async findCredentials(username: string) {
@@ -68,11 +80,12 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
     return rows.map(toUser);
   }
 
-  async searchUsers(prefix: string, options: { excludeUserId?: string; limit: number }): Promise<User[]> {
+  async searchUsers(prefix: string, options: UserSearchOptions): Promise<User[]> {
     const pattern = escapeLike(prefix.toLowerCase()) + '%';
     let q = this.db
       .selectFrom('users')
       .select(userColumns)
+      .where('deactivated_at', 'is', null)
       .where((eb) =>
         eb.or([
           sql<boolean>`username like ${pattern} escape '\\'`,
@@ -80,6 +93,24 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
         ]),
       );
     if (options.excludeUserId) q = q.where('id', '<>', options.excludeUserId);
+    const contactsOf = options.contactsOf;
+    if (contactsOf !== undefined) {
+      // A closed directory: people who share a conversation with the caller, or an exact username.
+      q = q.where((eb) =>
+        eb.or([
+          eb('username', '=', prefix.toLowerCase()),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('conversation_members as mine')
+              .innerJoin('conversation_members as other', 'other.conversation_id', 'mine.conversation_id')
+              .select('other.user_id')
+              .where('mine.user_id', '=', contactsOf),
+          ),
+        ]),
+      );
+    }
     const rows = await q.orderBy('username').limit(options.limit).execute();
     return rows.map(toUser);
   }
@@ -90,13 +121,34 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
 
   // ---- sessions ----
 
-  async createSession(input: { userId: string; refreshTokenHash: string; refreshExpiresAt: string }) {
+  async createSession(input: {
+    userId: string;
+    refreshTokenHash: string;
+    refreshExpiresAt: string;
+    userAgent?: string | null;
+  }) {
     const sessionId = randomUUID();
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
+      // A deactivated account gets no new session, even from a login that raced the deactivation.
+      const user = await trx
+        .selectFrom('users')
+        .select('deactivated_at')
+        .where('id', '=', input.userId)
+        .executeTakeFirst();
+      if (!user || user.deactivated_at != null) {
+        throw new AppError('invalid_credentials', 'This account has been deactivated');
+      }
       await trx
         .insertInto('sessions')
-        .values({ id: sessionId, user_id: input.userId, created_at: now, revoked_at: null })
+        .values({
+          id: sessionId,
+          user_id: input.userId,
+          created_at: now,
+          revoked_at: null,
+          user_agent: input.userAgent ?? null,
+          last_used_at: now,
+        })
         .execute();
       await trx
         .insertInto('refresh_tokens')
@@ -155,6 +207,11 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
           expires_at: input.newExpiresAt,
           rotated_at: null,
         })
+        .execute();
+      await trx
+        .updateTable('sessions')
+        .set({ last_used_at: input.now })
+        .where('id', '=', row.session_id)
         .execute();
       return { status: 'ok' as const, sessionId: row.session_id, userId: row.user_id };
     });

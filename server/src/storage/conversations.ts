@@ -143,6 +143,8 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         'u.username',
         'u.display_name',
         'u.last_seen_at',
+        'u.deactivated_at',
+        'u.avatar_id',
       ])
       .where('cm.conversation_id', 'in', ids)
       .orderBy('cm.joined_at')

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { AccountAdminStore } from './account-admin.js';
 import { AccountStore } from './accounts.js';
+import { InviteStore } from './invites.js';
 import { ConversationStore } from './conversations.js';
 import { MessageReads } from './message-reads.js';
 import { ConversationWrites } from './conversation-writes.js';
@@ -16,6 +18,8 @@ export { isUniqueViolation } from './rows.js';
  */
 export class KyselyRepository implements Repository {
   private readonly accounts: AccountStore;
+  private readonly accountAdmin: AccountAdminStore;
+  private readonly invites: InviteStore;
   private readonly conversations: ConversationStore;
   private readonly reads: MessageReads;
   private readonly writes: ConversationWrites;
@@ -25,6 +29,8 @@ export class KyselyRepository implements Repository {
     readonly dialect: 'sqlite' | 'postgres',
   ) {
     this.accounts = new AccountStore(db);
+    this.accountAdmin = new AccountAdminStore(db);
+    this.invites = new InviteStore(db);
     this.conversations = new ConversationStore(db);
     this.reads = new MessageReads(db);
     this.writes = new ConversationWrites(db, dialect);
@@ -59,6 +65,23 @@ export class KyselyRepository implements Repository {
     this.accounts.findSessionByRefreshToken(hash);
   revokeSession: Repository['revokeSession'] = (id, now) => this.accounts.revokeSession(id, now);
   purgeExpired: Repository['purgeExpired'] = (before) => this.accounts.purgeExpired(before);
+
+  // ---- accounts (v1.1) ----
+  getAccount: Repository['getAccount'] = (id) => this.accountAdmin.getAccount(id);
+  findUserId: Repository['findUserId'] = (username) => this.accountAdmin.findUserId(username);
+  updateProfile: Repository['updateProfile'] = (id, change) => this.accountAdmin.updateProfile(id, change);
+  setPassword: Repository['setPassword'] = (id, hash, now, keep) =>
+    this.accountAdmin.setPassword(id, hash, now, keep);
+  deactivateUser: Repository['deactivateUser'] = (id, now) => this.accountAdmin.deactivateUser(id, now);
+  setServerRole: Repository['setServerRole'] = (id, role) => this.accountAdmin.setServerRole(id, role);
+  listUsersForAdmin: Repository['listUsersForAdmin'] = (prefix, limit) =>
+    this.accountAdmin.listUsers(prefix, limit);
+  listSessions: Repository['listSessions'] = (id, now) => this.accountAdmin.listSessions(id, now);
+  revokeSessionOfUser: Repository['revokeSessionOfUser'] = (id, sid, now) =>
+    this.accountAdmin.revokeSessionOfUser(id, sid, now);
+  createInvite: Repository['createInvite'] = (input) => this.invites.createInvite(input);
+  listInvites: Repository['listInvites'] = (by) => this.invites.listInvites(by);
+  deleteInvite: Repository['deleteInvite'] = (code, by) => this.invites.deleteInvite(code, by);
 
   // ---- conversations ----
   createConversation: Repository['createConversation'] = (input) =>

@@ -147,6 +147,37 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_accounts': {
+    // Accounts (issue 15): server roles, deactivation, avatars, session details, invites.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('server_role', 'text', (c) => c.notNull().defaultTo('user'))
+        .execute();
+      await db.schema.alterTable('users').addColumn('deactivated_at', 'text').execute();
+      await db.schema.alterTable('users').addColumn('avatar_id', 'text').execute();
+      // The first account registered on a server is its admin, also on one that existed before.
+      await sql`
+        update users set server_role = 'admin'
+        where id = (select id from users order by created_at, id limit 1)`.execute(db);
+
+      await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('last_used_at', 'text').execute();
+      await sql`update sessions set last_used_at = created_at`.execute(db);
+
+      await db.schema
+        .createTable('invites')
+        .addColumn('code', 'text', (c) => c.primaryKey())
+        // null: made with the admin CLI, perhaps before any account existed.
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('max_uses', 'integer')
+        .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('invites_created_by').on('invites').column('created_by').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -1,14 +1,18 @@
 import type {
+  AdminUser,
   CallRecord,
   ChangesResponse,
   Conversation,
   ConversationType,
   Message,
   MessageKind,
+  ServerRole,
   SystemEvent,
   User,
 } from '@parley/shared';
+import type { SessionRecord } from './account-admin.js';
 import type { ConversationChangeResult } from './conversation-changes.js';
+import type { InviteRecord } from './invites.js';
 
 /**
  * Everything the server stores, behind one interface. Handlers only ever talk to this, so a
@@ -27,20 +31,28 @@ export interface Repository {
   close(): Promise<void>;
 
   // ---- users ----
-  /** Rejects with `AppError('username_taken')` if the (lower-case) username exists. */
-  createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User>;
+  /**
+   * Rejects with `AppError('username_taken')` if the (lower-case) username exists. The first
+   * account becomes a server admin. With `inviteCode`, one use of that invite is taken in the
+   * same transaction (`forbidden`: no such invite, `gone`: expired or used up).
+   */
+  createUser(input: CreateUserInput): Promise<User>;
   findCredentials(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
   getUser(id: string): Promise<User | undefined>;
   /** Users with any of these ids; unknown ids are left out. */
   getUsers(ids: readonly string[]): Promise<User[]>;
   /** Prefix match (case-insensitive) on username or display name, ordered by username. */
-  searchUsers(prefix: string, options: { excludeUserId?: string; limit: number }): Promise<User[]>;
+  searchUsers(prefix: string, options: UserSearchOptions): Promise<User[]>;
   setLastSeen(userId: string, at: string): Promise<void>;
 
   // ---- login sessions and refresh tokens ----
-  createSession(input: { userId: string; refreshTokenHash: string; refreshExpiresAt: string }): Promise<{
-    sessionId: string;
-  }>;
+  /** Rejects with `invalid_credentials` for a deactivated account. */
+  createSession(input: {
+    userId: string;
+    refreshTokenHash: string;
+    refreshExpiresAt: string;
+    userAgent?: string | null;
+  }): Promise<{ sessionId: string }>;
   /** The session if it exists and is not revoked. */
   getActiveSession(sessionId: string): Promise<{ id: string; userId: string } | undefined>;
   /**
@@ -66,6 +78,37 @@ export interface Repository {
    * until then, to recognise reuse) and sessions revoked before it. Returns rows deleted.
    */
   purgeExpired(before: string): Promise<number>;
+
+  // ---- accounts (v1.1): profile, password, deactivation, server roles, sessions, invites ----
+  /** Password hash and server role of an active (not deactivated) account. */
+  getAccount(userId: string): Promise<{ passwordHash: string; role: ServerRole } | undefined>;
+  /** The id of the user with this username (deactivated ones too). */
+  findUserId(username: string): Promise<string | undefined>;
+  /** Changes the given fields; the user afterwards, or undefined for no active account. */
+  updateProfile(
+    userId: string,
+    change: { displayName?: string | undefined; avatarId?: string | null | undefined },
+  ): Promise<User | undefined>;
+  /** Sets the hash and revokes every session but `keepSessionId`; returns the revoked ids. */
+  setPassword(
+    userId: string,
+    passwordHash: string,
+    now: string,
+    keepSessionId?: string,
+  ): Promise<string[] | undefined>;
+  /** Deactivates the account, revokes its sessions and deletes its invites. */
+  deactivateUser(userId: string, now: string): Promise<{ user: User; sessionIds: string[] } | undefined>;
+  /** `forbidden` for unmaking the last admin; undefined for no such active user. */
+  setServerRole(userId: string, role: ServerRole): Promise<ServerRole | undefined>;
+  /** For server admins: prefix search over every account, deactivated ones included. */
+  listUsersForAdmin(prefix: string, limit: number): Promise<Omit<AdminUser, 'online'>[]>;
+  listSessions(userId: string, now: string): Promise<SessionRecord[]>;
+  /** Revokes one of the user's own active sessions; false if not theirs or already ended. */
+  revokeSessionOfUser(userId: string, sessionId: string, now: string): Promise<boolean>;
+  createInvite(input: Omit<InviteRecord, 'uses'>): Promise<InviteRecord>;
+  /** `createdBy` undefined: every invite (admins). */
+  listInvites(createdBy: string | undefined): Promise<InviteRecord[]>;
+  deleteInvite(code: string, createdBy: string | undefined): Promise<boolean>;
 
   // ---- conversations ----
   /**
@@ -153,6 +196,23 @@ export interface Repository {
     seq: number,
     now: string,
   ): Promise<{ readSeq: number; readAt: string; changed: boolean } | undefined>;
+}
+
+/** A new account (see `Repository.createUser`). */
+export interface CreateUserInput {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  inviteCode?: string | null;
+  /** The CLI may create admins; the first account is one regardless. */
+  serverRole?: ServerRole;
+}
+
+export interface UserSearchOptions {
+  excludeUserId?: string;
+  limit: number;
+  /** USER_DIRECTORY=contacts: only people sharing a conversation with this user, or an exact username. */
+  contactsOf?: string;
 }
 
 /** One message to store (see `Repository.insertMessage`). */

@@ -16,19 +16,40 @@ export function isUniqueViolation(err: unknown): boolean {
 /** Plain code-unit order (not locale order): the same in every process, for lock ordering. */
 export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export const userColumns = ['id', 'username', 'display_name', 'last_seen_at'] as const;
+export const userColumns = [
+  'id',
+  'username',
+  'display_name',
+  'last_seen_at',
+  'deactivated_at',
+  'avatar_id',
+] as const;
+
+/** What a deactivated account is called everywhere (its own name is kept for admins). */
+export const DELETED_USER_NAME = 'Deleted user';
 
 /** `%` and `_` in user input must match themselves in LIKE. */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-export const toUser = (
-  row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'last_seen_at'>,
-): User => ({
-  id: row.id,
-  username: row.username,
-  displayName: row.display_name,
-  lastSeenAt: row.last_seen_at,
-});
+/** A user row in wire shape; `deactivated_at`/`avatar_id` are optional so older selects still fit. */
+export function toUser(
+  row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'last_seen_at'> &
+    Partial<Pick<Selectable<UsersTable>, 'deactivated_at' | 'avatar_id'>>,
+): User {
+  const user: User = {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    lastSeenAt: row.last_seen_at,
+  };
+  if (row.avatar_id != null) user.avatarId = row.avatar_id;
+  if (row.deactivated_at != null) {
+    user.displayName = DELETED_USER_NAME;
+    user.deactivated = true;
+    delete user.avatarId;
+  }
+  return user;
+}
 
 /**
  * A message row in wire shape. Reactions live in their own table and are added by

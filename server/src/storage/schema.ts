@@ -13,6 +13,7 @@ export interface Database {
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
   message_reactions: MessageReactionsTable;
+  invites: InvitesTable;
 }
 
 export interface UsersTable {
@@ -24,6 +25,11 @@ export interface UsersTable {
   password_hash: string;
   created_at: string;
   last_seen_at: string | null;
+  /** Server-wide role (0005): the first account is an admin. Never shown to other users. */
+  server_role: Generated<'admin' | 'user'>;
+  /** Set when the account was deactivated: it cannot sign in, and shows as "Deleted user". */
+  deactivated_at: Generated<string | null>;
+  avatar_id: Generated<string | null>;
 }
 
 /** One login: every refresh token descended from that login belongs to it. */
@@ -32,6 +38,10 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   revoked_at: string | null;
+  /** The User-Agent of the login (0005), for the sessions list. */
+  user_agent: Generated<string | null>;
+  /** Login or the latest refresh (so within one access-token lifetime of the last use). */
+  last_used_at: Generated<string | null>;
 }
 
 export interface RefreshTokensTable {
@@ -104,4 +114,17 @@ export interface MessageReactionsTable {
    * takes theirs back.
    */
   emoji_version: number;
+}
+
+/** An invite code (0005): lets `uses < max_uses` people register until `expires_at`. */
+export interface InvitesTable {
+  code: string;
+  /** null: made with the admin CLI. */
+  created_by: string | null;
+  created_at: string;
+  /** null: no expiry. */
+  expires_at: string | null;
+  /** null: unlimited. */
+  max_uses: number | null;
+  uses: Generated<number>;
 }

@@ -1,0 +1,88 @@
+import {
+  changePasswordRequestSchema,
+  deleteAccountRequestSchema,
+  updateMeRequestSchema,
+  type MeResponse,
+  type SessionsResponse,
+} from '@parley/shared';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { endSessionSockets } from '../auth/sessions.js';
+import type { ServerContext } from '../context.js';
+import { AppError, notFound, parseInput } from '../errors.js';
+import { announceUserUpdated, deactivateAccount } from './service.js';
+
+const sessionParams = z.object({ id: z.string().min(1).max(64) });
+
+/** The caller's own account: profile, password, sessions, deactivation (contract v1.1). */
+export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { repo, config } = ctx;
+
+  /** The caller's stored hash, checked like a login: a wrong password is `invalid_credentials`. */
+  async function checkPassword(userId: string, password: string): Promise<void> {
+    const account = await repo.getAccount(userId);
+    if (!account) throw new AppError('invalid_token', 'This account no longer exists');
+    if (!(await verifyPassword(password, account.passwordHash))) {
+      throw new AppError('invalid_credentials', 'Wrong password');
+    }
+  }
+
+  app.patch('/api/me', async (request): Promise<MeResponse> => {
+    const { userId } = await ctx.authenticate(request);
+    const body = parseInput(updateMeRequestSchema, request.body);
+    // Pictures are uploaded images; until this server stores images there is none to name.
+    if (body.avatarId != null) {
+      throw new AppError('invalid_input', 'No such image', { avatarId: 'not an uploaded image' });
+    }
+    const user = await repo.updateProfile(userId, body);
+    if (!user) throw new AppError('invalid_token', 'This account no longer exists');
+    await announceUserUpdated(ctx, user);
+    const online = await ctx.presence.onlineOf([userId]);
+    return { user: { ...user, online: online.has(userId) } };
+  });
+
+  app.post('/api/me/password', async (request, reply) => {
+    const { userId, sessionId } = await ctx.authenticate(request);
+    const body = parseInput(changePasswordRequestSchema, request.body);
+    await checkPassword(userId, body.currentPassword);
+    const hash = await hashPassword(body.newPassword, config.scryptLogN);
+    const revoked = await repo.setPassword(userId, hash, new Date().toISOString(), sessionId);
+    if (!revoked) throw new AppError('invalid_token', 'This account no longer exists');
+    endSessionSockets(ctx, revoked, 'password_changed');
+    request.log.info({ userId, revoked: revoked.length }, 'password changed');
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me/sessions', async (request): Promise<SessionsResponse> => {
+    const { userId, sessionId } = await ctx.authenticate(request);
+    const sessions = await repo.listSessions(userId, new Date().toISOString());
+    return {
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        lastUsedAt: s.lastUsedAt,
+        ...(s.userAgent ? { userAgent: s.userAgent } : {}),
+        current: s.id === sessionId,
+      })),
+    };
+  });
+
+  app.delete('/api/me/sessions/:id', async (request, reply) => {
+    const { userId } = await ctx.authenticate(request);
+    const { id } = parseInput(sessionParams, request.params);
+    // Someone else's session, or one already ended, is not found: ids reveal nothing.
+    if (!(await repo.revokeSessionOfUser(userId, id, new Date().toISOString()))) throw notFound('session');
+    endSessionSockets(ctx, [id], 'revoked');
+    return reply.code(204).send();
+  });
+
+  app.delete('/api/me', async (request, reply) => {
+    const { userId } = await ctx.authenticate(request);
+    const { password } = parseInput(deleteAccountRequestSchema, request.body);
+    await checkPassword(userId, password);
+    await deactivateAccount(ctx, userId);
+    request.log.info({ userId }, 'account deactivated by its owner');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * `parley-server admin ...` run as its own process (src/bin.ts under tsx) on a real data
+ * directory: before any server started, next to a running one, and on what it leaves.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuthResponse } from '@parley/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminCli } from '../src/cli/admin.js';
+import { api, startTestServer, type TestServer } from './harness.js';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+let dataDir: string;
+let server: TestServer | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'parley-cli-'));
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI on the data directory; resolves with its exit status and output. */
+function admin(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin.ts', 'admin', ...args], {
+    cwd: serverDir,
+    // SQLite in the directory even where the suites run on PostgreSQL: this is the data-dir test.
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SCRYPT_LOG_N: '10', LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+/** The same CLI in this process (runAdminCli, what bin.ts dispatches to), for the quick cases. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runAdminCli(
+    args,
+    { DATA_DIR: dataDir, SCRYPT_LOG_N: '10' },
+    { out: (l) => (out += l + '\n'), err: (l) => (err += l + '\n') },
+  );
+  return { code, out, err };
+}
+
+const login = (username: string, password: string) =>
+  api<AuthResponse>(server!.url, '/api/auth/login', { body: { username, password } });
+
+// Each spawn loads the TypeScript source anew, which takes seconds on a busy machine.
+describe('parley-server admin', { timeout: 180_000 }, () => {
+  it('works on a data directory no server has used yet', async () => {
+    const invite = await admin('invite', '--max-uses', '1');
+    expect(invite.code, invite.err).toBe(0);
+    const code = /invite code: (\S+)/.exec(invite.out)?.[1];
+    expect(code).toBeTruthy();
+
+    const root = await admin('create-user', 'root', '--password', 'root password', '--display-name', 'Root');
+    expect(root.code, root.err).toBe(0);
+    expect(root.out).toMatch(/created root \(admin\)/);
+    const bob = await admin('create-user', 'bob');
+    expect(bob.code, bob.err).toBe(0);
+    expect(bob.out).toMatch(/created bob \(user\)/);
+    const bobPassword = /password: (\S+)/.exec(bob.out)?.[1];
+    expect(bobPassword).toBeTruthy();
+
+    const list = await admin('list');
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^bob\tuser\tactive/m);
+    expect(list.out).toMatch(/^root\tadmin\tactive/m);
+
+    // A server on that directory, invite-only: the CLI's invite and accounts work there.
+    server = await startTestServer({
+      dataDir,
+      databaseUrl: `sqlite:${join(dataDir, 'parley.db')}`,
+      registration: 'invite',
+    });
+    expect((await login('bob', bobPassword!)).status).toBe(200);
+    expect((await login('root', 'root password')).status).toBe(200);
+    const joined = await api(server.url, '/api/auth/register', {
+      body: { username: 'carol', password: 'carol password', inviteCode: code },
+    });
+    expect(joined.status).toBe(201);
+  });
+
+  it('resets a password, promotes and deactivates next to a running server', async () => {
+    const bobSession = await login('bob', 'bob password 2');
+    expect(bobSession.status).toBe(401);
+    const before = await cli('reset-password', 'bob', '--password', 'bob password 2');
+    expect(before.code, before.err).toBe(0);
+    const session = await login('bob', 'bob password 2');
+    expect(session.status).toBe(200);
+
+    const reset = await admin('reset-password', 'bob', '--password', 'bob password 3');
+    expect(reset.code, reset.err).toBe(0);
+    expect(reset.out).toMatch(/1 session\(s\) signed out/);
+    // The signed-out session's token stops working at once; the new password works.
+    expect((await api(server!.url, '/api/me', { token: session.body.accessToken })).status).toBe(401);
+    expect((await login('bob', 'bob password 2')).status).toBe(401);
+    const bobNow = await login('bob', 'bob password 3');
+    expect(bobNow.status).toBe(200);
+
+    expect((await admin('promote', 'bob')).code).toBe(0);
+    expect((await api(server!.url, '/api/admin/users', { token: bobNow.body.accessToken })).status).toBe(200);
+    expect((await cli('promote', 'bob', '--demote')).code).toBe(0);
+    expect((await api(server!.url, '/api/admin/users', { token: bobNow.body.accessToken })).status).toBe(403);
+
+    const gone = await admin('deactivate', 'bob');
+    expect(gone.code, gone.err).toBe(0);
+    expect((await login('bob', 'bob password 3')).status).toBe(401);
+    expect((await cli('list', 'bob')).out).toMatch(/^bob\tuser\tdeactivated/m);
+  });
+
+  it('refuses bad usage (2) and impossible requests (1), changing nothing', async () => {
+    const usage = await cli('frobnicate');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/unknown command/);
+    expect((await cli()).code).toBe(2);
+    expect((await cli('create-user', 'x')).code).toBe(2);
+    expect((await cli('create-user', 'dave', '--password', 'short')).code).toBe(2);
+    expect((await cli('invite', '--max-uses', '0')).code).toBe(2);
+    expect((await cli('create-user', 'root', '--password', 'another password')).code).toBe(1);
+    const nobody = await cli('reset-password', 'nobody', '--password', 'whatever123');
+    expect(nobody.code).toBe(1);
+    expect(nobody.err).toMatch(/No user named nobody/);
+    // root is the only admin left: the server must keep one.
+    expect((await cli('promote', 'root', '--demote')).code).toBe(1);
+    expect((await cli('list', '--port', 'not-a-port')).code).toBe(2);
+    expect((await cli('list')).out).not.toMatch(/^dave/m);
+    expect((await login('root', 'root password')).status).toBe(200);
+  });
+});
