@@ -105,6 +105,11 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function run(): Promise<void> {
+  logger.info('Parley started', {
+    version: app.getVersion(),
+    platform: process.platform,
+    packaged: app.isPackaged,
+  });
   const settingsStore = new Store({ name: 'settings' });
   const settings = new Settings(settingsStore);
   const desktopStore = new DesktopSettingsStore(settingsStore);

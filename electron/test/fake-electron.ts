@@ -122,6 +122,7 @@ export const electronModule = {
     setAsDefaultProtocolClient: vi.fn(() => true),
     setLoginItemSettings: vi.fn(),
     getPath: (name: string) => `/tmp/parley-fake-electron/${name}`,
+    getVersion: () => '0.0.0-test',
   },
   BrowserWindow,
   Notification,

@@ -30,9 +30,11 @@ export function cancellableEvent(): CancellableEvent {
 /** The selection in the focused field or the document (runs in the page). */
 function selectedText(): string {
   const field = document.activeElement;
-  if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)
-    return field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0);
-  return String(window.getSelection() ?? '');
+  const inField =
+    field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement
+      ? field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0)
+      : '';
+  return inField || String(window.getSelection() ?? '');
 }
 
 export type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };

@@ -5,6 +5,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { MonitorCog, X } from 'lucide-react';
 import type { DesktopSettings as Settings, HostResult, ParleyHost } from '@parley/shared';
 import { useHost } from '../store/hooks';
+import './desktop-settings.css';
 
 type DesktopApi = NonNullable<ParleyHost['desktop']>;
 
@@ -33,13 +34,21 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
       setError(null);
     } else setError(result.error);
   };
-  const update = (patch: Partial<Settings>) => void api.updateSettings(patch).then(apply);
+  // Shown at once (a checkbox must not lag the click); the host's answer is the truth, and a
+  // refusal puts back what the host has.
+  const update = (patch: Partial<Settings>) => {
+    setSettings((current) => (current ? { ...current, ...patch } : current));
+    void api.updateSettings(patch).then((result) => {
+      apply(result);
+      if (!result.ok) void api.getSettings().then((r) => r.ok && setSettings(r.value));
+    });
+  };
 
   if (!settings) return <p className="muted">Loading…</p>;
   return (
     <div className="desktop-settings">
       {SWITCHES.map(({ key, label }) => (
-        <label key={key} className="field field-inline">
+        <label key={key} className="desktop-setting">
           <input
             type="checkbox"
             checked={settings[key] === true}
@@ -49,10 +58,10 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
         </label>
       ))}
       {languages.length > 0 && (
-        <fieldset className="field">
+        <fieldset className="desktop-setting-group">
           <legend className="field-label">Spell-check languages</legend>
           {languages.map((tag) => (
-            <label key={tag} className="field-inline">
+            <label key={tag} className="desktop-setting">
               <input
                 type="checkbox"
                 checked={settings.spellCheckLanguages.includes(tag)}
@@ -69,9 +78,9 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
           ))}
         </fieldset>
       )}
-      <div className="field">
+      <div className="desktop-setting-group">
         <span className="field-label">Download folder</span>
-        <span>
+        <span className="desktop-setting">
           <span data-testid="download-folder">{settings.downloadFolder ?? 'Your Downloads folder'}</span>{' '}
           <button
             type="button"
