@@ -2,9 +2,6 @@ import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
-import { registerAccountRoutes } from './accounts/routes.js';
-import { registerInviteRoutes } from './accounts/invites.js';
-import { registerAdminRoutes } from './admin/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { TokenService, type AuthInfo } from './auth/tokens.js';
 import { activeCallCount, registerCallRoutes } from './calls/index.js';
@@ -139,8 +136,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
 
   const authenticateToken = async (token: unknown): Promise<AuthInfo> => {
     const auth = await tokens.verifyAccessToken(token);
-    // Checked on every use so logout and refresh-reuse take effect at once, not at expiry.
-    if (!(await repo.getActiveSession(auth.sessionId))) {
+    // Checked on every use so logout and refresh-reuse take effect at once, not at expiry. The
+    // session must also be the token's user's: a token is only as good as the login it names.
+    const session = await repo.getActiveSession(auth.sessionId);
+    if (!session || session.userId !== auth.userId) {
       throw new AppError('invalid_token', 'This session has ended; please sign in again');
     }
     return auth;
@@ -200,11 +199,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     metricsToken: config.metricsToken,
   });
 
-  registerServerInfoRoute(app, config);
+  registerServerInfoRoute(app);
   registerAuthRoutes(app, ctx);
-  registerAccountRoutes(app, ctx);
-  registerInviteRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerCallRoutes(app, callsCtx);
   await registerWebClient(app, config.webDir);

@@ -64,7 +64,8 @@ export function attachSocketServer(ctx: ServerContext, calls: CallsContext): voi
       ctx,
       (async () => {
         // Closes two small windows: a logout or a new conversation between the handshake and now.
-        if (!(await repo.getActiveSession(sessionId))) {
+        const session = await repo.getActiveSession(sessionId);
+        if (!session || session.userId !== userId) {
           socket.disconnect(true);
           return;
         }
