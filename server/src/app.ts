@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { registerAccountRoutes } from './accounts/routes.js';
+import { registerInviteRoutes } from './accounts/invites.js';
+import { registerAdminRoutes } from './admin/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { TokenService, type AuthInfo } from './auth/tokens.js';
 import { activeCallCount, registerCallRoutes } from './calls/index.js';
@@ -199,8 +202,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     metricsToken: config.metricsToken,
   });
 
-  registerServerInfoRoute(app);
+  registerServerInfoRoute(app, config);
   registerAuthRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerInviteRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerCallRoutes(app, callsCtx);
   await registerWebClient(app, config.webDir);

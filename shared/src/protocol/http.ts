@@ -33,6 +33,8 @@ export const registerRequestSchema = z.object({
   username: usernameSchema,
   password: passwordSchema,
   displayName: displayNameSchema.nullish(),
+  /** v1.1: the code of an invite (`invite` registration mode). */
+  inviteCode: z.string().trim().max(128).nullish(),
 });
 export type RegisterRequest = z.input<typeof registerRequestSchema>;
 
