@@ -158,6 +158,9 @@ test('reply: the quote shows above the composer and in the bubble, and jumps to 
     await expect(quote).toContainText('Show the original message');
     await quote.click();
     await expect(message(b, 'The very first plan')).toBeInViewport();
+    await expect(b.locator('.msg-row.highlighted')).toContainText('The very first plan');
+    // Back at the bottom, the quote now shows the original it loaded.
+    await b.getByRole('button', { name: /^Jump to latest/ }).click();
     await expect(quote).toContainText('The very first plan');
   } finally {
     bobSocket.close();

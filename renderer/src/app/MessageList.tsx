@@ -13,6 +13,7 @@ import { showToast } from '../lib/toast';
 import { EmptyState } from '../components/EmptyState';
 import { MessageItem, readStateOf } from '../components/MessageItem';
 import type { MessageActionHandlers } from '../messages/actions';
+import { useJumpToMessage } from '../messages/use-jump-to-message';
 
 export interface MessageListHandle {
   /** Scrolls to the newest message and keeps following the next one (used right after sending). */
@@ -127,48 +128,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     requestAnimationFrame(step);
   }, []);
 
-  // Jumping to a message: load history back to it, then scroll once its row is rendered.
-  const [highlightId, setHighlightId] = useState<string | null>(null);
-  // A ref, not state: the effect below consumes it once the row shows up in `rows`.
-  const jumpTarget = useRef<string | null>(null);
-  const jumpTo = useCallback(
-    async (messageId: string, seq?: number) => {
-      const held = async () =>
-        (await host.getState()).messages[conversationId]?.items.some((m) => m.id === messageId) ?? false;
-      if (!(await held())) {
-        if (seq !== undefined && host.conversations.loadAround) {
-          const r = await host.conversations.loadAround(conversationId, seq);
-          if (!r.ok) showToast(`Couldn’t load that message: ${r.error}`);
-        } else {
-          // A reply names its original by id only, so page back until it is there (bounded).
-          for (let page = 0; page < 40 && !(await held()); page++) {
-            if (!(await host.getState()).messages[conversationId]?.hasOlder) break;
-            const r = await host.conversations.loadOlder(conversationId);
-            if (!r.ok) {
-              showToast(`Couldn’t load older messages: ${r.error}`);
-              break;
-            }
-          }
-        }
-        if (!(await held())) {
-          showToast('The original message is no longer available');
-          return;
-        }
-      }
-      jumpTarget.current = messageId;
-      setHighlightId(messageId);
-    },
-    [host, conversationId],
-  );
-
-  useEffect(() => {
-    const target = jumpTarget.current;
-    if (!target) return;
-    const index = rows.findIndex((r) => r.message.id === target);
-    if (index < 0) return;
-    jumpTarget.current = null;
-    virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
-  }, [highlightId, rows]);
+  const { highlightId, jumpTo } = useJumpToMessage(conversationId, rows, virtuoso, scroller);
 
   useImperativeHandle(ref, () => ({
     scrollToBottom() {

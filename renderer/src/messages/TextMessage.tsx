@@ -120,7 +120,8 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
           <div
             className={`bubble${row.groupEnd || row.mine ? ' with-meta' : ''}${editing ? ' editing' : ''}${m.editedAt && !deleted ? ' edited' : ''}`}
             tabIndex={0}
-            aria-label={`${row.mine ? 'You' : senderName}, ${time}`}
+            role="article"
+            aria-roledescription="message"
           >
             {showSender && !row.mine && row.groupStart && (
               <div className="msg-sender" style={{ color: avatarColor(m.senderId) }}>
