@@ -58,25 +58,28 @@ export function useJumpToMessage(
    * keeping the old position, which can undo one scrollToIndex, so keep asking until the row
    * is on screen for a few frames (or 3 s pass).
    */
-  const scrollToMessage = useCallback((messageId: string) => {
-    const started = performance.now();
-    let settledFrames = 0;
-    const step = () => {
-      const index = rowsRef.current.findIndex((r) => r.message.id === messageId);
-      const list = scroller.current;
-      if (index < 0 || !list) return;
-      const row = list.querySelector(`[data-message-id="${CSS.escape(messageId)}"]`);
-      const box = list.getBoundingClientRect();
-      const rect = row?.getBoundingClientRect();
-      if (rect && rect.bottom > box.top && rect.top < box.bottom) settledFrames++;
-      else {
-        settledFrames = 0;
-        virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
-      }
-      if (settledFrames < 3 && performance.now() - started < 3000) requestAnimationFrame(step);
-    };
-    requestAnimationFrame(step);
-  }, [scroller, virtuoso]);
+  const scrollToMessage = useCallback(
+    (messageId: string) => {
+      const started = performance.now();
+      let settledFrames = 0;
+      const step = () => {
+        const index = rowsRef.current.findIndex((r) => r.message.id === messageId);
+        const list = scroller.current;
+        if (index < 0 || !list) return;
+        const row = list.querySelector(`[data-message-id="${CSS.escape(messageId)}"]`);
+        const box = list.getBoundingClientRect();
+        const rect = row?.getBoundingClientRect();
+        if (rect && rect.bottom > box.top && rect.top < box.bottom) settledFrames++;
+        else {
+          settledFrames = 0;
+          virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
+        }
+        if (settledFrames < 3 && performance.now() - started < 3000) requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    },
+    [scroller, virtuoso],
+  );
 
   useEffect(() => {
     const target = jumpTarget.current;
