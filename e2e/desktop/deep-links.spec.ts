@@ -88,5 +88,10 @@ test('an invite link opens sign-up filled in; conversation links open; other lin
   }
   // Still on Bob's conversation: no link changed anything.
   await expect(chatTitle(page)).toHaveText('Bob Link');
+
+  // A link that starts the app waits for the restored session and the renderer's shell.
+  expect(await app.quit()).toBe(true);
+  const restarted = await launchDesktop({ userDataDir, argv: [`parley://${server}/c/${chat.id}`] });
+  await expect(chatTitle(restarted.page)).toHaveText('Bob Link');
   bobSocket.disconnect();
 });

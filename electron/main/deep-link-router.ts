@@ -19,6 +19,7 @@ export interface DeepLinkRouterDeps {
 export class DeepLinkRouter {
   private waiting: DeepLink | null = null;
   private invite: InviteLink | null = null;
+  private scheduled = false;
 
   constructor(private readonly deps: DeepLinkRouterDeps) {}
 
@@ -35,9 +36,17 @@ export class DeepLinkRouter {
     this.route(parsed.link);
   }
 
-  /** Call on every state change: a waiting link is routed once the session settles. */
+  /**
+   * Call on every state change: a waiting link is routed once the session settles. Judged a
+   * microtask later, so the steps of one change (connected, then catching up) count as one.
+   */
   stateChanged(): void {
-    if (this.waiting) this.route(this.waiting);
+    if (!this.waiting || this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.waiting) this.route(this.waiting);
+    });
   }
 
   /** The invite not yet picked up by the sign-in screen, once. */

@@ -92,6 +92,8 @@ describe('decideDeepLink', () => {
       connection: { ...signedIn.connection, status: 'connecting' as const },
     };
     expect(decideDeepLink(chat, offline)).toEqual({ do: 'wait' });
+    const catchingUp = { ...signedIn, conversations: [], catchUp: { active: true, done: 0, total: 0 } };
+    expect(decideDeepLink(chat, catchingUp)).toEqual({ do: 'wait' });
   });
 
   it('offers an invite when signed out, explains it when signed in', () => {

@@ -76,7 +76,7 @@ export function sameServer(a: string, b: string): boolean {
 export type DeepLinkAction =
   | { do: 'open-conversation'; conversationId: string }
   | { do: 'offer-invite'; invite: InviteLink }
-  /** Signing in, or the conversation list is not loaded yet: try again on the next state. */
+  /** Signing in, or the conversation list is not loaded yet: try again on a later state. */
   | { do: 'wait' }
   | { do: 'explain'; message: string; detail: string };
 
@@ -107,7 +107,8 @@ export function decideDeepLink(link: DeepLink, state: ClientState): DeepLinkActi
       detail: `The link is for ${host}, and you are signed in to ${new URL(session.serverUrl).host}.`,
     };
   if (!state.conversations.some((conversation) => conversation.id === link.conversationId)) {
-    if (state.connection.status !== 'connected') return { do: 'wait' };
+    // Not in the list yet: maybe the list is still loading (connecting, or catching up).
+    if (state.connection.status !== 'connected' || state.catchUp.active) return { do: 'wait' };
     return {
       do: 'explain',
       message: 'Conversation not found',
