@@ -83,7 +83,14 @@ describe('PATCH /api/me', () => {
 
   it('refuses bad input and changes nothing', async () => {
     const alice = await registerUser(server.url, undefined, 'Kept Name');
-    for (const body of [{ displayName: '' }, { displayName: 'x'.repeat(65) }, { displayName: 5 }, '[]']) {
+    const bad = [
+      { displayName: '' },
+      { displayName: 'x'.repeat(65) },
+      { displayName: 5 },
+      { displayName: 'a\u0000b' },
+      '[]',
+    ];
+    for (const body of bad) {
       const res = await api<ErrorResponse>(server.url, '/api/me', {
         method: 'PATCH',
         token: alice.accessToken,

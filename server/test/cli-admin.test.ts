@@ -3,11 +3,13 @@
  * directory: before any server started, next to a running one, and on what it leaves.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse } from '@parley/shared';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCli } from '../src/cli/admin.js';
 import { api, startTestServer, type TestServer } from './harness.js';
@@ -136,4 +138,30 @@ describe('parley-server admin', { timeout: 180_000 }, () => {
     expect((await cli('list')).out).not.toMatch(/^dave/m);
     expect((await login('root', 'root password')).status).toBe(200);
   });
+
+  it.runIf(process.env.PARLEY_TEST_DATABASE_URL?.startsWith('postgres'))(
+    'works on PostgreSQL through DATABASE_URL and DATABASE_SCHEMA',
+    async () => {
+      const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL!;
+      const schema = `parley_cli_${randomBytes(6).toString('hex')}`;
+      const env = { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, SCRYPT_LOG_N: '10' };
+      const run = async (...args: string[]) => {
+        let out = '';
+        const code = await runAdminCli(args, env, { out: (l) => (out += l + '\n'), err: () => undefined });
+        return { code, out };
+      };
+      try {
+        expect((await run('create-user', 'pgroot', '--password', 'pg root password')).out).toMatch(
+          /created pgroot \(admin\)/,
+        );
+        expect((await run('deactivate', 'pgroot')).code).toBe(0);
+        expect((await run('list')).out).toMatch(/^pgroot\tadmin\tdeactivated/m);
+      } finally {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      }
+    },
+  );
 });
