@@ -43,8 +43,13 @@ test('desktop settings apply and persist; zoom is kept; logs are written and can
   await page.getByRole('menuitem', { name: 'Desktop settings…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Desktop settings' });
 
+  // Linux (where the specs run): an XDG autostart entry; macOS and Windows: a login item.
+  const autostart = join(app.paths.get('appData')!, 'autostart', 'parley.desktop');
   await dialog.getByLabel('Open Parley when you log in').check();
-  await expect.poll(() => app.loginItemSettings).toEqual([{ openAtLogin: true }]);
+  await expect.poll(() => existsSync(autostart)).toBe(true);
+  expect(readFileSync(autostart, 'utf8')).toContain('Exec="');
+  await dialog.getByLabel('Open Parley when you log in').uncheck();
+  await expect.poll(() => existsSync(autostart)).toBe(false);
   await expect(dialog.getByLabel('Keep running in the tray when the window is closed')).toBeChecked();
   await dialog.getByLabel('de', { exact: true }).check();
   await expect.poll(() => app.spellCheckerLanguages).toEqual(['de']);

@@ -24,6 +24,7 @@ import type { ClientState, NotificationPrefs } from '@parley/shared';
 import { createParleyClient } from '@parley/shared/client';
 import { EVENT_CHANNELS } from '../common/ipc.js';
 import { appMenuTemplate } from './app-menu.js';
+import { setLinuxAutostart } from './autostart-linux.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { CallWatch } from './call-watch.js';
 import { createCoalescer } from './coalesce.js';
@@ -266,7 +267,11 @@ async function run(): Promise<void> {
   };
   const desktopDeps: DesktopHostDeps = {
     store: desktopStore,
-    setOpenAtLogin: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+    setOpenAtLogin: (openAtLogin) => {
+      if (process.platform === 'linux')
+        setLinuxAutostart(app.getPath('appData'), openAtLogin, process.env.APPIMAGE ?? process.execPath);
+      else app.setLoginItemSettings({ openAtLogin });
+    },
     setSpellCheckLanguages: (languages) => {
       if (languages.length > 0) defaultSession.setSpellCheckerLanguages(languages);
     },
