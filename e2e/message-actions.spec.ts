@@ -269,6 +269,16 @@ test('formatting renders, hostile input stays inert text', async ({ parley, open
   await composer.press('Enter');
   await expect(message(b, 'quoted line').locator('blockquote')).toHaveText('quoted line');
 
+  // The composer's emoji picker inserts at the cursor.
+  await composer.fill('Good night ');
+  await a.getByRole('button', { name: 'Emoji' }).click();
+  await a.getByRole('textbox', { name: 'Search emoji' }).fill('crescent moon');
+  await a.getByRole('button', { name: 'Crescent Moon', exact: true }).click();
+  await expect(composer).toHaveValue('Good night 🌙');
+  await expect(composer).toBeFocused();
+  await composer.press('Enter');
+  await expect(message(b, 'Good night').locator('.emoji')).toHaveText('🌙');
+
   const hostile = '<img src=x onerror="alert(1)"> <script>alert(2)</script> [x](javascript:alert(3))';
   await sendMessage(a, hostile);
   const inert = message(b, '<img src=x');

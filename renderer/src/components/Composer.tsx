@@ -6,8 +6,10 @@ import {
   useState,
   type KeyboardEvent,
 } from 'react';
-import { Reply, SendHorizontal, X } from 'lucide-react';
+import * as Popover from '@radix-ui/react-popover';
+import { Reply, SendHorizontal, Smile, X } from 'lucide-react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
+import { EmojiPicker } from '../messages/EmojiPicker';
 import { IconButton } from './IconButton';
 
 interface ComposerProps {
@@ -54,6 +56,20 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   }, [text]);
 
   useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }));
+  const [pickerOpen, setPickerOpen] = useState(false);
+
+  /** Puts a picked emoji where the cursor was, and the cursor after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = ref.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    update(text.slice(0, start) + emoji + text.slice(end));
+    setPickerOpen(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
 
   const update = (next: string) => {
     setText(next);
@@ -121,6 +137,26 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           </span>
         )}
       </div>
+      <Popover.Root open={pickerOpen} onOpenChange={setPickerOpen}>
+        <Popover.Trigger asChild>
+          <IconButton label="Emoji" tooltipSide="top" className="composer-emoji">
+            <Smile size={19} />
+          </IconButton>
+        </Popover.Trigger>
+        <Popover.Portal>
+          <Popover.Content
+            className="popover emoji-popover"
+            side="top"
+            align="end"
+            sideOffset={8}
+            collisionPadding={8}
+            aria-label="Insert an emoji"
+            onCloseAutoFocus={(e) => e.preventDefault()}
+          >
+            <EmojiPicker onPick={insertEmoji} />
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
       <IconButton label="Send" variant="solid" tooltipSide="top" disabled={!canSend} onClick={send}>
         <SendHorizontal size={18} />
       </IconButton>

@@ -8,6 +8,7 @@ describe('emoji data', () => {
     expect(categories.flatMap((c) => c.emojis).length).toBeGreaterThan(1500);
     expect(searchEmoji(categories, 'thumbs').map((e) => e.native)).toContain('👍');
     expect(searchEmoji(categories, 'pizza').map((e) => e.native)).toEqual(['🍕']);
+    expect(searchEmoji(categories, 'crescent MOON').map((e) => e.native)).toContain('🌙');
     expect(searchEmoji(categories, '  ')).toEqual([]);
   });
 });

@@ -51,10 +51,15 @@ export function loadEmojiCategories(): Promise<EmojiCategory[]> {
   return loading;
 }
 
-/** Emoji whose name, id or a keyword starts a word with the query (case-insensitive). */
+/** Emoji where every word of the query starts a word of the name, id or keywords (case-insensitive). */
 export function searchEmoji(categories: EmojiCategory[], query: string): EmojiEntry[] {
-  const q = query.trim().toLowerCase();
-  if (!q) return [];
-  const words = (e: EmojiEntry) => [e.id, ...e.name.toLowerCase().split(/\s+/), ...e.keywords];
-  return categories.flatMap((c) => c.emojis).filter((e) => words(e).some((w) => w.startsWith(q)));
+  const terms = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return [];
+  const words = (e: EmojiEntry) => [...e.id.split('_'), ...e.name.toLowerCase().split(/\s+/), ...e.keywords];
+  return categories
+    .flatMap((c) => c.emojis)
+    .filter((e) => {
+      const own = words(e);
+      return terms.every((t) => own.some((w) => w.startsWith(t)));
+    });
 }
