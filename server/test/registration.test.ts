@@ -54,6 +54,18 @@ describe('the first account', () => {
   });
 });
 
+describe('the first accounts, registering at once', () => {
+  it('make exactly one server admin', async () => {
+    const server = await start();
+    const results = await Promise.all([0, 1, 2, 3].map(() => register(server)));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const roles = await Promise.all(
+      results.map(async (r) => (await server.server.repository.getAccount(r.body.user.id))?.role),
+    );
+    expect(roles.filter((role) => role === 'admin')).toHaveLength(1);
+  });
+});
+
 describe('REGISTRATION', () => {
   it('open (the default) needs no invite and ignores a stale code; GET /api/server says so', async () => {
     const server = await start();

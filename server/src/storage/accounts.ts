@@ -23,7 +23,10 @@ type AccountMethods =
 
 /** Users, login sessions and refresh tokens. */
 export class AccountStore implements Pick<Repository, AccountMethods> {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
 
   // ---- users ----
 
@@ -33,9 +36,14 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
     try {
       await this.db.transaction().execute(async (trx) => {
         if (input.inviteCode != null) await consumeInvite(trx, input.inviteCode, now);
-        // The first account of a server administers it. (Two first sign-ups racing on
-        // PostgreSQL could both become admins; that errs on the side of a usable server.)
-        const anyone = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        // The first account of a server administers it. SQLite runs one transaction at a
+        // time; on PostgreSQL two first sign-ups could both see no one, so the very first
+        // one locks out other writers to users and looks again (later ones never lock).
+        let anyone = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        if (!anyone && this.dialect === 'postgres') {
+          await sql`lock table users in share row exclusive mode`.execute(trx);
+          anyone = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        }
         await trx
           .insertInto('users')
           .values({

@@ -28,7 +28,7 @@ export class KyselyRepository implements Repository {
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
   ) {
-    this.accounts = new AccountStore(db);
+    this.accounts = new AccountStore(db, dialect);
     this.accountAdmin = new AccountAdminStore(db);
     this.invites = new InviteStore(db);
     this.conversations = new ConversationStore(db);
