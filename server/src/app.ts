@@ -11,6 +11,8 @@ import { activeCallCount, registerCallRoutes } from './calls/index.js';
 import { resolveJwtSecret, type Config } from './config.js';
 import type { CallsContext, ParleyIo, ServerContext } from './context.js';
 import { registerConversationRoutes } from './conversations/routes.js';
+import { openAttachmentStore, registerAttachmentRoutes } from './attachments/index.js';
+import { registerSearchRoutes } from './search/routes.js';
 import { AppError } from './errors.js';
 import { preRouteErrorOptions, registerErrorHandler } from './http/errors.js';
 import { registerServerInfoRoute } from './http/server-info.js';
@@ -167,6 +169,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     inflight: new Set(),
     closing: false,
     onClose: (fn) => void cleanups.push(fn),
+    files: await openAttachmentStore(config),
     metrics,
   };
 
@@ -208,6 +211,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   registerInviteRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
+  await registerAttachmentRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   registerCallRoutes(app, callsCtx);
   await registerWebClient(app, config.webDir);
   attachSocketServer(ctx, callsCtx);

@@ -32,6 +32,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** Largest Socket.IO packet and HTTP body, in bytes. */
   maxPayloadBytes: number;
+  /** Largest attachment upload, in bytes. */
+  maxAttachmentBytes: number;
   /** Messages one user may send per 10 seconds. */
   messageRate: number;
   /** Calls one user may start per minute. */
@@ -138,6 +140,7 @@ const rawSchema = z.object({
   ACCESS_TOKEN_TTL: duration.default(15 * 60),
   REFRESH_TOKEN_TTL: duration.default(30 * 86400),
   MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  MAX_ATTACHMENT_BYTES: int(1, 2 ** 40).default(25 * 1024 * 1024),
   MESSAGE_RATE: int(1, 100_000).default(30),
   CALL_RATE: int(1, 100_000).default(10),
   LOGIN_RATE: int(1, 100_000).default(10),
@@ -224,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     accessTokenTtlSeconds: r.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: r.REFRESH_TOKEN_TTL,
     maxPayloadBytes: r.MAX_PAYLOAD_BYTES,
+    maxAttachmentBytes: r.MAX_ATTACHMENT_BYTES,
     messageRate: r.MESSAGE_RATE,
     callRate: r.CALL_RATE,
     loginRate: r.LOGIN_RATE,

@@ -14,6 +14,7 @@ import type { PostMessageInput } from './messages/service.js';
 import type { Presence } from './presence.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Repository } from './storage/repository.js';
+import type { AttachmentStore } from './attachments/store.js';
 import type { ServerMetrics } from './observability/metrics.js';
 
 /** The typed Socket.IO server: the contract's event maps, checked by the compiler. */
@@ -49,6 +50,8 @@ export interface ServerContext {
   onClose(fn: () => void | Promise<void>): void;
   /** Prometheus metrics of this server (`/metrics`). */
   metrics: ServerMetrics;
+  /** Where attachment bytes live (local disk by default). */
+  files: AttachmentStore;
 }
 
 /**

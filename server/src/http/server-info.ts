@@ -1,4 +1,9 @@
-import { MESSAGE_BODY_MAX, PROTOCOL_VERSION, type ServerInfo } from '@parley/shared';
+import {
+  ATTACHMENTS_PER_MESSAGE_MAX,
+  MESSAGE_BODY_MAX,
+  PROTOCOL_VERSION,
+  type ServerInfo,
+} from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { SERVER_VERSION } from '../version.js';
@@ -18,6 +23,8 @@ export const FEATURES = [
   'group_members',
   'group_rename',
   'group_roles',
+  'attachments',
+  'search',
   'account',
   'sessions',
   'invites',
@@ -27,7 +34,7 @@ export const FEATURES = [
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */
 export function registerServerInfoRoute(
   app: FastifyInstance,
-  config?: Pick<Config, 'registration' | 'invitesBy'>,
+  config?: Pick<Config, 'registration' | 'invitesBy'> & Partial<Pick<Config, 'maxAttachmentBytes'>>,
 ): void {
   const info: ServerInfo = {
     name: 'Parley',
@@ -35,8 +42,11 @@ export function registerServerInfoRoute(
     protocol: PROTOCOL_VERSION,
     registration: config?.registration ?? 'open',
     invitesBy: config?.invitesBy ?? 'admins',
-    // Attachments are not built yet: no message may carry any.
-    limits: { maxBodyLength: MESSAGE_BODY_MAX, maxAttachmentBytes: 0, maxAttachments: 0 },
+    limits: {
+      maxBodyLength: MESSAGE_BODY_MAX,
+      maxAttachmentBytes: config?.maxAttachmentBytes ?? 0,
+      maxAttachments: config?.maxAttachmentBytes ? ATTACHMENTS_PER_MESSAGE_MAX : 0,
+    },
     features: [...FEATURES],
   };
   app.get('/api/server', async () => info);

@@ -2,6 +2,7 @@ import type { Message } from '@parley/shared';
 import { rooms, type ServerContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import type { MessageActionInput } from '../storage/repository.js';
+import { deleteFiles } from '../attachments/upload.js';
 
 /** Exactly one emoji as Unicode recommends it (RGI: skin tones, ZWJ families, flags, keycaps). */
 const ONE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
@@ -29,7 +30,7 @@ type Action =
  * A repeat that changes nothing answers the message as stored and broadcasts nothing.
  */
 export async function changeMessage(
-  ctx: Pick<ServerContext, 'repo' | 'io'>,
+  ctx: Pick<ServerContext, 'repo' | 'io' | 'files' | 'logger'>,
   userId: string,
   messageId: string,
   action: Action,
@@ -43,7 +44,9 @@ export async function changeMessage(
     userId,
     now: new Date().toISOString(),
   };
-  const { message, changed } = await ctx.repo.applyMessageAction(input);
+  const { message, changed, removedFiles } = await ctx.repo.applyMessageAction(input);
+  // A deleted message's files go once the tombstone is committed (a failure only leaves bytes behind).
+  if (removedFiles && removedFiles.length > 0) await deleteFiles(ctx, removedFiles);
   if (changed) ctx.io.to(rooms.conversation(message.conversationId)).emit('message:updated', { message });
   return { message };
 }

@@ -42,6 +42,7 @@ export function messageHandlers(
           kind: 'text',
           body: data.body,
           replyToId: data.replyToId ?? null,
+          attachmentIds: data.attachmentIds ?? null,
         },
         socket,
       );

@@ -10,6 +10,8 @@ export interface PostMessageInput {
   body: string;
   replyToId?: string | null;
   call?: CallRecord | null;
+  /** Uploads of the sender, not sent yet, that the message carries. */
+  attachmentIds?: readonly string[] | null;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function postMessage(
     body: input.body,
     replyToId: input.replyToId ?? null,
     call: input.call ?? null,
+    attachmentIds: input.attachmentIds ?? null,
     now: new Date().toISOString(),
   });
   if (result.created) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Conversation, Member } from '@parley/shared';
 import { notFound } from '../errors.js';
+import { attachmentsOf } from './attachments.js';
 import { reactionsOf } from './message-reads.js';
 import type { Repository } from './repository.js';
 import { isUniqueViolation, toMessage, toUser } from './rows.js';
@@ -176,6 +177,10 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
       this.db,
       rows.flatMap((r) => (r.id != null ? [r.id] : [])),
     );
+    const attachments = await attachmentsOf(
+      this.db,
+      rows.flatMap((r) => (r.id != null ? [r.id] : [])),
+    );
 
     return rows.map((r) => {
       const conversation: Conversation = {
@@ -209,6 +214,8 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
           },
           reactions.get(r.id),
         );
+        const files = attachments.get(r.id);
+        if (files) conversation.lastMessage.attachments = files;
       }
       return conversation;
     });

@@ -1,12 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import { AccountAdminStore } from './account-admin.js';
 import { AccountStore } from './accounts.js';
+import { AttachmentRecords } from './attachments.js';
 import { InviteStore } from './invites.js';
 import { ConversationStore } from './conversations.js';
 import { MessageReads } from './message-reads.js';
 import { ConversationWrites } from './conversation-writes.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
+import { searchMessages } from './search.js';
 
 export { isUniqueViolation } from './rows.js';
 
@@ -23,6 +25,7 @@ export class KyselyRepository implements Repository {
   private readonly conversations: ConversationStore;
   private readonly reads: MessageReads;
   private readonly writes: ConversationWrites;
+  private readonly attachments: AttachmentRecords;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -34,6 +37,7 @@ export class KyselyRepository implements Repository {
     this.conversations = new ConversationStore(db);
     this.reads = new MessageReads(db);
     this.writes = new ConversationWrites(db, dialect);
+    this.attachments = new AttachmentRecords(db);
   }
 
   /** Message writes, group-committed (see group-commit.ts); tests read its stats. */
@@ -108,4 +112,12 @@ export class KyselyRepository implements Repository {
     this.reads.findMessageOfMember(id, userId);
   listMessages: Repository['listMessages'] = (id, page) => this.reads.listMessages(id, page);
   listChanges: Repository['listChanges'] = (id, since, limit) => this.reads.listChanges(id, since, limit);
+
+  // ---- attachments and search ----
+  createAttachment: Repository['createAttachment'] = (row) => this.attachments.createAttachment(row);
+  getAttachmentFor: Repository['getAttachmentFor'] = (id, userId) =>
+    this.attachments.getAttachmentFor(id, userId);
+  purgeUnsentAttachments: Repository['purgeUnsentAttachments'] = (before) =>
+    this.attachments.purgeUnsentAttachments(before);
+  searchMessages: Repository['searchMessages'] = (input) => searchMessages(this.db, this.dialect, input);
 }

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { REACTIONS_PER_MESSAGE_MAX } from '@parley/shared';
 import { AppError, notFound } from '../errors.js';
+import { removeAttachmentsOf } from './attachments.js';
 import type { WriteResult } from './message-insert.js';
 import { hydrate } from './message-reads.js';
 import type { MessageActionInput } from './repository.js';
@@ -64,12 +65,17 @@ export async function applyMessageAction(
     const version = await bumpVersion(trx, input.conversationId);
     // A tombstone: same id and seq, nothing of the content left.
     await trx.deleteFrom('message_reactions').where('message_id', '=', message.id).execute();
+    const removedFiles = await removeAttachmentsOf(trx, message.id);
     await trx
       .updateTable('messages')
       .set({ body: '', deleted_at: input.now, version })
       .where('id', '=', message.id)
       .execute();
-    return { message: toMessage({ ...message, body: '', deleted_at: input.now, version }), changed: true };
+    return {
+      message: toMessage({ ...message, body: '', deleted_at: input.now, version }),
+      changed: true,
+      removedFiles,
+    };
   }
 
   if (deleted) throw new AppError('forbidden', 'A deleted message takes no reactions');

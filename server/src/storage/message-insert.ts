@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Message } from '@parley/shared';
 import { AppError, notFound } from '../errors.js';
+import { claimAttachments } from './attachments.js';
 import { hydrate } from './message-reads.js';
 import type { InsertMessageInput } from './repository.js';
 import { isUniqueViolation, toMessage } from './rows.js';
 import type { Database, MessagesTable } from './schema.js';
 
 /** `changed: false`: nothing was written (an idempotent retry); the message is as stored. */
-export type WriteResult = { message: Message; changed: boolean };
+export type WriteResult = {
+  message: Message;
+  changed: boolean;
+  /** Storage keys of attachments the write removed (a delete); their files go after the commit. */
+  removedFiles?: string[];
+};
 
 /** Thrown out of a one-message transaction to roll it back when its clientId is taken. */
 export class DuplicateClientId extends Error {
@@ -108,7 +114,11 @@ export async function insertOne(
     .where('user_id', '=', input.senderId)
     .where('read_seq', '<', row.seq)
     .execute();
-  return { message: toMessage(row), changed: true };
+  const message = toMessage(row);
+  if (input.attachmentIds && input.attachmentIds.length > 0) {
+    message.attachments = await claimAttachments(trx, row.id, input.senderId, input.attachmentIds);
+  }
+  return { message, changed: true };
 }
 
 export async function roleOf(db: Kysely<Database>, conversationId: string, userId: string) {

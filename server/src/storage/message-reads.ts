@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ChangesResponse, Message, Reaction } from '@parley/shared';
+import { attachmentsOf } from './attachments.js';
 import type { Repository } from './repository.js';
 import { toMessage } from './rows.js';
 import type { Database, MessagesTable } from './schema.js';
@@ -36,11 +37,15 @@ export async function reactionsOf(
 
 /** Message rows in wire shape, with their reactions (one query for the lot). */
 export async function hydrate(db: Kysely<Database>, rows: readonly Selectable<MessagesTable>[]) {
-  const reactions = await reactionsOf(
-    db,
-    rows.filter((r) => r.deleted_at == null).map((r) => r.id),
-  );
-  return rows.map((row) => toMessage(row, reactions.get(row.id)));
+  const live = rows.filter((r) => r.deleted_at == null).map((r) => r.id);
+  const reactions = await reactionsOf(db, live);
+  const attachments = await attachmentsOf(db, live);
+  return rows.map((row) => {
+    const message = toMessage(row, reactions.get(row.id));
+    const files = attachments.get(row.id);
+    if (files) message.attachments = files;
+    return message;
+  });
 }
 
 type ReadMethods = 'findMessageByClientId' | 'listMessages' | 'listChanges' | 'findMessageOfMember';

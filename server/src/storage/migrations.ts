@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { createSearchIndex } from './search-index.js';
 
 /**
  * Migrations live in code (not files on disk) so the esbuild bundle carries them. Names sort
@@ -147,6 +148,39 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_attachments': {
+    // Contract v1.1: files. A row per upload; `message_id` is set when a message carries it.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('uploader_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('width', 'integer')
+        .addColumn('height', 'integer')
+        .addColumn('thumbnail_type', 'text')
+        .addColumn('storage_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('attachments_message').on('attachments').column('message_id').execute();
+      // The hourly purge looks for uploads never sent, oldest first.
+      await db.schema
+        .createIndex('attachments_unsent')
+        .on('attachments')
+        .columns(['message_id', 'created_at'])
+        .execute();
+    },
+  },
+  '0004_search': {
+    // Contract v1.1: message search. Only live text messages are indexed.
+    async up(db: Kysely<unknown>) {
+      await createSearchIndex(db);
+    },
+  },
   '0005_accounts': {
     // Accounts (issue 15): server roles, deactivation, avatars, session details, invites.
     async up(db: Kysely<unknown>) {
@@ -201,7 +235,14 @@ async function migrate(
 ): Promise<void> {
   // With a schema, the bookkeeping tables live in it too; Kysely's existence check otherwise
   // looks across schemas and can mistake another deployment's tables for ours.
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // 0003/0004 (files, search) and 0005 (accounts) were written side by side and touch
+  // different tables: a database that ran 0005 first still takes 0003 and 0004.
+  const migrator = new Migrator({
+    db,
+    provider,
+    allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await run(migrator);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -11,6 +11,7 @@ import type {
   User,
 } from '@parley/shared';
 import type { SessionRecord } from './account-admin.js';
+import type { FileAndSearchMethods } from './attachments.js';
 import type { ConversationChangeResult } from './conversation-changes.js';
 import type { InviteRecord } from './invites.js';
 
@@ -22,7 +23,7 @@ import type { InviteRecord } from './invites.js';
  * Conventions: "not a member" and "does not exist" look the same (`undefined`/`false`), so
  * handlers cannot leak membership by accident.
  */
-export interface Repository {
+export interface Repository extends FileAndSearchMethods {
   /** Which backend this is, for /health and logs. */
   readonly dialect: 'sqlite' | 'postgres';
   /** A trivial query; rejects when the database is unreachable. */
@@ -153,7 +154,9 @@ export interface Repository {
    * false` (nothing written, no version taken) for a repeat: the same body, a second
    * delete, a reaction already on (or already off).
    */
-  applyMessageAction(input: MessageActionInput): Promise<{ message: Message; changed: boolean }>;
+  applyMessageAction(
+    input: MessageActionInput,
+  ): Promise<{ message: Message; changed: boolean; removedFiles?: string[] }>;
   /**
    * Adds members to a group, removes one (an admin removing, or a member leaving), renames it
    * or changes a member's role, recorded by a system message that takes the next seq and version (group-committed
@@ -226,6 +229,8 @@ export interface InsertMessageInput {
   call: CallRecord | null;
   /** For `kind: "system"`: what it records. */
   system?: SystemEvent | null;
+  /** Uploads of the sender, not sent yet, that this message carries (in this order). */
+  attachmentIds?: readonly string[] | null;
   now: string;
 }
 

@@ -13,6 +13,7 @@ export interface Database {
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
   message_reactions: MessageReactionsTable;
+  attachments: AttachmentsTable;
   invites: InvitesTable;
 }
 
@@ -127,4 +128,25 @@ export interface InvitesTable {
   /** null: unlimited. */
   max_uses: number | null;
   uses: Generated<number>;
+}
+
+/** An uploaded file (0003). `message_id` is null until a message carries it. */
+export interface AttachmentsTable {
+  id: string;
+  uploader_id: string;
+  message_id: string | null;
+  /** Its place among the message's attachments. */
+  position: Generated<number>;
+  /** The file name as uploaded, cleaned (no path, no control characters). */
+  name: string;
+  /** Sniffed from the content, never taken from the upload's declared type. */
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** The thumbnail's type when there is one (images only). */
+  thumbnail_type: string | null;
+  /** Where the bytes are in the AttachmentStore; the thumbnail is under `<key>.thumb`. */
+  storage_key: string;
+  created_at: string;
 }

@@ -4,3 +4,4 @@ export * from './http.js';
 export * from './limits.js';
 export * from './models.js';
 export * from './socket.js';
+export * from './files.js';

@@ -29,3 +29,10 @@ export const REACTIONS_PER_MESSAGE_MAX = 20;
 /** v1.1: `GET .../changes` page size. */
 export const CHANGES_DEFAULT_LIMIT = 200;
 export const CHANGES_MAX_LIMIT = 500;
+/** v1.1: a message carries at most this many attachments (and, with any, may have an empty body). */
+export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
+/** v1.1: `GET /api/search`: the shortest query, the default and the largest page. */
+export const SEARCH_QUERY_MIN = 2;
+export const SEARCH_QUERY_MAX = 200;
+export const SEARCH_DEFAULT_LIMIT = 20;
+export const SEARCH_MAX_LIMIT = 50;

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
-import { CLIENT_ID_MAX, MESSAGE_BODY_MAX, REACTION_EMOJI_MAX } from './limits.js';
+import {
+  ATTACHMENTS_PER_MESSAGE_MAX,
+  CLIENT_ID_MAX,
+  MESSAGE_BODY_MAX,
+  REACTION_EMOJI_MAX,
+} from './limits.js';
 import {
   callMediaSchema,
   conversationSchema,
@@ -21,20 +26,28 @@ const id = z.string().min(1).max(64);
 
 // ---- client → server payloads (validated by the server on every event) ----
 
-export const messageSendSchema = z.object({
-  conversationId: id,
-  clientId: z.string().min(1).max(CLIENT_ID_MAX),
-  body: z
-    .string()
-    .transform((s) => s.trim())
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        .max(MESSAGE_BODY_MAX, `must be at most ${MESSAGE_BODY_MAX} characters`),
-    ),
-  replyToId: id.nullish(),
-});
+export const messageSendSchema = z
+  .object({
+    conversationId: id,
+    clientId: z.string().min(1).max(CLIENT_ID_MAX),
+    body: z
+      .string()
+      .transform((s) => s.trim())
+      .pipe(z.string().max(MESSAGE_BODY_MAX, `must be at most ${MESSAGE_BODY_MAX} characters`)),
+    replyToId: id.nullish(),
+    /** v1.1: files uploaded by the sender (`POST /api/attachments`) and not yet sent. */
+    attachmentIds: z
+      .array(id)
+      .min(1, 'must name at least one attachment (or leave it out)')
+      .max(ATTACHMENTS_PER_MESSAGE_MAX, `at most ${ATTACHMENTS_PER_MESSAGE_MAX} attachments`)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an attachment')
+      .nullish(),
+  })
+  // The body may be empty only when the message carries files.
+  .refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, {
+    message: 'must not be empty',
+    path: ['body'],
+  });
 export type MessageSendPayload = z.input<typeof messageSendSchema>;
 
 export const conversationRefSchema = z.object({ conversationId: id });
