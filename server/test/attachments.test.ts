@@ -194,6 +194,18 @@ describe('uploading', () => {
     expect(json.status).toBe(400);
     const anonymous = await fetch(`${server.url}/api/attachments`, { method: 'POST', body: new FormData() });
     expect(anonymous.status).toBe(401);
+    // A form cut short (no closing boundary) is the client's fault, and leaves nothing behind.
+    const before = await storedFiles();
+    const cut = await fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${alice.accessToken}`,
+        'content-type': 'multipart/form-data; boundary=b',
+      },
+      body: '--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nhello',
+    });
+    expect(cut.status).toBe(400);
+    expect(await storedFiles()).toEqual(before);
   });
 });
 

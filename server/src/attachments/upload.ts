@@ -65,10 +65,15 @@ export async function storeUpload(
     try {
       written = await writeToFile(part.file, temp);
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE' || part.file.truncated) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'FST_REQ_FILE_TOO_LARGE' || part.file.truncated) {
         throw new AppError('too_large', 'The file is larger than this server accepts');
       }
-      throw err;
+      // The disk's errors (ENOSPC, EACCES...) are the server's; a form cut short or broken is the client's.
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && code !== 'ECONNRESET' && code !== 'EPIPE') {
+        throw err;
+      }
+      throw new AppError('invalid_input', 'The upload was cut short or malformed', { file: 'incomplete' });
     }
     if (part.file.truncated) throw new AppError('too_large', 'The file is larger than this server accepts');
     if (written.size === 0)
