@@ -2,18 +2,44 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { InviteLink } from '@parley/shared';
 import { useHost } from '../store/hooks';
 
+const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{4,64})\/?$/;
+
 /**
- * A `parley://<server>/invite/<code>` link opened in the desktop app: the host validated it
- * and hands it over (taken once at mount, for the link that started the app; then live).
- * `onInvite` fills the sign-up form; the hook returns the invite for the code field.
+ * The invite in a web client address, `https://<server>/invite/<code>` (the server serves the
+ * app there): the server is the page's own origin. Null for any other address.
+ */
+export function inviteFromLocation(href: string): InviteLink | null {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const code = INVITE_PATH.exec(url.pathname)?.[1];
+  return code ? { serverUrl: url.origin, code } : null;
+}
+
+/**
+ * An invite to fill the sign-up form with: in the desktop app a `parley://<server>/invite/<code>`
+ * link the host validated and hands over (taken once at mount, for the link that started the
+ * app; then live); in the web client the page's own `/invite/<code>` address. `onInvite`
+ * fills the form; the hook returns the invite for the code field.
  */
 export function useInviteLink(onInvite: (invite: InviteLink) => void): InviteLink | null {
   const desktop = useHost().desktop;
-  const [invite, setInvite] = useState<InviteLink | null>(null);
+  const [invite, setInvite] = useState<InviteLink | null>(() =>
+    desktop ? null : inviteFromLocation(window.location.href),
+  );
   const callback = useRef(onInvite);
   useEffect(() => {
     callback.current = onInvite;
   });
+  // Web: the page's own invite, once.
+  const [pageInvite] = useState(invite);
+  useEffect(() => {
+    if (pageInvite) callback.current(pageInvite);
+  }, [pageInvite]);
   useEffect(() => {
     if (!desktop) return;
     let active = true;
