@@ -93,6 +93,7 @@ export const hostArgSchemas = {
         .transform(() => undefined)
         .or(displayNameSchema)
         .optional(),
+      inviteCode: z.string().trim().min(1).max(128).optional(),
     }),
   ]),
   'auth.signOut': none,

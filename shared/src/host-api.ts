@@ -76,6 +76,8 @@ export interface ParleyHost {
       username: string;
       password: string;
       displayName?: string;
+      /** The code of an invite link, for a server in `invite` registration mode. */
+      inviteCode?: string;
     }): Promise<HostResult>;
     signOut(): Promise<HostResult>;
   };

@@ -72,6 +72,7 @@ export function SignInScreen() {
               username: username.trim(),
               password,
               ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+              ...(invite ? { inviteCode: invite.code } : {}),
             });
       if (!result.ok) setFormError(result.error);
     } catch (err) {

@@ -13,6 +13,15 @@ describe('inviteFromLocation', () => {
     });
   });
 
+  it('reads /?invite=<code>, where the server’s invite page sends the browser', () => {
+    expect(inviteFromLocation('https://chat.example.org/?invite=Zm9vYmFy_-1')).toEqual({
+      serverUrl: 'https://chat.example.org',
+      code: 'Zm9vYmFy_-1',
+    });
+    expect(inviteFromLocation('https://chat.example.org/?invite=ab')).toBeNull();
+    expect(inviteFromLocation('https://chat.example.org/other?invite=abcd')).toBeNull();
+  });
+
   it('ignores other addresses and malformed codes', () => {
     for (const href of [
       'https://chat.example.org/',

@@ -3,10 +3,12 @@ import type { InviteLink } from '@parley/shared';
 import { useHost } from '../store/hooks';
 
 const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{4,64})\/?$/;
+const INVITE_CODE = /^[A-Za-z0-9_-]{4,64}$/;
 
 /**
- * The invite in a web client address, `https://<server>/invite/<code>` (the server serves the
- * app there): the server is the page's own origin. Null for any other address.
+ * The invite in a web client address: `https://<server>/invite/<code>`, or `/?invite=<code>`
+ * where the server's invite page sends the browser. The server is the page's own origin. Null
+ * for any other address.
  */
 export function inviteFromLocation(href: string): InviteLink | null {
   let url: URL;
@@ -16,7 +18,8 @@ export function inviteFromLocation(href: string): InviteLink | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const code = INVITE_PATH.exec(url.pathname)?.[1];
+  const query = url.pathname === '/' ? url.searchParams.get('invite') : null;
+  const code = INVITE_PATH.exec(url.pathname)?.[1] ?? (query && INVITE_CODE.test(query) ? query : undefined);
   return code ? { serverUrl: url.origin, code } : null;
 }
 

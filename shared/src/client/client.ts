@@ -88,6 +88,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             username: input?.username,
             password: input?.password,
             displayName: input?.displayName || undefined,
+            inviteCode: input?.inviteCode || undefined,
           });
           if (!body.success) return invalid(body.error.issues);
           return session.authenticate('/api/auth/register', String(input.serverUrl ?? ''), body.data);

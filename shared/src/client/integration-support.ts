@@ -34,6 +34,7 @@ export interface Harness {
     dataDir?: string;
     port?: number;
     accessTokenTtlSeconds?: number;
+    registration?: 'open' | 'invite' | 'closed';
   }): Promise<TestServer>;
   registerUser(
     url: string,
