@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { registerAccountRoutes } from './accounts/routes.js';
 import { registerInviteRoutes } from './accounts/invites.js';
@@ -74,7 +74,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     // A proxy's X-Request-Id (deploy/nginx sets one) ties its access log to ours; else our own.
     requestIdHeader: 'x-request-id',
     // Requests are logged once, on completion, by the hook below (at debug for health checks).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxPayloadBytes,
     // Behind a reverse proxy request.ip should be the client's (login throttling); only
     // trusted when configured, or anyone could pick their own address with X-Forwarded-For.
