@@ -45,8 +45,13 @@ function message(page: Page, text: string): Locator {
 /** Hovers a message so its toolbar shows, then clicks one of its buttons. */
 async function toolbar(page: Page, text: string, button: string): Promise<void> {
   const m = message(page, text);
-  await m.locator('.bubble').hover();
-  await m.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: button }).click();
+  const bar = m.getByRole('toolbar', { name: 'Message actions' });
+  // A tooltip left over from the last step can sit over the bubble and take the hover: retry.
+  await expect(async () => {
+    await m.locator('.bubble').hover();
+    await expect(bar).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await bar.getByRole('button', { name: button }).click();
 }
 
 async function sendReply(socket: ClientSocket, conversationId: string, body: string, replyToId: string) {

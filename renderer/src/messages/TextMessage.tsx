@@ -102,7 +102,8 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
         row.groupStart ? 'group-start' : '',
         row.groupEnd ? 'group-end' : '',
         readState === 'failed' ? 'failed' : '',
-        picker || menuOpen ? 'actions-open' : '',
+        (picker || menuOpen) && !editing ? 'actions-open' : '',
+        editing ? 'editing' : '',
       ]
         .filter(Boolean)
         .join(' ')}
@@ -147,9 +148,9 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
             )}
           </div>
         </MessageContextMenu>
-        {!editing && (
-          <MessageToolbar {...menu} picker={picker} onPicker={setPicker} onMenuOpen={setMenuOpen} />
-        )}
+        {/* Kept mounted while editing (hidden by CSS): unmounting it with its menu open would
+            never report the menu closed, and the row would keep the others' toolbars hidden. */}
+        <MessageToolbar {...menu} picker={picker} onPicker={setPicker} onMenuOpen={setMenuOpen} />
         {!deleted && m.reactions && m.reactions.length > 0 && (
           <Reactions
             reactions={m.reactions}
