@@ -117,7 +117,14 @@ export function MessageToolbar(props: ToolbarProps) {
             </IconButton>
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
-            <DropdownMenu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
+            <DropdownMenu.Content
+              className="menu"
+              align="end"
+              sideOffset={4}
+              collisionPadding={8}
+              // The chosen command places focus itself (the editor, the composer, a dialog).
+              onCloseAutoFocus={(e) => e.preventDefault()}
+            >
               {items.map((c) => (
                 <DropdownMenu.Item
                   key={c.id}
@@ -151,7 +158,11 @@ export function MessageContextMenu(props: ContextMenuProps) {
     <ContextMenu.Root onOpenChange={onMenuOpen}>
       <ContextMenu.Trigger asChild>{children}</ContextMenu.Trigger>
       <ContextMenu.Portal>
-        <ContextMenu.Content className="menu" collisionPadding={8}>
+        <ContextMenu.Content
+          className="menu"
+          collisionPadding={8}
+          onCloseAutoFocus={(e) => e.preventDefault()}
+        >
           {can.react && (
             <>
               <div className="menu-quick-row" role="group" aria-label="Quick reactions">
