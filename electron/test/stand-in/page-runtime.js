@@ -55,10 +55,12 @@ export function pageRuntime(config) {
   }
 
   // A right-click the page did not handle: Electron emits 'context-menu' on the web contents
-  // with what is under the pointer (Chromium's own menu never shows in Electron).
-  window.addEventListener('contextmenu', (event) => {
+  // with what is under the pointer (Chromium's own menu never shows in Electron). Only the
+  // page's preventDefault() keeps it away, wherever the event's propagation stopped, so this
+  // listens in the capture phase and decides once the whole dispatch is over.
+  window.addEventListener('contextmenu', (event) => setTimeout(() => onContextMenu(event), 0), true);
+  function onContextMenu(event) {
     if (event.defaultPrevented || !contextMenu) return;
-    event.preventDefault();
     const target = event.target instanceof Element ? event.target : null;
     const editable =
       target?.closest('input, textarea, [contenteditable="true"], [contenteditable=""]') ?? null;
@@ -93,7 +95,7 @@ export function pageRuntime(config) {
         canSelectAll: true,
       },
     }).catch(() => undefined);
-  });
+  }
 
   // Preloads run in the top frame only (webPreferences.nodeIntegrationInSubFrames is off).
   if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;

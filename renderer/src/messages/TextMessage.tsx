@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo, useState, type MouseEvent } from 'react';
 import type { MessageView } from '@parley/shared';
 import type { MessageRow } from '../lib/message-rows';
 import { avatarColor } from '../lib/colors';
@@ -35,9 +35,24 @@ export interface TextMessageProps {
   nameOf: (userId: string) => string;
 }
 
+/**
+ * A right-click on a link or on selected text belongs to the platform's own menu (Copy link,
+ * Copy; in the desktop app main builds it), not to the message menu: the event stops here,
+ * before the message's context-menu trigger, which would otherwise claim it.
+ */
+function keepNativeMenu(event: MouseEvent<HTMLDivElement>) {
+  const onLink = event.target instanceof Element && event.target.closest('a[href]') !== null;
+  const selected = (window.getSelection()?.toString() ?? '') !== '';
+  if (onLink || selected) event.stopPropagation();
+}
+
 function Body({ message }: { message: MessageView }) {
   const nodes = useMemo(() => renderMarkdown(message.body), [message.body]);
-  return <div className={`msg-body${isJumboEmoji(message.body) ? ' jumbo' : ''}`}>{nodes}</div>;
+  return (
+    <div className={`msg-body${isJumboEmoji(message.body) ? ' jumbo' : ''}`} onContextMenu={keepNativeMenu}>
+      {nodes}
+    </div>
+  );
 }
 
 function Quote({ quoted, onJump }: { quoted: QuotedMessage; onJump: (id: string) => void }) {
