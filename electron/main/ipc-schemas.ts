@@ -102,7 +102,11 @@ export const hostArgSchemas = {
   'conversations.markRead': z.tuple([conversationId, messagesReadSchema.shape.seq]),
   'conversations.createDirect': z.tuple([userId]),
   'conversations.createGroup': z.tuple([groupRequestSchema.shape.title, groupRequestSchema.shape.memberIds]),
-  'messages.send': z.tuple([conversationId, messageSendSchema.shape.body]),
+  // Text only: the desktop cannot send attachments yet, so an empty body is never a message.
+  'messages.send': z.tuple([
+    conversationId,
+    messageSendSchema.shape.body.pipe(z.string().min(1, 'must not be empty')),
+  ]),
   'messages.retry': z.tuple([clientId]),
   'messages.discard': z.tuple([clientId]),
   'messages.setTyping': z.tuple([conversationId, z.boolean()]),
