@@ -6,6 +6,7 @@ import { ParleyContext } from './store/hooks';
 import { createHostStore } from './store/host-store';
 import { applyTheme } from './lib/theme';
 import './styles.css';
+import './messages/messages.css';
 
 applyTheme();
 
