@@ -275,7 +275,7 @@ describe('calls', () => {
     ).toBe('unavailable');
     expect((await record).message).toMatchObject({
       kind: 'call',
-      call: { media: 'video', outcome: 'missed' },
+      call: { media: 'video', outcome: 'missed', unavailable: true },
     });
     // Alice is not left "in a call".
     const { callId } = await ring(w);

@@ -69,6 +69,9 @@ function useTypingSignal(conversationId: string) {
   return { onText, stop };
 }
 
+/** Call failures the ended call screen explains itself (see `endedText`). */
+const CALL_SCREEN_EXPLAINS = new Set(['busy', 'unavailable']);
+
 export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const host = useHost();
   const me = useClientState(selectMe);
@@ -163,7 +166,10 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const call = useCallback(
     (media: 'audio' | 'video') => {
       void host.calls.initiate(conversationId, media).then((r) => {
-        if (!r.ok) showToast(`Couldn’t start the call: ${r.error}`);
+        // Busy and unavailable calls end on the call screen, which says why in its own words
+        // (and a toast over it would cover its Close button).
+        if (!r.ok && !CALL_SCREEN_EXPLAINS.has(r.code ?? ''))
+          showToast(`Couldn’t start the call: ${r.error}`);
       });
     },
     [host, conversationId],

@@ -3,7 +3,8 @@ import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
-import { selectCall } from '../store/selectors';
+import { conversationTitle } from '../lib/conversation';
+import { selectCall, selectConversations, selectMe } from '../store/selectors';
 import { CallEndedScreen } from './CallEndedScreen';
 import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './call-session';
 import { endedText } from './call-text';
@@ -41,6 +42,13 @@ function CallView({ call }: { call: CallState }) {
   const current = useSyncExternalStore(subscribeCurrentSession, getCurrentSession);
   const session = current?.callId === callId ? current : null;
   const [mediaError, setMediaError] = useState<string | null>(null);
+  const conversations = useClientState(selectConversations);
+  const me = useClientState(selectMe);
+  const conversation = conversations.find((c) => c.id === call.conversationId);
+  const group =
+    conversation?.type === 'group'
+      ? { id: conversation.id, title: conversationTitle(conversation, me?.id ?? '') }
+      : null;
 
   // Session lifecycle, keyed by call id and phase.
   useEffect(() => {
@@ -116,6 +124,7 @@ function CallView({ call }: { call: CallState }) {
       return (
         <OutgoingCallScreen
           peer={call.peer}
+          group={group}
           media={media}
           preview={snapshot?.localPreview ?? null}
           onCancel={() => void host.calls.cancel(callId)}

@@ -7,18 +7,20 @@ import { useMediaStream } from './use-call-media';
 
 interface OutgoingCallScreenProps {
   peer: User;
+  /** A group call rings every member: it is labelled with the group, not one member. */
+  group: { id: string; title: string } | null;
   media: CallMedia;
   /** The local camera, shown behind the ringing screen of a video call. */
   preview: MediaStream | null;
   onCancel: () => void;
 }
 
-/** "Calling Alice…" with the local preview and a cancel button. */
+/** "Calling Alice…" (or "Calling Team…") with the local preview and a cancel button. */
 export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
   return (
     <CallScreenFrame
       className="call-outgoing"
-      label={`Calling ${props.peer.displayName}`}
+      label={`Calling ${props.group?.title ?? props.peer.displayName}`}
       data-testid="outgoing-call"
     >
       <OutgoingBody {...props} />
@@ -27,8 +29,9 @@ export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
 }
 
 /** Inside the frame, so the preview's ref exists when its effect runs. */
-function OutgoingBody({ peer, media, preview, onCancel }: OutgoingCallScreenProps) {
+function OutgoingBody({ peer, group, media, preview, onCancel }: OutgoingCallScreenProps) {
   const videoRef = useMediaStream<HTMLVideoElement>(preview);
+  const callee = group ?? { id: peer.id, title: peer.displayName };
   return (
     <>
       {media === 'video' && preview && (
@@ -44,9 +47,9 @@ function OutgoingBody({ peer, media, preview, onCancel }: OutgoingCallScreenProp
       )}
       <div className="call-center">
         <div className="call-pulse">
-          <Avatar id={peer.id} name={peer.displayName} size={112} />
+          <Avatar id={callee.id} name={callee.title} size={112} />
         </div>
-        <h2 className="call-peer-name">{peer.displayName}</h2>
+        <h2 className="call-peer-name">{callee.title}</h2>
         <p className="call-status" aria-live="polite">
           {mediaLabel(media)} · Calling…
         </p>

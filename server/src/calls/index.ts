@@ -5,6 +5,7 @@ import {
   callSignalSchema,
   type CallSignalEventName,
   type IceServersResponse,
+  callRecordBody,
 } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
 import { rooms, type CallsContext, type ParleySocket } from '../context.js';
@@ -12,7 +13,6 @@ import { AppError } from '../errors.js';
 import { consume } from '../rate-limits.js';
 import { on, type EventHandlers } from '../realtime/handlers.js';
 import { createCallRegistry, type CallPorts, type CallRegistry, type CallResult } from './call-registry.js';
-import { callRecordBody } from './call-record.js';
 import { createClusterCallRegistry } from './cluster.js';
 import { iceServersFor } from './ice-servers.js';
 
@@ -85,6 +85,8 @@ function createRegistry(ctx: CallsContext): CallRegistry {
             media: record.media,
             outcome: record.outcome,
             durationSeconds: record.durationSeconds,
+            // It never rang: the caller's record says so rather than "No answer".
+            ...(record.endReason === 'unavailable' ? { unavailable: true } : {}),
           },
         })
         .catch((err: unknown) =>

@@ -32,6 +32,8 @@ export const callRecordSchema = z.object({
   media: callMediaSchema,
   outcome: callOutcomeSchema,
   durationSeconds: z.number().nullish(),
+  /** v1.1: a missed call that never rang, because no device of the callee was online. */
+  unavailable: z.boolean().nullish(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
 

@@ -17,6 +17,10 @@ describe('call records', () => {
       text: 'Video call · No answer',
       missed: false,
     });
+    const neverRang = record('missed', 'me');
+    neverRang.call = { ...neverRang.call!, unavailable: true };
+    expect(describeCall(neverRang, 'me').text).toBe('Video call · Unavailable');
+    expect(describeCall({ ...neverRang, senderId: 'a' }, 'me').text).toBe('Missed video call');
     expect(describeCall(record('cancelled'), 'me')).toEqual({ text: 'Missed video call', missed: true });
     expect(describeCall(record('cancelled', 'me'), 'me').text).toBe('Cancelled video call');
     expect(describeCall(record('rejected'), 'me').text).toBe('Declined video call');

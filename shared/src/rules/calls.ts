@@ -35,7 +35,8 @@ export function callRecordBody(record: Pick<CallRecord, 'media' | 'outcome' | 'd
 /**
  * A call record as one line from the viewer's side (the record's sender is the caller):
  * "Voice call · 3:42"; the callee sees "Missed video call" for a missed or cancelled call
- * (`missed: true`, shown in red), the caller "Video call · No answer" and "Cancelled video
+ * (`missed: true`, shown in red), the caller "Video call · No answer" ("· Unavailable" when it
+ * never rang because the callee had no device online) and "Cancelled video
  * call"; a declined call is "Declined video call" for the callee and "Video call · Declined"
  * for the caller. Used in the message list, the conversation preview and notifications.
  */
@@ -55,7 +56,7 @@ export function describeCall(
       };
     case 'missed':
       return outgoing
-        ? { text: `${Kind} · No answer`, missed: false }
+        ? { text: `${Kind} · ${call.unavailable ? 'Unavailable' : 'No answer'}`, missed: false }
         : { text: `Missed ${kind}`, missed: true };
     case 'rejected':
       return { text: outgoing ? `${Kind} · Declined` : `Declined ${kind}`, missed: false };
