@@ -243,6 +243,14 @@ test('Audio only: B answers without camera and A sees B’s initials', async ({ 
   // Bob still sees Alice's camera.
   await expect(bobPage.getByTestId('remote-video')).toBeVisible();
   await expectMediaFlowing(bobPage);
+  // Over video the controls fade when idle, and any key brings them back; with nothing to
+  // watch (Alice sees Bob's initials) they never fade.
+  await expect(bobPage.getByTestId('in-call')).toHaveAttribute('data-controls', 'hidden', {
+    timeout: 10_000,
+  });
+  await bobPage.keyboard.press('Shift');
+  await expect(bobPage.getByTestId('in-call')).toHaveAttribute('data-controls', 'visible');
+  await expect(alicePage.getByTestId('in-call')).toHaveAttribute('data-controls', 'visible');
   await bobPage.getByRole('button', { name: 'Hang up' }).click();
   await expect(endedReason(alicePage)).toContainText('Call ended');
 });

@@ -41,6 +41,17 @@ describe('GET /api/users', () => {
     expect(res.body.users[0]).toHaveProperty('online', false);
   });
 
+  it('matches the start of any word of the display name, not the middle of one', async () => {
+    const me = await registerUser(server.url);
+    const tag = uniqueName('w').replace(/[^a-z]/g, '');
+    const builder = await registerUser(server.url, uniqueName('bob'), `Bob ${tag}Builder`);
+    await registerUser(server.url, uniqueName('rob'), `Rob X${tag}Builder`);
+    const res = await api<UserSearchResponse>(server.url, `/api/users?q=${tag}bui`, {
+      token: me.accessToken,
+    });
+    expect(res.body.users.map((u) => u.id)).toEqual([builder.user.id]);
+  });
+
   it('treats % and _ as plain characters and returns at most 20', async () => {
     const me = await registerUser(server.url);
     const percent = await api<UserSearchResponse>(server.url, '/api/users?q=%25', { token: me.accessToken });

@@ -5,6 +5,7 @@ import { GROUP_TITLE_MAX, type User } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
 import { selectMe } from '../store/selectors';
 import { Avatar } from '../components/Avatar';
+import { focusMarkedField } from '../lib/dialog-focus';
 import { showToast } from '../lib/toast';
 
 export type NewChatMode = 'direct' | 'group';
@@ -48,7 +49,7 @@ export function NewChatDialog({ mode, onClose, onCreated }: NewChatDialogProps) 
     <Dialog.Root open={mode !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined}>
+        <Dialog.Content className="dialog" aria-describedby={undefined} onOpenAutoFocus={focusMarkedField}>
           {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={onCreated} />}
         </Dialog.Content>
       </Dialog.Portal>
@@ -155,7 +156,7 @@ function NewChatBody({
               }}
               placeholder="Weekend plans"
               aria-invalid={titleError ? true : undefined}
-              autoFocus
+              data-autofocus
             />
             {titleError && <span className="field-error">{titleError}</span>}
           </label>
@@ -178,6 +179,8 @@ function NewChatBody({
             <Search size={16} aria-hidden="true" />
             <input
               ref={inputRef}
+              // A group is named first; a direct chat starts with the search.
+              data-autofocus={mode === 'direct' ? true : undefined}
               type="search"
               placeholder="Search people by name or username"
               aria-label="Search people"

@@ -38,6 +38,9 @@ export function SignInScreen() {
   }, [host]);
 
   const sessionError = session.status === 'signed-out' ? session.error : null;
+  // The core keeps its last sign-in error; once the user moves on (another tab, a new
+  // submit) it is old news, and only this form's own answer is shown.
+  const [dismissedSessionError, setDismissedSessionError] = useState<string | null>(null);
   const busy = submitting || session.status === 'signing-in';
 
   const submit = async (e: FormEvent) => {
@@ -61,6 +64,7 @@ export function SignInScreen() {
     }
     setFieldErrors(errors);
     setFormError(null);
+    setDismissedSessionError(sessionError);
     if (Object.keys(errors).length > 0 || !url) return;
     setSubmitting(true);
     try {
@@ -86,9 +90,10 @@ export function SignInScreen() {
     setMode(next);
     setFieldErrors({});
     setFormError(null);
+    setDismissedSessionError(sessionError);
   };
 
-  const error = formError ?? sessionError;
+  const error = formError ?? (sessionError !== dismissedSessionError ? sessionError : null);
   const fieldProps = (field: Field) => ({
     id: `${ids}-${field}`,
     'aria-invalid': fieldErrors[field] ? true : undefined,

@@ -22,7 +22,7 @@ import {
   useAudioLevel,
   useFirstFrame,
   useMediaStream,
-  useRecentPointer,
+  useControlsVisible,
   type Quality,
 } from './use-call-media';
 
@@ -67,8 +67,9 @@ export function InCallScreen(props: InCallScreenProps) {
  */
 function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const controlsVisible = useRecentPointer(rootRef, 3000);
   const showRemoteVideo = media === 'video' && media$.remoteHasVideo && !media$.remoteMuted.video;
+  // Controls fade only over video, which they would cover; a voice call keeps its hang-up.
+  const controlsVisible = useControlsVisible(rootRef, 3000, showRemoteVideo);
   const remoteVideoRef = useMediaStream<HTMLVideoElement>(showRemoteVideo ? media$.remoteStream : null);
   const remoteAudioRef = useMediaStream<HTMLAudioElement>(media$.remoteStream);
   const levelRef = useRef<HTMLDivElement | null>(null);

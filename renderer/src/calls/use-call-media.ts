@@ -130,25 +130,35 @@ export function useConnectionQuality(session: CallSession | null, active: boolea
   return quality;
 }
 
-/** True while the pointer moved within the last `ms` (for the auto-hiding control bar). */
-export function useRecentPointer(ref: RefObject<HTMLElement | null>, ms: number): boolean {
+/**
+ * Whether the call controls should show: always, unless `autoHide` (there is video to watch),
+ * and then for `ms` after the last pointer move, tap or key press (keyboard users get them
+ * back with any key; CSS also keeps them while focus is inside).
+ */
+export function useControlsVisible(
+  ref: RefObject<HTMLElement | null>,
+  ms: number,
+  autoHide: boolean,
+): boolean {
   const [recent, setRecent] = useState(true);
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || !autoHide) return;
     let timer = setTimeout(() => setRecent(false), ms);
-    const onMove = () => {
+    const onActivity = () => {
       setRecent(true);
       clearTimeout(timer);
       timer = setTimeout(() => setRecent(false), ms);
     };
-    el.addEventListener('pointermove', onMove);
-    el.addEventListener('pointerdown', onMove);
+    el.addEventListener('pointermove', onActivity);
+    el.addEventListener('pointerdown', onActivity);
+    window.addEventListener('keydown', onActivity);
     return () => {
       clearTimeout(timer);
-      el.removeEventListener('pointermove', onMove);
-      el.removeEventListener('pointerdown', onMove);
+      el.removeEventListener('pointermove', onActivity);
+      el.removeEventListener('pointerdown', onActivity);
+      window.removeEventListener('keydown', onActivity);
     };
-  }, [ref, ms]);
-  return recent;
+  }, [ref, ms, autoHide]);
+  return recent || !autoHide;
 }

@@ -90,6 +90,8 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
 
   async searchUsers(prefix: string, options: UserSearchOptions): Promise<User[]> {
     const pattern = escapeLike(prefix.toLowerCase()) + '%';
+    // "Bui" finds "Bob Builder": the start of any word of the display name.
+    const laterWord = '% ' + pattern;
     let q = this.db
       .selectFrom('users')
       .select(userColumns)
@@ -98,6 +100,7 @@ export class AccountStore implements Pick<Repository, AccountMethods> {
         eb.or([
           sql<boolean>`username like ${pattern} escape '\\'`,
           sql<boolean>`lower(display_name) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(display_name) like ${laterWord} escape '\\'`,
         ]),
       );
     if (options.excludeUserId) q = q.where('id', '<>', options.excludeUserId);

@@ -1,0 +1,60 @@
+/**
+ * Small things a new user hit (issue 12), each checked the way they hit it.
+ */
+import { escapeRegExp, expect, registerViaApi, signIn, test, uniqueUser } from './fixtures.js';
+
+test('a wrong password error does not follow the user to the Create account tab', async ({ openClient }) => {
+  const page = await openClient();
+  await page.getByLabel('Username').fill('nobody_here');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText(/wrong username or password/i);
+
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // Submitting the other form does not bring it back either (its own answer shows instead).
+  const user = uniqueUser('Stale Error');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(page.getByText(/wrong username or password/i)).toHaveCount(0);
+});
+
+test('New chat and New group open with the cursor where typing belongs', async ({ parley, openClient }) => {
+  const me = await registerViaApi(parley.url, 'Focus Me');
+  const carl = await registerViaApi(parley.url, 'Carl Focus');
+  const page = await openClient();
+  await signIn(page, me);
+
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('menuitem', { name: 'New chat' }).click();
+  const chat = page.getByRole('dialog', { name: 'New chat' });
+  await expect(chat.getByLabel('Search people')).toBeFocused();
+  await page.keyboard.type(carl.username.slice(0, 6));
+  await expect(chat.getByLabel('Search people')).toHaveValue(carl.username.slice(0, 6));
+  await expect(chat.getByRole('option', { name: new RegExp(escapeRegExp(carl.displayName)) })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('menuitem', { name: 'New group' }).click();
+  const group = page.getByRole('dialog', { name: 'New group' });
+  await expect(group.getByLabel('Group name')).toBeFocused();
+});
+
+test('user search finds a later word of a name: "Bui" finds "Bob Builder"', async ({
+  parley,
+  openClient,
+}) => {
+  const me = await registerViaApi(parley.url, 'Searcher Word');
+  const tag = uniqueUser('x')
+    .username.replace(/[^a-z]/g, '')
+    .slice(-6);
+  const bob = await registerViaApi(parley.url, `Bob ${tag}builder`);
+  const page = await openClient();
+  await signIn(page, me);
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('menuitem', { name: 'New chat' }).click();
+  const chat = page.getByRole('dialog', { name: 'New chat' });
+  await chat.getByLabel('Search people').fill(`${tag}bui`);
+  await expect(chat.getByRole('option', { name: new RegExp(escapeRegExp(bob.displayName)) })).toBeVisible();
+});
