@@ -81,6 +81,8 @@ test('two users chat: messages both ways, typing, receipts, unread, presence, re
   await expect(messages(alicePage)).toHaveCount(2);
   await expect(messages(alicePage).last()).toBeVisible();
   await expect(messageBodies(alicePage)).toHaveText(['Hi Bob! 👋', 'Hey Alice!']);
+  // Bob read Alice's message before: after the reload it still shows as read, not as a single ✓.
+  await expect(messages(alicePage).first().locator('[data-status]')).toHaveAttribute('data-status', 'read');
 
   // Bob signs in on a second device and sees the same state, then comes back online for Alice.
   const bobPhone = await openClient();
