@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { SchemaScopedPostgresDialect } from '../src/storage/postgres-dialect.js';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateTo } from '../src/storage/migrations.js';
@@ -29,7 +30,7 @@ describe('migration 0002_change_feed', () => {
     let db: Kysely<unknown>;
     if (pgUrl) {
       const pool = new pg.Pool({ connectionString: pgUrl, max: 1, options: `-c search_path=${schema}` });
-      db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+      db = new Kysely<unknown>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
       await sql`create schema ${sql.id(schema)}`.execute(db);
     } else {
       db = new Kysely<unknown>({

@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { Kysely, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { KyselyRepository } from './kysely-repository.js';
 import { migrateToLatest } from './migrations.js';
+import { SchemaScopedPostgresDialect } from './postgres-dialect.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 
@@ -105,7 +106,10 @@ async function openPostgres(
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled it would kill the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
+  const db = new Kysely<Database>({
+    dialect: new SchemaScopedPostgresDialect({ pool }, schema),
+    log: queryLog(options),
+  });
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     await migrateToLatest(db as unknown as Kysely<unknown>, schema);
