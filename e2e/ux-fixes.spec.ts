@@ -1,7 +1,16 @@
 /**
  * Small things a new user hit (issue 12), each checked the way they hit it.
  */
-import { escapeRegExp, expect, registerViaApi, signIn, test, uniqueUser } from './fixtures.js';
+import { connectSocket, createConversation, sendMessage } from '../server/test/harness.js';
+import {
+  conversationRow,
+  escapeRegExp,
+  expect,
+  registerViaApi,
+  signIn,
+  test,
+  uniqueUser,
+} from './fixtures.js';
 
 test('a wrong password error does not follow the user to the Create account tab', async ({ openClient }) => {
   const page = await openClient();
@@ -57,4 +66,33 @@ test('user search finds a later word of a name: "Bui" finds "Bob Builder"', asyn
   const chat = page.getByRole('dialog', { name: 'New chat' });
   await chat.getByLabel('Search people').fill(`${tag}bui`);
   await expect(chat.getByRole('option', { name: new RegExp(escapeRegExp(bob.displayName)) })).toBeVisible();
+});
+
+test('a chat with more unread than one page opens at "New messages", and stays unread until read', async ({
+  parley,
+  openClient,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Many');
+  const bob = await registerViaApi(parley.url, 'Bob Many');
+  const conversation = await createConversation(parley.url, alice.accessToken, [bob.id]);
+  const socket = await connectSocket(parley.url, alice.accessToken);
+  try {
+    // Five pages' worth, so the first unread is far from the newest page.
+    for (let i = 1; i <= 260; i++) {
+      const ack = await sendMessage(socket, conversation.id, `unread number ${i}`);
+      expect(ack.ok).toBe(true);
+    }
+  } finally {
+    socket.close();
+  }
+
+  const page = await openClient();
+  await signIn(page, bob);
+  const row = conversationRow(page, alice.displayName);
+  await expect(row).toHaveAccessibleName(`${alice.displayName}, 260 unread`);
+  await row.click();
+  await expect(page.getByRole('separator', { name: 'New messages' })).toBeVisible();
+  await expect(page.getByText('unread number 1', { exact: true })).toBeVisible();
+  // Opening it read only what is on screen, not the 200-odd messages below.
+  await expect(row).toHaveAccessibleName(/, \d+ unread$/);
 });

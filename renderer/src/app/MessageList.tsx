@@ -4,7 +4,13 @@ import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
 import type { Conversation, MessageView, MessageWindow } from '@parley/shared';
 import { useHost } from '../store/hooks';
-import { buildMessageRows, firstItemIndexFor, lastStoredSeq, type MessageRow } from '../lib/message-rows';
+import {
+  buildMessageRows,
+  firstItemIndexFor,
+  firstStoredSeq,
+  lastStoredSeq,
+  type MessageRow,
+} from '../lib/message-rows';
 import { describeCall } from '../lib/conversation';
 import { formatClock, formatDayLabel, formatFull, joinNames } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -88,7 +94,9 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const host = useHost();
   const virtuoso = useRef<VirtuosoHandle>(null);
   const stickToBottom = useRef(false);
-  const [atBottom, setAtBottom] = useState(true);
+  // Not at the bottom until the list says so: a conversation opening at "New messages" must
+  // not mark everything read before it has even scrolled there.
+  const [atBottom, setAtBottom] = useState(false);
   const visible = useDocumentVisible();
   const now = useNow(60_000);
   const conversationId = conversation.id;
@@ -146,12 +154,14 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   );
   const byId = useMemo(() => new Map<string, MessageView>(items?.map((m) => [m.id, m])), [items]);
 
+  const unreadLoaded = useUnreadLoaded(conversationId, win, unreadAfterSeq);
+
   // Mark read only what the user can actually see: the conversation is on screen, the page
   // is visible and the list is scrolled to the newest message.
   useEffect(() => {
-    if (!atBottom || !visible || lastSeq <= conversation.readSeq) return;
+    if (!unreadLoaded || !atBottom || !visible || lastSeq <= conversation.readSeq) return;
     void host.conversations.markRead(conversationId, lastSeq);
-  }, [host, conversationId, atBottom, visible, lastSeq, conversation.readSeq]);
+  }, [host, conversationId, unreadLoaded, atBottom, visible, lastSeq, conversation.readSeq]);
 
   const loadOlder = useCallback(() => {
     if (!win || !win.hasOlder || win.loadingOlder) return;
@@ -248,7 +258,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
 
   // Opening a conversation starts at the newest message, unless there is a "New messages"
   // divider to start at (initialTopMostItemIndex handles that one).
-  const listShown = win !== undefined && rows.length > 0;
+  const listShown = win !== undefined && unreadLoaded && rows.length > 0;
   const startsAtDivider = rows.some((r) => r.unreadBreak);
   const initialJumpDone = useRef(false);
   useEffect(() => {
@@ -257,7 +267,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (!startsAtDivider) jumpToBottom();
   }, [listShown, startsAtDivider, jumpToBottom]);
 
-  if (!win) return <MessageSkeleton />;
+  // Until the first unread message is loaded there is no divider to open at.
+  if (!win || !unreadLoaded) return <MessageSkeleton />;
 
   if (rows.length === 0) {
     return (
@@ -285,7 +296,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={
-          unreadIndex > 0 ? { index: unreadIndex, align: 'start' } : { index: rows.length - 1, align: 'end' }
+          unreadIndex >= 0 ? { index: unreadIndex, align: 'start' } : { index: rows.length - 1, align: 'end' }
         }
         computeItemKey={(_i, row) => row.key}
         itemContent={renderRow}
@@ -317,3 +328,43 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     </div>
   );
 });
+
+/**
+ * Whether the first unread message (just after `unreadAfterSeq`) is loaded. A conversation
+ * opens on its newest page; with more unread than that page holds, the divider would be
+ * missing, the list would open at the bottom and mark everything read. So history is loaded
+ * back to the first unread first (with `loadAround`, or page by page where the host lacks it).
+ */
+function useUnreadLoaded(
+  conversationId: string,
+  win: MessageWindow | undefined,
+  unreadAfterSeq: number | null,
+): boolean {
+  const host = useHost();
+  const oldest = win ? firstStoredSeq(win.items) : 0;
+  const missing = win !== undefined && unreadAfterSeq !== null && win.hasOlder && oldest > unreadAfterSeq + 1;
+  const [gaveUp, setGaveUp] = useState(false);
+  const requested = useRef(false);
+  useEffect(() => {
+    if (!missing || requested.current || unreadAfterSeq === null) return;
+    requested.current = true;
+    const target = unreadAfterSeq + 1;
+    const load = async () => {
+      if (host.conversations.loadAround) return host.conversations.loadAround(conversationId, target);
+      for (let page = 0; page < 40; page++) {
+        const window_ = (await host.getState()).messages[conversationId];
+        if (!window_?.hasOlder || firstStoredSeq(window_.items) <= target) break;
+        const r = await host.conversations.loadOlder(conversationId);
+        if (!r.ok) return r;
+      }
+      return { ok: true as const, value: undefined };
+    };
+    void load().then((r) => {
+      if (!r.ok) {
+        showToast(`Couldn’t load the unread messages: ${r.error}`);
+        setGaveUp(true);
+      }
+    });
+  }, [host, conversationId, missing, unreadAfterSeq]);
+  return !missing || gaveUp;
+}

@@ -98,6 +98,12 @@ export function firstItemIndexFor(items: readonly MessageView[], lastSeq: number
 }
 
 /** The highest stored seq in the window (what the user has on screen when at the bottom). */
+/** The seq of the oldest stored (not pending) message loaded, 0 when none is. */
+export function firstStoredSeq(items: readonly MessageView[]): number {
+  for (const m of items) if (isStored(m)) return m.seq;
+  return 0;
+}
+
 export function lastStoredSeq(items: readonly MessageView[]): number {
   for (let i = items.length - 1; i >= 0; i--) {
     const m = items[i];
