@@ -218,6 +218,30 @@ test('a hostile message and query stay inert text in the results', async ({ parl
   }
 });
 
+test('on a narrow window the panel covers the app, and opening a hit shows its chat', async ({
+  parley,
+  openClient,
+}) => {
+  const { alice, direct, bobSocket } = await world(parley.url);
+  try {
+    await send(bobSocket, direct, 'Ferry tickets are booked');
+    const a = await openClient({ viewport: { width: 420, height: 760 } });
+    await signIn(a, alice);
+    await a.keyboard.press('Control+Shift+F');
+    await field(a).fill('ferry');
+    await expect(hits(a)).toHaveCount(1);
+    // Over the conversation list, not squeezed beside it.
+    const box = await panel(a).boundingBox();
+    expect(box?.width).toBe(420);
+    await a.keyboard.press('Enter');
+    await expect(panel(a)).toBeHidden();
+    await expect(chatTitle(a)).toHaveText('Bob');
+    await expect(a.locator('.msg-row.highlighted')).toContainText('Ferry tickets are booked');
+  } finally {
+    bobSocket.close();
+  }
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`screenshots of search results (${colorScheme})`, async ({ parley, openClient }) => {
     const { alice, direct, group, bobSocket } = await world(parley.url);
