@@ -185,6 +185,18 @@ test('Ctrl+F searches the open conversation; edits are found by their new text, 
     await expect(panel(a)).toBeHidden();
     await a.getByRole('button', { name: 'Search in conversation' }).click();
     await expect(field(a)).toBeFocused();
+
+    // An open dialog keeps the keyboard: the shortcut does nothing behind it.
+    await a.keyboard.press('Escape');
+    await a.keyboard.press('Control+k');
+    const switcher = a.getByRole('dialog', { name: 'Switch conversation' });
+    await expect(switcher).toBeVisible();
+    await a.keyboard.press('Control+Shift+F');
+    await expect(switcher.getByRole('combobox')).toBeFocused();
+    await a.keyboard.press('Escape');
+    await expect(switcher).toBeHidden();
+    // (By CSS class: while the modal is open, Radix hides the rest from the accessibility tree.)
+    await expect(a.locator('.search-panel')).toHaveCount(0);
   } finally {
     bobSocket.close();
   }

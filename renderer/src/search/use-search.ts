@@ -58,8 +58,8 @@ export function useSearch(shownId: string | null, openConversation: (id: string)
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.defaultPrevented) return;
       if (e.key.toLowerCase() !== 'f' && e.code !== 'KeyF') return;
-      // A modal dialog (new chat, switcher) owns the keyboard until it closes.
-      if (document.querySelector('[role="dialog"][aria-modal="true"], [role="alertdialog"]')) return;
+      // An open dialog or popover (new chat, switcher, emoji picker) owns the keyboard until it closes.
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
       e.preventDefault();
       openPanel(e.shiftKey || !shownId ? 'all' : 'conversation');
     };
