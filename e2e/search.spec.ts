@@ -230,6 +230,24 @@ test('a hostile message and query stay inert text in the results', async ({ parl
   }
 });
 
+test('a search that fails says so and can be tried again', async ({ parley, openClient }) => {
+  const { alice, direct, bobSocket } = await world(parley.url);
+  await send(bobSocket, direct, 'Harbour lights tonight');
+  bobSocket.close();
+  const a = await openClient();
+  await signIn(a, alice);
+  await a.keyboard.press('Control+Shift+F');
+  // The search request cannot reach the server (the rest of the app is untouched).
+  await a.route('**/api/search?**', (route) => route.abort('connectionrefused'));
+  await field(a).fill('harbour');
+  await expect(panel(a)).toContainText('Couldn’t search');
+  await expect(panel(a)).toContainText('Cannot reach the server');
+  await a.unroute('**/api/search?**');
+  await panel(a).getByRole('button', { name: 'Try again' }).click();
+  await expect(hits(a)).toHaveText([/Harbour lights tonight/]);
+  await expect(field(a)).toBeFocused();
+});
+
 test('on a narrow window the panel covers the app, and opening a hit shows its chat', async ({
   parley,
   openClient,

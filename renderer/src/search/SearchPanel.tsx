@@ -246,7 +246,10 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
           status={status}
           query={q}
           scopeName={scopeName}
-          onRetry={retry}
+          onRetry={() => {
+            retry();
+            input.current?.focus();
+          }}
           onSearchAll={() => {
             onScopeChange('all');
             input.current?.focus();
