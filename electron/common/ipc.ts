@@ -9,7 +9,15 @@ import type { ParleyHost } from '@parley/shared';
 
 /** The groups of `window.parley` whose methods travel as `ipcRenderer.invoke` calls. */
 type HostGroup =
-  'auth' | 'conversations' | 'messages' | 'users' | 'connection' | 'calls' | 'notifications' | 'desktop';
+  | 'auth'
+  | 'conversations'
+  | 'messages'
+  | 'users'
+  | 'search'
+  | 'connection'
+  | 'calls'
+  | 'notifications'
+  | 'desktop';
 type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
 // `any` here only matches function shapes; nothing is typed as any at a use site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,6 +57,7 @@ const HOST_METHODS = {
   'messages.delete': 0,
   'messages.react': 0,
   'users.search': 0,
+  'search.messages': 0,
   'connection.retryNow': 0,
   'calls.iceServers': 0,
   'calls.initiate': 0,

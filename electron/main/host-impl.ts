@@ -65,6 +65,7 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
     'messages.delete': (messageId) => client.messages.delete(messageId),
     'messages.react': (messageId, emoji, on) => client.messages.react(messageId, emoji, on),
     'users.search': (query) => client.users.search(query),
+    'search.messages': (query, options) => client.search.messages(query, options),
     'connection.retryNow': () => client.connection.retryNow(),
     'calls.iceServers': () => client.calls.iceServers(),
     'calls.initiate': (conversationId, media) => client.calls.initiate(conversationId, media),

@@ -20,6 +20,8 @@ import {
   messagesReadSchema,
   passwordSchema,
   registerRequestSchema,
+  SEARCH_MAX_LIMIT,
+  searchQuerySchema,
   userSearchQuerySchema,
 } from '@parley/shared';
 import type { HostArgs, HostMethodPath } from '../common/ipc.js';
@@ -118,6 +120,17 @@ export const hostArgSchemas = {
     messageReactSchema.shape.on,
   ]),
   'users.search': z.tuple([userSearchQuerySchema.shape.q.unwrap()]),
+  // The query's length rule is the server's; `limit` a number here (the URL's string form is not).
+  'search.messages': z.tuple([
+    searchQuerySchema.shape.q,
+    z
+      .object({
+        conversationId: searchQuerySchema.shape.conversationId,
+        limit: z.number().int().min(1).max(SEARCH_MAX_LIMIT).optional(),
+      })
+      .strict()
+      .optional(),
+  ]),
   'connection.retryNow': none,
   'calls.iceServers': none,
   'calls.initiate': z.tuple([conversationId, callMediaSchema]),

@@ -149,6 +149,15 @@ describe('registerHostHandlers', () => {
     });
     expect(calls.at(-1)?.args).toEqual([{ serverUrl: 'http://h', username: 'bob', password: 'p' }]);
     calls.length = 1;
+    await invoke(INVOKE_CHANNELS['search.messages'], appFrame, ' budget ', {
+      conversationId: 'c1',
+      limit: 5,
+    });
+    await invoke(INVOKE_CHANNELS['search.messages'], appFrame, 'budget');
+    expect(calls.splice(1).map((call) => call.args)).toEqual([
+      ['budget', { conversationId: 'c1', limit: 5 }],
+      ['budget'],
+    ]);
     await invoke(INVOKE_CHANNELS['conversations.open'], appFrame, null);
     await invoke(INVOKE_CHANNELS['calls.sendSignal'], appFrame, 'call-1', { type: 'offer', sdp: 'v=0' });
     await invoke(INVOKE_CHANNELS['auth.signUp'], appFrame, {
@@ -184,6 +193,15 @@ describe('registerHostHandlers', () => {
     ['calls.sendSignal', ['k1', 'not an object']],
     ['notifications.setDoNotDisturb', ['yes']],
     ['connection.retryNow', ['unexpected']],
+    ['search.messages', ['a']],
+    ['search.messages', ['x'.repeat(201)]],
+    ['search.messages', ['budget', { limit: 0 }]],
+    ['search.messages', ['budget', { limit: 51 }]],
+    ['search.messages', ['budget', { limit: '5' }]],
+    ['search.messages', ['budget', { conversationId: '' }]],
+    ['search.messages', ['budget', { conversationId: 'c1', admin: true }]],
+    ['search.messages', ['budget', 'c1']],
+    ['search.messages', ['budget', {}, 'extra']],
   ] as const)(
     'answers %s with invalid arguments %j by invalid_input, without calling the client',
     async (path, args) => {

@@ -90,6 +90,7 @@ describe('preload', () => {
       ['messages.delete', ['m1']],
       ['messages.react', ['m1', '👍', true]],
       ['users.search', ['al']],
+      ['search.messages', ['budget']],
       ['connection.retryNow', []],
       ['calls.iceServers', []],
       ['calls.initiate', ['c1', 'video']],
@@ -121,6 +122,15 @@ describe('preload', () => {
       });
     }
     expect(electron.invoke).toHaveBeenCalledTimes(calls.length);
+  });
+
+  it('forwards optional trailing arguments when given, and adds none when not', async () => {
+    await host.search.messages('budget', { conversationId: 'c1', limit: 5 });
+    await host.search.messages('budget');
+    expect(electron.invoke.mock.calls).toEqual([
+      [INVOKE_CHANNELS['search.messages'], 'budget', { conversationId: 'c1', limit: 5 }],
+      [INVOKE_CHANNELS['search.messages'], 'budget'],
+    ]);
   });
 
   it('delivers pushed state without the IPC event, and unsubscribes', () => {

@@ -68,6 +68,11 @@ const desktopHost: ParleyHost = {
   users: {
     search: (query) => invoke('users.search', query),
   },
+  search: {
+    // Options only when given: an explicit `undefined` would reach main as a second argument.
+    messages: (query, options) =>
+      options === undefined ? invoke('search.messages', query) : invoke('search.messages', query, options),
+  },
   connection: {
     retryNow: () => invoke('connection.retryNow'),
   },

@@ -1,6 +1,6 @@
 import type { ClientState } from './client/state.js';
 import type { CallSignalEventName } from './protocol/socket.js';
-import type { Conversation, User } from './protocol/models.js';
+import type { Conversation, Message, User } from './protocol/models.js';
 import type { IceServersResponse } from './protocol/http.js';
 
 /** Calls into the host resolve with a result rather than throwing across IPC. */
@@ -46,6 +46,14 @@ export interface DesktopSettings {
   downloadFolder: string | null;
   /** Check for and download updates (off for managed installs). */
   updatesEnabled: boolean;
+}
+
+/** Options of `search.messages`. */
+export interface MessageSearchOptions {
+  /** Only this conversation (Ctrl+F in a chat); every conversation of the user when left out. */
+  conversationId?: string;
+  /** At most this many results: default 20, capped at 50. */
+  limit?: number;
 }
 
 /** Where the host asks the renderer to go, e.g. after a notification click. */
@@ -124,6 +132,15 @@ export interface ParleyHost {
 
   users: {
     search(query: string): Promise<HostResult<User[]>>;
+  };
+
+  search: {
+    /**
+     * Full-text search of stored messages in the user's conversations (v1.1), newest first:
+     * every word of `query` must occur, the last also as a prefix. At least 2 characters,
+     * else `invalid_input`; a conversation the user is not in is `not_found`.
+     */
+    messages(query: string, options?: MessageSearchOptions): Promise<HostResult<Message[]>>;
   };
 
   connection: {

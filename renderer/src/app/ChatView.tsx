@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Video } from 'lucide-react';
+import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Search, Video } from 'lucide-react';
 import type { MessageView, User } from '@parley/shared';
 import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
@@ -26,11 +26,17 @@ import { TypingIndicator } from '../components/TypingIndicator';
 import type { MessageActionHandlers } from '../messages/actions';
 import { quoteText } from '../messages/actions';
 import { DeleteMessageDialog } from '../messages/DeleteMessageDialog';
+import type { JumpRequest } from '../search/use-search';
 import { MessageList, type MessageListHandle } from './MessageList';
 
 interface ChatViewProps {
   conversationId: string;
   onBack: () => void;
+  /** Opens message search in this conversation (the header's button). */
+  onSearch?: () => void;
+  /** A message to scroll to and flash (a search hit); `onJumpDone` once it was asked for. */
+  jump?: JumpRequest | null;
+  onJumpDone?: () => void;
 }
 
 function useTypingSignal(conversationId: string) {
@@ -72,7 +78,7 @@ function useTypingSignal(conversationId: string) {
 /** Call failures the ended call screen explains itself (see `endedText`). */
 const CALL_SCREEN_EXPLAINS = new Set(['busy', 'unavailable']);
 
-export function ChatView({ conversationId, onBack }: ChatViewProps) {
+export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }: ChatViewProps) {
   const host = useHost();
   const me = useClientState(selectMe);
   const conversation = useClientState(useMemo(() => selectConversation(conversationId), [conversationId]));
@@ -163,6 +169,14 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
     [conversationId, onText],
   );
 
+  // Jump once the history is there to jump in (the hook loads back to the hit from it).
+  const historyLoaded = window_ !== undefined;
+  useEffect(() => {
+    if (!jump || !historyLoaded) return;
+    listRef.current?.jumpTo(jump.messageId, jump.seq);
+    onJumpDone?.();
+  }, [jump, historyLoaded, onJumpDone]);
+
   const call = useCallback(
     (media: 'audio' | 'video') => {
       void host.calls.initiate(conversationId, media).then((r) => {
@@ -238,6 +252,11 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
               onChange={(muted) => notifications.setMuted(conversationId, muted)}
             />
           )}
+          {onSearch && (
+            <IconButton label="Search in conversation" onClick={onSearch}>
+              <Search size={19} />
+            </IconButton>
+          )}
           <IconButton label="Voice call" disabled={callBusy} onClick={() => call('audio')}>
             <Phone size={19} />
           </IconButton>
@@ -258,6 +277,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
         actions={actions}
         editingId={editingId}
         isGroupAdmin={conversation.members.some((m) => m.id === meId && m.role === 'admin')}
+        startAtMessageId={jump?.messageId}
       />
       <div className="chat-footer">
         <TypingIndicator text={typing} />

@@ -42,6 +42,8 @@ interface MessageListProps {
   /** The message being edited in place, if any. */
   editingId: string | null;
   isGroupAdmin: boolean;
+  /** Open at this message (a search hit being jumped to) instead of the newest one. */
+  startAtMessageId?: string | null;
 }
 
 interface ListContext {
@@ -88,6 +90,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     actions,
     editingId,
     isGroupAdmin,
+    startAtMessageId,
   },
   ref,
 ) {
@@ -264,8 +267,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   useEffect(() => {
     if (!listShown || initialJumpDone.current) return;
     initialJumpDone.current = true;
-    if (!startsAtDivider) jumpToBottom();
-  }, [listShown, startsAtDivider, jumpToBottom]);
+    if (!startsAtDivider && !startAtMessageId) jumpToBottom();
+  }, [listShown, startsAtDivider, startAtMessageId, jumpToBottom]);
 
   // Until the first unread message is loaded there is no divider to open at.
   if (!win || !unreadLoaded) return <MessageSkeleton />;
@@ -284,6 +287,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   }
 
   const unreadIndex = rows.findIndex((r) => r.unreadBreak);
+  const startIndex = startAtMessageId ? rows.findIndex((r) => r.message.id === startAtMessageId) : -1;
   const newBelow = conversation.unreadCount;
 
   return (
@@ -296,7 +300,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={
-          unreadIndex >= 0 ? { index: unreadIndex, align: 'start' } : { index: rows.length - 1, align: 'end' }
+          startIndex >= 0
+            ? { index: startIndex, align: 'center' }
+            : unreadIndex >= 0
+              ? { index: unreadIndex, align: 'start' }
+              : { index: rows.length - 1, align: 'end' }
         }
         computeItemKey={(_i, row) => row.key}
         itemContent={renderRow}

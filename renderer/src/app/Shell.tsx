@@ -16,6 +16,8 @@ import { modKey } from '../lib/platform';
 import { ConnectionBar } from '../components/ConnectionBar';
 import { EmptyState } from '../components/EmptyState';
 import { CallLayer } from '../calls/CallLayer';
+import { SearchPanel } from '../search/SearchPanel';
+import { useSearch } from '../search/use-search';
 import { Sidebar } from './Sidebar';
 import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
@@ -105,6 +107,7 @@ export function Shell() {
 
   const shown =
     effectiveSelected && conversations.some((c) => c.id === effectiveSelected) ? effectiveSelected : null;
+  const search = useSearch(shown, open);
 
   return (
     <div className={`app-shell${shown ? ' has-selection' : ''}`}>
@@ -123,7 +126,14 @@ export function Shell() {
           onNewGroup={() => setNewChat('group')}
         />
         {shown ? (
-          <ChatView key={shown} conversationId={shown} onBack={() => setSelectedId(null)} />
+          <ChatView
+            key={shown}
+            conversationId={shown}
+            onBack={() => setSelectedId(null)}
+            onSearch={() => search.openPanel('conversation')}
+            jump={search.jump}
+            onJumpDone={search.jumpDone}
+          />
         ) : (
           <section className="chat chat-placeholder" aria-label="No conversation open">
             {conversations.length === 0 && connection.status !== 'connected' ? null : conversations.length ===
@@ -149,6 +159,15 @@ export function Shell() {
               </EmptyState>
             )}
           </section>
+        )}
+        {search.panel && (
+          <SearchPanel
+            state={search.panel}
+            conversationId={shown}
+            onScopeChange={search.setScope}
+            onPick={search.pick}
+            onClose={search.closePanel}
+          />
         )}
       </div>
       <NewChatDialog mode={newChat} onClose={() => setNewChat(null)} onCreated={open} />

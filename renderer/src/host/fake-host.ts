@@ -8,6 +8,7 @@ import {
   type ParleyHost,
   type User,
 } from '@parley/shared';
+import { matchesQuery } from '../search/highlight';
 
 /**
  * An in-memory ParleyHost with demo data, for `?demo` mode and for designing the UI without
@@ -331,6 +332,24 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
         return ok(
           people.filter((p) => !s || p.username.startsWith(s) || p.displayName.toLowerCase().startsWith(s)),
         );
+      },
+    },
+    search: {
+      async messages(query, options) {
+        if (query.trim().length < 2)
+          return { ok: false, error: 'q: must be at least 2 characters', code: 'invalid_input' };
+        const hits = Object.values(messages)
+          .flat()
+          .filter(
+            (m) =>
+              m.status === 'sent' &&
+              m.kind === 'text' &&
+              !m.deletedAt &&
+              (!options?.conversationId || m.conversationId === options.conversationId) &&
+              matchesQuery(m.body, query),
+          )
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        return ok(hits.slice(0, options?.limit ?? 20));
       },
     },
     connection: { retryNow: async () => ok() },

@@ -55,6 +55,7 @@ export function createWebHost(): ParleyHost {
     conversations: client.conversations,
     messages: client.messages,
     users: client.users,
+    search: client.search,
     connection: client.connection,
     calls: client.calls,
     notifications: {

@@ -21,6 +21,7 @@ import { createMessages } from './messages.js';
 import { createOutbox } from './outbox-queue.js';
 import { createPresence } from './presence.js';
 import { createReads } from './reads.js';
+import { createSearch } from './search.js';
 import { globalFetch } from './runtime.js';
 import { createServerInfo } from './server-info.js';
 import { createSession } from './session.js';
@@ -57,6 +58,7 @@ export function createClientContext(options: ParleyClientOptions): ClientContext
 export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const ctx = createClientContext(options);
   const { session, connection, store } = ctx;
+  const search = createSearch(ctx);
 
   return {
     start: () => session.start(),
@@ -153,6 +155,10 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             }),
           );
         }),
+    },
+
+    search: {
+      messages: (query, options) => guard(() => search.messages(query, options)),
     },
 
     connection: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_QUERY_MAX, SEARCH_QUERY_MIN } from './limits.js';
-import type { Attachment, Message } from './models.js';
+import { messageSchema, type Attachment } from './models.js';
 
 /** v1.1: `POST /api/attachments` answers the stored attachment (201). */
 export interface AttachmentResponse {
@@ -25,6 +25,5 @@ export const searchQuerySchema = z.object({
 export type SearchQuery = z.input<typeof searchQuerySchema>;
 
 /** v1.1: `GET /api/search`: matching live messages in the caller's conversations, newest first. */
-export interface SearchResponse {
-  results: Message[];
-}
+export const searchResponseSchema = z.object({ results: z.array(messageSchema) });
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
