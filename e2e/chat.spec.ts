@@ -39,14 +39,14 @@ test('two users chat: messages both ways, typing, receipts, unread, presence, re
 
   // Bob gets the conversation with an unread badge and a bold row.
   const bobsRow = conversationRow(bobPage, 'Alice Martin');
-  await expect(bobsRow).toHaveAccessibleName('Alice Martin, 1 unread');
+  await expect(bobsRow).toHaveAccessibleName(/^Alice Martin .*, 1 unread$/);
   await expect(bobsRow).toContainText('Hi Bob! 👋');
   await expect(bobsRow).toHaveClass(/unread/);
 
   // Bob opens it: the badge clears and Alice sees two ticks (read).
   await bobsRow.click();
   await expect(messages(bobPage)).toHaveCount(1);
-  await expect(bobsRow).toHaveAccessibleName('Alice Martin');
+  await expect(bobsRow).not.toHaveAccessibleName(/, (muted|\d+ unread)$/);
   await expect(alicePage.locator('[data-status="read"]').last()).toBeVisible();
 
   // Typing shows for Alice while Bob types, and clears when he sends.
@@ -92,7 +92,7 @@ test('two users chat: messages both ways, typing, receipts, unread, presence, re
   await signIn(bobPhone, bob);
   await expect(alicePage.getByTestId('chat-subtitle')).toHaveText('online');
   const row = conversationRow(bobPhone, 'Alice Martin');
-  await expect(row).toHaveAccessibleName('Alice Martin');
+  await expect(row).not.toHaveAccessibleName(/, (muted|\d+ unread)$/);
   await expect(row).toContainText('You: Hey Alice!');
   await row.click();
   await expect(chatTitle(bobPhone)).toHaveText('Alice Martin');
@@ -164,6 +164,13 @@ test('long history: older pages load on scroll-up and the view stays put', async
     const ack = await socketSend(socket, conversation.id, `history ${i}`);
     expect(ack.ok).toBe(true);
   }
+  // Read on another device: with nothing unread the chat opens at its newest page (with 120
+  // unread it would open at the first of them, see ux-fixes.spec.ts).
+  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName(/, 120 unread$/);
+  await page.evaluate(async (id) => {
+    await (window as unknown as { parley: ParleyHost }).parley.conversations.markRead(id, 120);
+  }, conversation.id);
+  await expect(conversationRow(page, 'Alice Martin')).not.toHaveAccessibleName(/unread$/);
   await conversationRow(page, 'Alice Martin').click();
   const log = page.getByRole('log', { name: 'Messages' });
   await expect(log.getByText('history 120', { exact: true })).toBeInViewport();
@@ -194,10 +201,10 @@ test('long history: older pages load on scroll-up and the view stays put', async
   socket.disconnect();
   const jump = page.getByRole('button', { name: 'Jump to latest, 1 new' });
   await expect(jump).toBeVisible();
-  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName('Alice Martin, 1 unread');
+  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName(/^Alice Martin .*, 1 unread$/);
   await jump.click();
   await expect(log.getByText('fresh news', { exact: true })).toBeInViewport();
-  await expect(conversationRow(page, 'Alice Martin')).toHaveAccessibleName('Alice Martin');
+  await expect(conversationRow(page, 'Alice Martin')).not.toHaveAccessibleName(/, (muted|\d+ unread)$/);
   await expect(jump).toBeHidden();
 });
 
@@ -289,7 +296,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(chatTitle(page)).toHaveText('Bob Chen');
       await page.getByRole('button', { name: 'Mute notifications' }).click();
       await expect(page.getByRole('button', { name: 'Unmute notifications' })).toBeVisible();
-      await expect(conversationRow(page, 'Bob Chen')).toHaveAccessibleName('Bob Chen, muted');
+      await expect(conversationRow(page, 'Bob Chen')).toHaveAccessibleName(/^Bob Chen .*, muted$/);
       await page.mouse.move(0, 0);
       await expect(page.getByRole('tooltip')).toBeHidden();
       await shot(page, 'chat-muted');
@@ -309,10 +316,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // Alice answered after Sam's messages, so she has read them: two ticks.
       await expect(page.locator('[data-status="read"]')).toHaveCount(2);
       await expect(page.getByTestId('chat-subtitle')).toHaveText('typing…');
-      await expect(conversationRow(page, 'Design team')).toHaveAccessibleName('Design team, 3 unread');
+      await expect(conversationRow(page, 'Design team')).toHaveAccessibleName(/^Design team .*, 3 unread$/);
       await socketSend(bobSocket, withBob.id, 'Running five minutes late');
       const bobsRow = conversationRow(page, 'Bob Chen');
-      await expect(bobsRow).toHaveAccessibleName('Bob Chen, muted, 1 unread');
+      await expect(bobsRow).toHaveAccessibleName(/^Bob Chen .*, muted, 1 unread$/);
       await expect(bobsRow.locator('.unread-pill')).toHaveClass(/muted-pill/);
       await expect(conversationRow(page, 'Design team').locator('.unread-pill')).not.toHaveClass(
         /muted-pill/,
@@ -350,7 +357,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await shot(page, 'quick-switcher');
       await page.keyboard.press('Enter');
       await expect(chatTitle(page)).toHaveText('Design team');
-      await expect(conversationRow(page, 'Design team')).toHaveAccessibleName('Design team');
+      await expect(conversationRow(page, 'Design team')).not.toHaveAccessibleName(/, (muted|\d+ unread)$/);
 
       // Reconnecting bar while the server is down.
       await parley.stop();

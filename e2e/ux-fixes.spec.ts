@@ -89,7 +89,7 @@ test('a chat with more unread than one page opens at "New messages", and stays u
   const page = await openClient();
   await signIn(page, bob);
   const row = conversationRow(page, alice.displayName);
-  await expect(row).toHaveAccessibleName(`${alice.displayName}, 260 unread`);
+  await expect(row).toHaveAccessibleName(/, 260 unread$/);
   await row.click();
   await expect(page.getByRole('separator', { name: 'New messages' })).toBeVisible();
   await expect(page.getByText('unread number 1', { exact: true })).toBeVisible();

@@ -22,10 +22,10 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
   const notifications = useNotificationControls();
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName}. ${statusText}`}>
+      <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName} ${statusText}`}>
         <Avatar id={me.id} name={me.displayName} size={36} online={online} />
         <span className="account-chip-text">
-          <span className="account-chip-name">{me.displayName}</span>
+          <span className="account-chip-name">{me.displayName}</span>{' '}
           <span className="account-chip-status" data-testid="connection-status">
             {statusText}
           </span>

@@ -19,8 +19,15 @@ export function Avatar({ id, name, size = 40, online, group }: AvatarProps) {
     '--avatar-size': `${size}px`,
   } as CSSProperties;
   return (
-    <span className="avatar" style={style} aria-hidden="true">
-      {group ? <Users size={Math.round(size * 0.45)} strokeWidth={2.2} /> : initials(name)}
+    // Initials are drawn by CSS (`data-initials`), not as text: an avatar inside a labelled
+    // control would otherwise add "AM" to the control's visible text (WCAG 2.5.3, label in name).
+    <span
+      className="avatar"
+      style={style}
+      aria-hidden="true"
+      data-initials={group ? undefined : initials(name)}
+    >
+      {group && <Users size={Math.round(size * 0.45)} strokeWidth={2.2} />}
       {online !== undefined && <span className={online ? 'presence-dot online' : 'presence-dot'} />}
     </span>
   );

@@ -1,7 +1,8 @@
 import { memo, useMemo, useState, type MouseEvent } from 'react';
 import type { MessageView } from '@parley/shared';
 import type { MessageRow } from '../lib/message-rows';
-import { avatarColor } from '../lib/colors';
+import type { CSSProperties } from 'react';
+import { senderNameColors } from '../lib/colors';
 import { Avatar } from '../components/Avatar';
 import { permissionsFor, quoteText, type MessageActionHandlers } from './actions';
 import { isJumboEmoji, renderMarkdown } from './markdown';
@@ -140,7 +141,7 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
             aria-roledescription="message"
           >
             {showSender && !row.mine && row.groupStart && (
-              <div className="msg-sender" style={{ color: avatarColor(m.senderId) }}>
+              <div className="msg-sender" style={senderStyle(m.senderId)}>
                 {senderName}
               </div>
             )}
@@ -178,3 +179,9 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
     </div>
   );
 });
+
+/** The sender's colour for both themes; styles.css picks one (`--sender-light`/`--sender-dark`). */
+function senderStyle(senderId: string): CSSProperties {
+  const { light, dark } = senderNameColors(senderId);
+  return { '--sender-light': light, '--sender-dark': dark } as CSSProperties;
+}
