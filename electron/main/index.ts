@@ -260,6 +260,7 @@ async function run(): Promise<void> {
     for (const notice of notices) notifier.show(notice);
   });
   client.calls.onSignal((signal) => send(EVENT_CHANNELS.callSignal, signal));
+  client.attachments.onUploadProgress((progress) => send(EVENT_CHANNELS.uploadProgress, progress));
 
   const setPrefs = (next: NotificationPrefs) => {
     prefs = next;

@@ -110,6 +110,8 @@ export function pageRuntime(config) {
       };
     }
     if (Array.isArray(value)) return value.map(copy);
+    // Cloneable types (ArrayBuffer, typed arrays) cross as structured clones, as in Electron.
+    if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return structuredClone(value);
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]));
     }
