@@ -7,6 +7,7 @@ import { createHostStore } from './store/host-store';
 import { applyTheme } from './lib/theme';
 import './styles.css';
 import './messages/messages.css';
+import './attachments/attachments.css';
 
 applyTheme();
 

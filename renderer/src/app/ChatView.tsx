@@ -27,6 +27,8 @@ import type { MessageActionHandlers } from '../messages/actions';
 import { quoteText } from '../messages/actions';
 import { DeleteMessageDialog } from '../messages/DeleteMessageDialog';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { usePendingFiles } from '../attachments/use-pending-files';
+import { DropZone, useFileDrop } from '../attachments/DropZone';
 
 interface ChatViewProps {
   conversationId: string;
@@ -96,15 +98,24 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<MessageView | null>(null);
+  const limits = useClientState((st) => st.server?.limits) ?? undefined;
+  const files = usePendingFiles(
+    host,
+    useMemo(() => ({ ...limits }), [limits]),
+  );
+  const drop = useFileDrop(files.add);
 
   const onSend = useCallback(
-    (body: string) => {
+    (body: string, attachmentIds: string[]) => {
       stop();
       setDraft(conversationId, '');
       setReplyTo(null);
       listRef.current?.scrollToBottom();
       void host.messages
-        .send(conversationId, body, replyTo ? { replyToId: replyTo.id } : undefined)
+        .send(conversationId, body, {
+          ...(replyTo ? { replyToId: replyTo.id } : {}),
+          ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        })
         .then((r) => {
           if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
         });
@@ -207,7 +218,8 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   }
 
   return (
-    <section className="chat" aria-label={`Conversation with ${title}`}>
+    <section className="chat" aria-label={`Conversation with ${title}`} {...drop.handlers}>
+      {drop.active && <DropZone />}
       <header className="chat-header">
         <IconButton label="Back to conversations" className="back-button" onClick={onBack}>
           <ArrowLeft size={20} />
@@ -273,6 +285,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           }
           onCancelReply={() => setReplyTo(null)}
           onEditLast={onEditLast}
+          files={files}
         />
       </div>
       <DeleteMessageDialog
