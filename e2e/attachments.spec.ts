@@ -181,7 +181,10 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
   await expect(messages(b)).toHaveCount(2);
 });
 
-test('files: cancelling an upload drops it from the tray, and nothing is left to send', async ({ parley, openClient }) => {
+test('files: cancelling an upload drops it from the tray, and nothing is left to send', async ({
+  parley,
+  openClient,
+}) => {
   const { alice } = await pair(parley.url);
   const a = await openClient();
   await openAs(a, alice, 'Bob');
@@ -202,6 +205,33 @@ test('files: cancelling an upload drops it from the tray, and nothing is left to
   await a.getByRole('button', { name: 'Cancel uploading slow.bin' }).click();
   await expect(a.getByTestId('pending-file')).toHaveCount(0);
   await expect(a.getByRole('button', { name: 'Send' })).toBeDisabled();
+});
+
+test('files: dropping files on the chat shows the drop zone and adds them to the message', async ({
+  parley,
+  openClient,
+}) => {
+  const { alice, bob } = await pair(parley.url);
+  const a = await openClient();
+  await openAs(a, alice, 'Bob');
+  const b = await openClient();
+  await openAs(b, bob, 'Alice');
+  const chat = a.getByRole('region', { name: 'Conversation with Bob' });
+  const transfer = await a.evaluateHandle(() => {
+    const t = new DataTransfer();
+    t.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }));
+    return t;
+  });
+  await chat.dispatchEvent('dragenter', { dataTransfer: transfer });
+  await expect(a.getByTestId('drop-zone')).toBeVisible();
+  await chat.dispatchEvent('dragleave', { dataTransfer: transfer });
+  await expect(a.getByTestId('drop-zone')).toHaveCount(0);
+  await chat.dispatchEvent('dragenter', { dataTransfer: transfer });
+  await chat.dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(a.getByTestId('drop-zone')).toHaveCount(0);
+  await expect(a.locator('[data-testid="pending-file"][data-status="done"]')).toHaveText(/dropped\.txt/);
+  await a.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(messages(b).getByTestId('attachment-file')).toContainText('dropped.txt');
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
