@@ -251,23 +251,38 @@ for (const colorScheme of ['light', 'dark'] as const) {
         buffer: await picture('Harbour', 1200, 800, '#4653d6', '#a855f7'),
       },
       {
+        name: 'lighthouse.png',
+        mimeType: 'image/png',
+        buffer: await picture('Lighthouse', 700, 900, '#0ea5e9', '#14b8a6'),
+      },
+      {
         name: 'minutes-2026-11.pdf',
         mimeType: 'application/pdf',
         buffer: Buffer.from('%PDF-1.4\n% minutes\n'),
       },
     ]);
-    await expect(a.locator('[data-testid="pending-file"][data-status="done"]')).toHaveCount(2);
+    await expect(a.locator('[data-testid="pending-file"][data-status="done"]')).toHaveCount(3);
     await a.getByRole('textbox', { name: 'Message' }).fill('Photos from Saturday, and the minutes');
     await shot(a, 'composer');
     await a.getByRole('textbox', { name: 'Message' }).press('Enter');
     await b.getByRole('textbox', { name: 'Message' }).fill('Lovely, thanks!');
     await b.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await expect(b.getByTestId('attachment-image').locator('img')).toBeVisible();
-    await expect(a.getByTestId('attachment-image').locator('img')).toBeVisible();
+    await expect(b.getByTestId('attachment-image').locator('img')).toHaveCount(2);
+    await expect(a.getByTestId('attachment-image').locator('img')).toHaveCount(2);
     await b.mouse.move(0, 0);
     await shot(b, 'chat');
-    await b.getByTestId('attachment-image').click();
+    await b.getByTestId('attachment-image').first().click();
     await expect(b.getByTestId('viewer-image')).toBeVisible();
+    await b.mouse.move(0, 0);
     await shot(b, 'viewer');
+
+    // Refusals as the tray shows them: too large (checked first) and not what it claims.
+    await a
+      .getByTestId('attach-input')
+      .setInputFiles([
+        { name: 'holiday.png', mimeType: 'image/png', buffer: Buffer.from('not really a png') },
+      ]);
+    await expect(a.getByTestId('pending-file').getByRole('alert')).toBeVisible();
+    await shot(a, 'refused');
   });
 }

@@ -17,10 +17,11 @@ export function PendingFilesTray({ files }: { files: PendingFiles }) {
             data-status={f.status}
           >
             <span className="pending-file-thumb" aria-hidden="true">
-              {f.previewUrl ? (
-                <img src={f.previewUrl} alt="" />
-              ) : f.status === 'error' ? (
+              {/* A refused file may not be the image it claims to be: no preview then. */}
+              {f.status === 'error' ? (
                 <AlertCircle size={20} />
+              ) : f.previewUrl ? (
+                <img src={f.previewUrl} alt="" />
               ) : (
                 <FileText size={20} />
               )}
