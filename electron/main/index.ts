@@ -136,7 +136,11 @@ async function run(): Promise<void> {
   let pendingNavigate: string | null = null;
 
   const defaultSession = electronSession.defaultSession;
-  installSessionGuards(defaultSession, source);
+  installSessionGuards(
+    defaultSession,
+    source,
+    () => desktopStore.get().downloadFolder ?? app.getPath('downloads'),
+  );
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
   installScreenSharePicker(defaultSession, source, () => window);
