@@ -126,6 +126,16 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
 
   const thumbs = b.getByTestId('attachment-image');
   await expect(thumbs).toHaveCount(2);
+  // A third image in a message of its own: the viewer's arrows go across messages.
+  await a.getByTestId('attach-input').setInputFiles({
+    name: 'third.png',
+    mimeType: 'image/png',
+    buffer: await picture('Three', 800, 800, '#f97316', '#ef4444'),
+  });
+  await expect(a.locator('[data-testid="pending-file"][data-status="done"]')).toHaveCount(1);
+  await a.getByRole('textbox', { name: 'Message' }).fill('and one more');
+  await a.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(thumbs).toHaveCount(3);
   // Width and height are reserved from the image's size (3:2 and 2:3), before and after loading.
   const box = await thumbs.first().boundingBox();
   expect(Math.round((box!.width / box!.height) * 10) / 10).toBe(1.5);
@@ -133,19 +143,24 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
     .poll(() =>
       thumbs.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth)),
     )
-    .toEqual([320, 213]);
+    .toEqual([320, 213, 320]);
 
   await thumbs.first().click();
   const viewer = b.getByTestId('image-viewer');
   await expect(viewer.getByRole('heading', { name: 'paste-1.png' })).toBeVisible();
-  await expect(viewer).toContainText('1 of 2');
+  await expect(viewer).toContainText('1 of 3');
   await expect
     .poll(() => viewer.getByTestId('viewer-image').evaluate((i) => (i as HTMLImageElement).naturalWidth))
     .toBe(1200);
   await b.keyboard.press('ArrowRight');
   await expect(viewer.getByRole('heading', { name: 'paste-2.png' })).toBeVisible();
   await b.keyboard.press('ArrowRight');
+  await expect(viewer.getByRole('heading', { name: 'third.png' })).toBeVisible();
+  await expect(viewer).toContainText('3 of 3');
+  await b.keyboard.press('ArrowRight');
   await expect(viewer.getByRole('heading', { name: 'paste-1.png' })).toBeVisible();
+  await b.keyboard.press('ArrowLeft');
+  await expect(viewer.getByRole('heading', { name: 'third.png' })).toBeVisible();
   await b.keyboard.press('ArrowLeft');
   await expect(viewer.getByRole('heading', { name: 'paste-2.png' })).toBeVisible();
   const image = await downloaded(b, () =>
@@ -178,7 +193,7 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
   await huge.getByRole('button', { name: 'Remove huge.bin' }).click();
   await fake.getByRole('button', { name: 'Remove fake.png' }).click();
   await expect(a.getByTestId('pending-file')).toHaveCount(0);
-  await expect(messages(b)).toHaveCount(2);
+  await expect(messages(b)).toHaveCount(3);
 });
 
 test('files: cancelling an upload drops it from the tray, and nothing is left to send', async ({

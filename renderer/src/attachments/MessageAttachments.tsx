@@ -1,4 +1,5 @@
-import { forwardRef, memo, useRef, useState } from 'react';
+import { forwardRef, memo, useContext, useRef, useState } from 'react';
+import { ConversationImagesContext } from './conversation-images';
 import { Download, FileText, ImageOff } from 'lucide-react';
 import type { Attachment } from '@parley/shared';
 import { useHost } from '../store/hooks';
@@ -80,9 +81,19 @@ export const MessageAttachments = memo(function MessageAttachments({
 }) {
   const images = attachments.filter((a) => isImage(a.contentType));
   const others = attachments.filter((a) => !isImage(a.contentType));
+  // ←/→ go through the conversation's images when the list provides them, else this message's.
+  const all = useContext(ConversationImagesContext);
+  const viewerImages = all && images.every((a) => all.some((b) => b.id === a.id)) ? all : images;
   const [open, setOpen] = useState<number | null>(null);
   const [shown, setShown] = useState(0);
+  const indexOf = (id: string) =>
+    Math.max(
+      0,
+      viewerImages.findIndex((a) => a.id === id),
+    );
   const thumbs = useRef<(HTMLButtonElement | null)[]>([]);
+  /** The image opened from this message (focus falls back to it on close). */
+  const shownFrom = useRef(0);
   return (
     <div className="attachments">
       {images.length > 0 && (
@@ -95,8 +106,9 @@ export const MessageAttachments = memo(function MessageAttachments({
               }}
               attachment={a}
               onOpen={() => {
-                setOpen(i);
-                setShown(i);
+                shownFrom.current = indexOf(a.id);
+                setOpen(shownFrom.current);
+                setShown(shownFrom.current);
               }}
             />
           ))}
@@ -108,14 +120,19 @@ export const MessageAttachments = memo(function MessageAttachments({
       {images.length > 0 && (
         <ImageViewer
           open={open !== null}
-          images={images}
+          images={viewerImages}
           index={open ?? shown}
           onIndexChange={(i) => {
             setOpen(i);
             setShown(i);
           }}
           onClose={() => setOpen(null)}
-          returnFocus={(i) => thumbs.current[i]?.focus()}
+          returnFocus={(i) => {
+            // Back to the image last shown if it is one of this message's, else the one opened.
+            const local = images.findIndex((a) => a.id === viewerImages[i]?.id);
+            const opened = images.findIndex((a) => a.id === viewerImages[shownFrom.current]?.id);
+            thumbs.current[local >= 0 ? local : Math.max(0, opened)]?.focus();
+          }}
         />
       )}
     </div>
