@@ -103,6 +103,8 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
     host,
     useMemo(() => ({ ...limits }), [limits]),
   );
+  // A v1 server has no attachments: no attach button, nothing to drop.
+  const canAttach = useClientState((st) => st.server?.compatibility !== 'legacy');
   const drop = useFileDrop(files.add);
 
   const onSend = useCallback(
@@ -218,7 +220,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   }
 
   return (
-    <section className="chat" aria-label={`Conversation with ${title}`} {...drop.handlers}>
+    <section className="chat" aria-label={`Conversation with ${title}`} {...(canAttach ? drop.handlers : {})}>
       {drop.active && <DropZone />}
       <header className="chat-header">
         <IconButton label="Back to conversations" className="back-button" onClick={onBack}>
@@ -285,7 +287,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           }
           onCancelReply={() => setReplyTo(null)}
           onEditLast={onEditLast}
-          files={files}
+          files={canAttach ? files : undefined}
         />
       </div>
       <DeleteMessageDialog
