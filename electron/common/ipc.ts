@@ -17,7 +17,8 @@ type HostGroup =
   | 'connection'
   | 'calls'
   | 'notifications'
-  | 'desktop';
+  | 'desktop'
+  | 'attachments';
 type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
 // `any` here only matches function shapes; nothing is typed as any at a use site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,6 +47,7 @@ const HOST_METHODS = {
   'auth.signOut': 0,
   'conversations.open': 0,
   'conversations.loadOlder': 0,
+  'conversations.loadAround': 0,
   'conversations.markRead': 0,
   'conversations.createDirect': 0,
   'conversations.createGroup': 0,
@@ -75,6 +77,9 @@ const HOST_METHODS = {
   'desktop.availableSpellCheckLanguages': 0,
   'desktop.chooseDownloadFolder': 0,
   'desktop.takeInvite': 0,
+  'attachments.upload': 0,
+  'attachments.cancelUpload': 0,
+  'attachments.read': 0,
 } as const satisfies Record<HostMethodPath, 0>;
 
 export const HOST_METHOD_PATHS = Object.keys(HOST_METHODS) as HostMethodPath[];
@@ -96,4 +101,6 @@ export const EVENT_CHANNELS = {
   notificationPrefs: 'parley-event:notification-prefs',
   /** An `InviteLink` from a `parley://` link opened while the app runs. */
   invite: 'parley-event:invite',
+  /** An `UploadProgress` of a running upload (already throttled by the client core). */
+  uploadProgress: 'parley-event:upload-progress',
 } as const;

@@ -54,10 +54,11 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
       return client.conversations.open(conversationId);
     },
     'conversations.loadOlder': (conversationId) => client.conversations.loadOlder(conversationId),
+    'conversations.loadAround': (conversationId, seq) => client.conversations.loadAround(conversationId, seq),
     'conversations.markRead': (conversationId, seq) => client.conversations.markRead(conversationId, seq),
     'conversations.createDirect': (userId) => client.conversations.createDirect(userId),
     'conversations.createGroup': (title, memberIds) => client.conversations.createGroup(title, memberIds),
-    'messages.send': (conversationId, body) => client.messages.send(conversationId, body),
+    'messages.send': (conversationId, body, options) => client.messages.send(conversationId, body, options),
     'messages.retry': (clientId) => client.messages.retry(clientId),
     'messages.discard': (clientId) => client.messages.discard(clientId),
     'messages.setTyping': (conversationId, typing) => client.messages.setTyping(conversationId, typing),
@@ -75,6 +76,9 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
     'calls.end': (callId) => client.calls.end(callId),
     'calls.dismiss': () => client.calls.dismiss(),
     'calls.sendSignal': (callId, signal) => client.calls.sendSignal(callId, signal),
+    'attachments.upload': (uploadId, file) => client.attachments.upload(uploadId, file),
+    'attachments.cancelUpload': (uploadId) => client.attachments.cancelUpload(uploadId),
+    'attachments.read': (attachmentId, variant) => client.attachments.read(attachmentId, variant),
     'notifications.get': async () => ok(deps.prefs.get()),
     'notifications.setMuted': async (conversationId, muted) =>
       prefsChanged(deps.prefs.setMuted(conversationId, muted)),

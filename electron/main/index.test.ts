@@ -19,6 +19,7 @@ const client = vi.hoisted(() => ({
   subscribers: [] as (() => void)[],
   eventListeners: [] as ((event: unknown) => void)[],
   signalListeners: [] as ((signal: unknown) => void)[],
+  progressListeners: [] as ((progress: unknown) => void)[],
   options: null as unknown,
   openCalls: [] as unknown[],
 }));
@@ -47,6 +48,7 @@ vi.mock('@parley/shared/client', () => ({
           return { ok: true, value: undefined };
         },
         loadOlder: ok,
+        loadAround: ok,
         markRead: ok,
         createDirect: ok,
         createGroup: ok,
@@ -65,6 +67,15 @@ vi.mock('@parley/shared/client', () => ({
         sendSignal: ok,
         onSignal: (listener: (signal: unknown) => void) => {
           client.signalListeners.push(listener);
+          return () => {};
+        },
+      },
+      attachments: {
+        upload: ok,
+        cancelUpload: ok,
+        read: ok,
+        onUploadProgress: (listener: (progress: unknown) => void) => {
+          client.progressListeners.push(listener);
           return () => {};
         },
       },
@@ -192,6 +203,12 @@ describe('main process wiring', () => {
     const signal = { callId: 'k1', event: 'call:offer', from: bob.id, signal: { type: 'offer' } };
     for (const listener of client.signalListeners) listener(signal);
     expect(sent(EVENT_CHANNELS.callSignal)).toEqual([signal]);
+  });
+
+  it('forwards upload progress to the renderer', () => {
+    const progress = { uploadId: 'up1', loaded: 10, total: 20 };
+    for (const listener of client.progressListeners) listener(progress);
+    expect(sent(EVENT_CHANNELS.uploadProgress)).toEqual([progress]);
   });
 
   it('notifies a message while unfocused; a click shows the window and opens the conversation', async () => {

@@ -136,7 +136,11 @@ async function run(): Promise<void> {
   let pendingNavigate: string | null = null;
 
   const defaultSession = electronSession.defaultSession;
-  installSessionGuards(defaultSession, source);
+  installSessionGuards(
+    defaultSession,
+    source,
+    () => desktopStore.get().downloadFolder ?? app.getPath('downloads'),
+  );
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
   installScreenSharePicker(defaultSession, source, () => window);
@@ -260,6 +264,7 @@ async function run(): Promise<void> {
     for (const notice of notices) notifier.show(notice);
   });
   client.calls.onSignal((signal) => send(EVENT_CHANNELS.callSignal, signal));
+  client.attachments.onUploadProgress((progress) => send(EVENT_CHANNELS.uploadProgress, progress));
 
   const setPrefs = (next: NotificationPrefs) => {
     prefs = next;

@@ -58,6 +58,24 @@ const signalSchema = callSignalSchema.shape.signal.refine(
 
 const none = z.tuple([]);
 
+const attachmentId = z.string().min(1).max(64);
+/** Picked by the page to name its upload (progress events and cancel refer to it). */
+const uploadId = z.string().min(1).max(100);
+const sendOptions = z.object({
+  replyToId: z.string().min(1).max(64).optional(),
+  attachmentIds: messageSendSchema.shape.attachmentIds.unwrap().unwrap().optional(),
+});
+/** Bytes arrive as an ArrayBuffer (structured clone); a typed array is taken too. */
+const bytesSchema = z.custom<ArrayBuffer>(
+  (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value),
+  'must be an ArrayBuffer',
+);
+const attachmentFileSchema = z.object({
+  name: z.string().max(1000),
+  type: z.string().max(255),
+  bytes: bytesSchema,
+});
+
 /** BCP 47-ish tags as Chromium's spell-checker names them (`en-US`, `pt-BR`, `de`). */
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag');
 
@@ -101,14 +119,17 @@ export const hostArgSchemas = {
   'auth.signOut': none,
   'conversations.open': z.tuple([conversationId.nullable()]),
   'conversations.loadOlder': z.tuple([conversationId]),
+  'conversations.loadAround': z.tuple([conversationId, z.number().int().min(1)]),
   'conversations.markRead': z.tuple([conversationId, messagesReadSchema.shape.seq]),
   'conversations.createDirect': z.tuple([userId]),
   'conversations.createGroup': z.tuple([groupRequestSchema.shape.title, groupRequestSchema.shape.memberIds]),
-  // Text only: the desktop cannot send attachments yet, so an empty body is never a message.
-  'messages.send': z.tuple([
-    conversationId,
-    messageSendSchema.shape.body.pipe(z.string().min(1, 'must not be empty')),
-  ]),
+  // The options are optional and trailing: the preload leaves them out when the page did.
+  'messages.send': z
+    .tuple([conversationId, messageSendSchema.shape.body, sendOptions.optional()])
+    .refine(([, body, options]) => body.length > 0 || (options?.attachmentIds?.length ?? 0) > 0, {
+      message: 'must not be empty (without attachments)',
+      path: [1],
+    }),
   'messages.retry': z.tuple([clientId]),
   'messages.discard': z.tuple([clientId]),
   'messages.setTyping': z.tuple([conversationId, z.boolean()]),
@@ -148,6 +169,9 @@ export const hostArgSchemas = {
   'desktop.availableSpellCheckLanguages': none,
   'desktop.chooseDownloadFolder': none,
   'desktop.takeInvite': none,
+  'attachments.upload': z.tuple([uploadId, attachmentFileSchema]),
+  'attachments.cancelUpload': z.tuple([uploadId]),
+  'attachments.read': z.tuple([attachmentId, z.enum(['full', 'thumbnail'])]),
 } satisfies { [P in HostMethodPath]: z.ZodType<HostArgs<P>> };
 
 export type HostArgSchemas = typeof hostArgSchemas;

@@ -185,6 +185,15 @@ describe('registerHostHandlers', () => {
     ['auth.signIn', [{ serverUrl: 'http://a:b@host', username: 'alice', password: 'x' }]],
     ['auth.signUp', [{ serverUrl: 'http://host', username: 'a', password: 'long enough' }]],
     ['messages.send', ['c1', '   ']],
+    ['messages.send', ['c1', '', {}]],
+    ['messages.send', ['c1', '', { attachmentIds: [] }]],
+    ['messages.send', ['c1', 'hi', { attachmentIds: ['a', 'a'] }]],
+    ['messages.send', ['c1', 'hi', { replyToId: 'm1' }, 'extra']],
+    ['messages.send', ['c1', 'hi', 'not options']],
+    ['conversations.loadAround', ['c1', 0]],
+    ['attachments.upload', ['up1', { name: 'a.bin', type: '', bytes: 'not bytes' }]],
+    ['attachments.upload', ['', { name: 'a.bin', type: '', bytes: new ArrayBuffer(1) }]],
+    ['attachments.read', ['a1', 'original']],
     ['messages.send', ['c1', 'x'.repeat(4001)]],
     ['messages.send', [{ conversationId: 'c1' }, 'hi']],
     ['conversations.markRead', ['c1', -1]],
@@ -212,6 +221,34 @@ describe('registerHostHandlers', () => {
       expect(calls).toEqual([]);
     },
   );
+
+  it('forwards messages.send with or without its trailing options, and loadAround', async () => {
+    const { impl, calls } = recordingImpl();
+    registerHostHandlers(impl, options);
+    const send = INVOKE_CHANNELS['messages.send'];
+    await invoke(send, appFrame, 'c1', ' hi ');
+    await invoke(send, appFrame, 'c1', 're', { replyToId: 'm1', unknown: true });
+    await invoke(send, appFrame, 'c1', 'x', undefined);
+    // Files and no text: the body may be empty then.
+    await invoke(send, appFrame, 'c1', '', { attachmentIds: ['a1', 'a2'] });
+    await invoke(INVOKE_CHANNELS['conversations.loadAround'], appFrame, 'c1', 7);
+    const bytes = new ArrayBuffer(3);
+    await invoke(INVOKE_CHANNELS['attachments.upload'], appFrame, 'up1', {
+      name: 'a.png',
+      type: 'image/png',
+      bytes,
+    });
+    await invoke(INVOKE_CHANNELS['attachments.read'], appFrame, 'a1', 'full');
+    expect(calls).toEqual([
+      { path: 'messages.send', args: ['c1', 'hi'] },
+      { path: 'messages.send', args: ['c1', 're', { replyToId: 'm1' }] },
+      { path: 'messages.send', args: ['c1', 'x', undefined] },
+      { path: 'messages.send', args: ['c1', '', { attachmentIds: ['a1', 'a2'] }] },
+      { path: 'conversations.loadAround', args: ['c1', 7] },
+      { path: 'attachments.upload', args: ['up1', { name: 'a.png', type: 'image/png', bytes }] },
+      { path: 'attachments.read', args: ['a1', 'full'] },
+    ]);
+  });
 
   it('rejects plain-value methods on bad input and bad senders alike', async () => {
     const { impl, calls } = recordingImpl();

@@ -3,6 +3,7 @@
  * and web-contents-wide guards (permissions, navigation, new windows, webviews).
  */
 import { BrowserWindow, app, nativeImage, screen, shell, type Session } from 'electron';
+import { downloadPath, isAppDownload } from './downloads.js';
 import { iconPng } from './icon-image.js';
 import {
   decideNavigation,
@@ -14,16 +15,29 @@ import {
 import type { Settings } from './stores.js';
 import { MIN_SIZE, restoreBounds } from './window-bounds.js';
 
-/** Permissions: only the app's own page, only what a messenger with calls needs. */
-export function installSessionGuards(session: Session, source: RendererSource): void {
+/**
+ * Permissions: only the app's own page, only what a messenger with calls needs. Downloads:
+ * only the page's own object URLs (saved attachments), into `downloadFolder()`.
+ */
+export function installSessionGuards(
+  session: Session,
+  source: RendererSource,
+  downloadFolder: () => string = () => app.getPath('downloads'),
+): void {
   session.setPermissionRequestHandler((webContents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl ?? webContents.getURL(), source));
   });
   session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
     isPermissionAllowed(permission, requestingOrigin, source),
   );
-  // Nothing in the app downloads files; refuse anything a page might trigger.
-  session.on('will-download', (event) => event.preventDefault());
+  // Saving an attachment is the app's only download; refuse anything else a page might trigger.
+  session.on('will-download', (event, item) => {
+    if (!isAppDownload(item.getURL(), source)) {
+      event.preventDefault();
+      return;
+    }
+    item.setSavePath(downloadPath(downloadFolder(), item.getFilename()));
+  });
 }
 
 /** Every web contents (the window, and any the app might create later) stays inside the app. */

@@ -99,7 +99,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  // Saving an attachment downloads the page's own object URL (blob:), nothing remote.
+  "connect-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

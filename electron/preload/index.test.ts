@@ -66,6 +66,7 @@ describe('preload', () => {
         'calls.onSignal',
         'notifications.onChange',
         'desktop.onInvite',
+        'attachments.onUploadProgress',
       ].sort(),
     );
   });
@@ -79,10 +80,11 @@ describe('preload', () => {
       ['auth.signOut', []],
       ['conversations.open', [null]],
       ['conversations.loadOlder', ['c1']],
+      ['conversations.loadAround', ['c1', 42]],
       ['conversations.markRead', ['c1', 5]],
       ['conversations.createDirect', ['u1']],
       ['conversations.createGroup', ['Team', ['u1', 'u2']]],
-      ['messages.send', ['c1', 'hi']],
+      ['messages.send', ['c1', 'hi', { replyToId: 'm1', attachmentIds: ['a1'] }]],
       ['messages.retry', ['x1']],
       ['messages.discard', ['x1']],
       ['messages.setTyping', ['c1', true]],
@@ -108,6 +110,9 @@ describe('preload', () => {
       ['desktop.availableSpellCheckLanguages', []],
       ['desktop.chooseDownloadFolder', []],
       ['desktop.takeInvite', []],
+      ['attachments.upload', ['up1', { name: 'a.png', type: 'image/png', bytes: new ArrayBuffer(4) }]],
+      ['attachments.cancelUpload', ['up1']],
+      ['attachments.read', ['a1', 'thumbnail']],
     ];
     expect(calls.map(([path]) => path).sort()).toEqual([...HOST_METHOD_PATHS].sort());
     for (const [path, args] of calls) {
@@ -131,6 +136,28 @@ describe('preload', () => {
       [INVOKE_CHANNELS['search.messages'], 'budget', { conversationId: 'c1', limit: 5 }],
       [INVOKE_CHANNELS['search.messages'], 'budget'],
     ]);
+  });
+
+  it("forwards messages.send's options (a reply, files) only when the page gave them", async () => {
+    await host.messages.send('c1', 'hi');
+    await host.messages.send('c1', '', { attachmentIds: ['a1', 'a2'] });
+    await host.messages.send('c1', 're', { replyToId: 'm1' });
+    // No trailing `undefined`: main's schema sees exactly what the page passed.
+    expect(electron.invoke.mock.calls).toEqual([
+      [INVOKE_CHANNELS['messages.send'], 'c1', 'hi'],
+      [INVOKE_CHANNELS['messages.send'], 'c1', '', { attachmentIds: ['a1', 'a2'] }],
+      [INVOKE_CHANNELS['messages.send'], 'c1', 're', { replyToId: 'm1' }],
+    ]);
+  });
+
+  it('delivers upload progress on its own channel, and unsubscribes', () => {
+    const received: unknown[] = [];
+    const off = host.attachments.onUploadProgress((p) => received.push(p));
+    electron.emit(EVENT_CHANNELS.uploadProgress, { uploadId: 'up1', loaded: 5, total: 10 });
+    electron.emit(EVENT_CHANNELS.state, { unrelated: true });
+    off();
+    electron.emit(EVENT_CHANNELS.uploadProgress, { uploadId: 'up1', loaded: 10, total: 10 });
+    expect(received).toEqual([{ uploadId: 'up1', loaded: 5, total: 10 }]);
   });
 
   it('delivers pushed state without the IPC event, and unsubscribes', () => {

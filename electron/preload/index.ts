@@ -15,6 +15,7 @@ import type {
   NotificationPrefs,
   ParleyHost,
   Unsubscribe,
+  UploadProgress,
 } from '@parley/shared';
 import {
   EVENT_CHANNELS,
@@ -52,12 +53,17 @@ const desktopHost: ParleyHost = {
   conversations: {
     open: (conversationId) => invoke('conversations.open', conversationId),
     loadOlder: (conversationId) => invoke('conversations.loadOlder', conversationId),
+    loadAround: (conversationId, seq) => invoke('conversations.loadAround', conversationId, seq),
     markRead: (conversationId, seq) => invoke('conversations.markRead', conversationId, seq),
     createDirect: (userId) => invoke('conversations.createDirect', userId),
     createGroup: (title, memberIds) => invoke('conversations.createGroup', title, memberIds),
   },
   messages: {
-    send: (conversationId, body) => invoke('messages.send', conversationId, body),
+    // Options only when given: main's schema takes the trailing argument as optional.
+    send: (conversationId, body, options) =>
+      options === undefined
+        ? invoke('messages.send', conversationId, body)
+        : invoke('messages.send', conversationId, body, options),
     retry: (clientId) => invoke('messages.retry', clientId),
     discard: (clientId) => invoke('messages.discard', clientId),
     setTyping: (conversationId, typing) => invoke('messages.setTyping', conversationId, typing),
@@ -100,6 +106,12 @@ const desktopHost: ParleyHost = {
     chooseDownloadFolder: () => invoke('desktop.chooseDownloadFolder'),
     takeInvite: () => invoke('desktop.takeInvite'),
     onInvite: (listener) => subscribe<InviteLink>(EVENT_CHANNELS.invite, listener),
+  },
+  attachments: {
+    upload: (uploadId, file) => invoke('attachments.upload', uploadId, file),
+    cancelUpload: (uploadId) => invoke('attachments.cancelUpload', uploadId),
+    onUploadProgress: (listener) => subscribe<UploadProgress>(EVENT_CHANNELS.uploadProgress, listener),
+    read: (attachmentId, variant) => invoke('attachments.read', attachmentId, variant),
   },
   onNavigate: (listener) => subscribe<NavigateTarget>(EVENT_CHANNELS.navigate, listener),
 };

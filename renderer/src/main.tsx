@@ -8,6 +8,7 @@ import { applyTheme } from './lib/theme';
 import './styles.css';
 import './messages/messages.css';
 import './search/search.css';
+import './attachments/attachments.css';
 
 applyTheme();
 

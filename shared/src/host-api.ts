@@ -1,6 +1,6 @@
 import type { ClientState } from './client/state.js';
 import type { CallSignalEventName } from './protocol/socket.js';
-import type { Conversation, Message, User } from './protocol/models.js';
+import type { Attachment, Conversation, Message, User } from './protocol/models.js';
 import type { IceServersResponse } from './protocol/http.js';
 
 /** Calls into the host resolve with a result rather than throwing across IPC. */
@@ -56,6 +56,27 @@ export interface MessageSearchOptions {
   limit?: number;
 }
 
+/** A file to upload, as plain data (it crosses IPC by structured clone). */
+export interface AttachmentFile {
+  name: string;
+  /** The type the OS or browser gave (the server sniffs the content anyway); may be "". */
+  type: string;
+  bytes: ArrayBuffer;
+}
+
+/** Bytes sent so far of a running upload (`total`: the file's size). */
+export interface UploadProgress {
+  uploadId: string;
+  loaded: number;
+  total: number;
+}
+
+/** An attachment's bytes, read for display or download. */
+export interface AttachmentBytes {
+  bytes: ArrayBuffer;
+  contentType: string;
+}
+
 /** Where the host asks the renderer to go, e.g. after a notification click. */
 export interface NavigateTarget {
   conversationId: string;
@@ -94,11 +115,8 @@ export interface ParleyHost {
     /** Tells the host which conversation is on screen (for notifications) and loads its history. */
     open(conversationId: string | null): Promise<HostResult>;
     loadOlder(conversationId: string): Promise<HostResult>;
-    /**
-     * Loads history back to `seq` (a reply's original, a search hit) so it can be scrolled to.
-     * Optional: a host may not forward it yet, and the renderer then pages with `loadOlder`.
-     */
-    loadAround?(conversationId: string, seq: number): Promise<HostResult>;
+    /** Loads history back to `seq` (a reply's original, a search hit) so it can be scrolled to. */
+    loadAround(conversationId: string, seq: number): Promise<HostResult>;
     markRead(conversationId: string, seq: number): Promise<HostResult>;
     createDirect(userId: string): Promise<HostResult<Conversation>>;
     createGroup(title: string, memberIds: string[]): Promise<HostResult<Conversation>>;
@@ -108,11 +126,12 @@ export interface ParleyHost {
     /**
      * Queues the message in the outbox; it is sent now or as soon as the connection is back.
      * `replyToId` (optional) quotes a stored message of the same conversation.
+     * `attachmentIds` (1 to 10, from `attachments.upload`) sends files; the body may then be "".
      */
     send(
       conversationId: string,
       body: string,
-      options?: { replyToId?: string },
+      options?: { replyToId?: string; attachmentIds?: string[] },
     ): Promise<HostResult<{ clientId: string }>>;
     /** Re-queues a failed message. */
     retry(clientId: string): Promise<HostResult>;
@@ -141,6 +160,20 @@ export interface ParleyHost {
      * else `invalid_input`; a conversation the user is not in is `not_found`.
      */
     messages(query: string, options?: MessageSearchOptions): Promise<HostResult<Message[]>>;
+  };
+
+  /**
+   * Files (v1.1). Uploads are named by an id the renderer picks, so progress and cancel work
+   * across IPC; an uploaded file is sent by passing its attachment id to `messages.send`.
+   */
+  attachments: {
+    /** Uploads one file; `cancelled` when `cancelUpload` stopped it, `too_large`, `unsupported_media_type`. */
+    upload(uploadId: string, file: AttachmentFile): Promise<HostResult<Attachment>>;
+    cancelUpload(uploadId: string): Promise<HostResult>;
+    /** Progress of every running upload (throttled to about ten events a second each). */
+    onUploadProgress(listener: (progress: UploadProgress) => void): Unsubscribe;
+    /** An attachment's bytes, or its thumbnail's; membership is checked by the server. */
+    read(attachmentId: string, variant: 'full' | 'thumbnail'): Promise<HostResult<AttachmentBytes>>;
   };
 
   connection: {

@@ -127,7 +127,8 @@ export class Launch {
     const { context } = this;
     await context.exposeBinding(
       this.bindingNames.invoke,
-      ({ frame, page }, channel: string, args: unknown[]) => this.invoke(frame, page, channel, args),
+      async ({ frame, page }, channel: string, args: unknown[]) =>
+        wrapBuffers(await this.invoke(frame, page, channel, unwrapBuffers(args) as unknown[])),
     );
     await context.exposeBinding(this.bindingNames.windowOpen, ({ page }, url: string) =>
       this.windowOpen(page, url),
@@ -315,4 +316,28 @@ export class Launch {
       body: Buffer.from(await response.arrayBuffer()),
     });
   }
+}
+
+/** Playwright bindings lose ArrayBuffers (they carry typed arrays): page-runtime.js wraps them. */
+const WRAPPED = '__parleyStandInArrayBuffer';
+
+function unwrapBuffers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapBuffers);
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    const bytes = (value as Record<string, unknown>)[WRAPPED];
+    if (bytes instanceof Uint8Array || ArrayBuffer.isView(bytes)) {
+      const view = bytes as Uint8Array;
+      return new Uint8Array(view).buffer;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapBuffers(v)]));
+  }
+  return value;
+}
+
+function wrapBuffers(value: unknown): unknown {
+  if (value instanceof ArrayBuffer) return { [WRAPPED]: new Uint8Array(value) };
+  if (Array.isArray(value)) return value.map(wrapBuffers);
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrapBuffers(v)]));
+  return value;
 }

@@ -101,6 +101,25 @@ export function pageRuntime(config) {
   if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;
 
   const clone = (value) => (value === undefined ? undefined : structuredClone(value));
+  // Playwright bindings carry typed arrays but turn an ArrayBuffer into {}: IPC payloads wrap
+  // them on the way (launch.ts unwraps), so main sees an ArrayBuffer as Electron gives it.
+  const WRAPPED = '__parleyStandInArrayBuffer';
+  const wrapBuffers = (value) => {
+    if (value instanceof ArrayBuffer) return { [WRAPPED]: new Uint8Array(value) };
+    if (Array.isArray(value)) return value.map(wrapBuffers);
+    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrapBuffers(v)]));
+    return value;
+  };
+  const unwrapBuffers = (value) => {
+    if (Array.isArray(value)) return value.map(unwrapBuffers);
+    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      const bytes = value[WRAPPED];
+      if (bytes) return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapBuffers(v)]));
+    }
+    return value;
+  };
   // contextBridge copies values between worlds; functions become proxies that copy again.
   const copy = (value) => {
     if (typeof value === 'function') {
@@ -110,6 +129,8 @@ export function pageRuntime(config) {
       };
     }
     if (Array.isArray(value)) return value.map(copy);
+    // Cloneable types (ArrayBuffer, typed arrays) cross as structured clones, as in Electron.
+    if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return structuredClone(value);
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]));
     }
@@ -139,7 +160,7 @@ export function pageRuntime(config) {
   const listeners = new Map();
   const ipcRenderer = {
     invoke: (channel, ...args) =>
-      invoke(channel, clone(args)).catch((error) => {
+      invoke(channel, wrapBuffers(clone(args))).then(unwrapBuffers, (error) => {
         throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
       }),
     on(channel, listener) {

@@ -28,6 +28,8 @@ import { quoteText } from '../messages/actions';
 import { DeleteMessageDialog } from '../messages/DeleteMessageDialog';
 import type { JumpRequest } from '../search/use-search';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { usePendingFiles } from '../attachments/use-pending-files';
+import { DropZone, useFileDrop } from '../attachments/DropZone';
 
 interface ChatViewProps {
   conversationId: string;
@@ -105,15 +107,26 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<MessageView | null>(null);
+  const limits = useClientState((st) => st.server?.limits) ?? undefined;
+  const files = usePendingFiles(
+    host,
+    useMemo(() => ({ ...limits }), [limits]),
+  );
+  // A v1 server has no attachments: no attach button, nothing to drop.
+  const canAttach = useClientState((st) => st.server?.compatibility !== 'legacy');
+  const drop = useFileDrop(files.add);
 
   const onSend = useCallback(
-    (body: string) => {
+    (body: string, attachmentIds: string[]) => {
       stop();
       setDraft(conversationId, '');
       setReplyTo(null);
       listRef.current?.scrollToBottom();
       void host.messages
-        .send(conversationId, body, replyTo ? { replyToId: replyTo.id } : undefined)
+        .send(conversationId, body, {
+          ...(replyTo ? { replyToId: replyTo.id } : {}),
+          ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        })
         .then((r) => {
           if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
         });
@@ -227,7 +240,8 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   }
 
   return (
-    <section className="chat" aria-label={`Conversation with ${title}`}>
+    <section className="chat" aria-label={`Conversation with ${title}`} {...(canAttach ? drop.handlers : {})}>
+      {drop.active && <DropZone />}
       <header className="chat-header">
         <IconButton label="Back to conversations" className="back-button" onClick={onBack}>
           <ArrowLeft size={20} />
@@ -299,6 +313,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           }
           onCancelReply={() => setReplyTo(null)}
           onEditLast={onEditLast}
+          files={canAttach ? files : undefined}
         />
       </div>
       <DeleteMessageDialog

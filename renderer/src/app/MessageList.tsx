@@ -20,6 +20,7 @@ import { EmptyState } from '../components/EmptyState';
 import { MessageItem, readStateOf } from '../components/MessageItem';
 import type { MessageActionHandlers } from '../messages/actions';
 import { useJumpToMessage } from '../messages/use-jump-to-message';
+import { ConversationImagesContext, conversationImages } from '../attachments/conversation-images';
 
 export interface MessageListHandle {
   /** Scrolls to the newest message and keeps following the next one (used right after sending). */
@@ -156,6 +157,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     [actions, jumpTo],
   );
   const byId = useMemo(() => new Map<string, MessageView>(items?.map((m) => [m.id, m])), [items]);
+  const images = useMemo(() => conversationImages(items), [items]);
 
   const unreadLoaded = useUnreadLoaded(conversationId, win, unreadAfterSeq);
 
@@ -292,36 +294,38 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
 
   return (
     <div className="message-list">
-      <Virtuoso<MessageRow, ListContext>
-        ref={virtuoso}
-        scrollerRef={setScroller}
-        className="message-scroller"
-        data={rows}
-        context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
-        firstItemIndex={firstItemIndex}
-        initialTopMostItemIndex={
-          startIndex >= 0
-            ? { index: startIndex, align: 'center' }
-            : unreadIndex >= 0
-              ? { index: unreadIndex, align: 'start' }
-              : { index: rows.length - 1, align: 'end' }
-        }
-        computeItemKey={(_i, row) => row.key}
-        itemContent={renderRow}
-        components={{ Header: ListHeader, Footer: ListFooter }}
-        alignToBottom
-        followOutput={followOutput}
-        atBottomStateChange={setAtBottom}
-        atBottomThreshold={48}
-        startReached={loadOlder}
-        increaseViewportBy={{ top: 400, bottom: 200 }}
-        // A typical one-line message. Without it Virtuoso estimates unmeasured rows from the
-        // first one it measured, often a row with a day separator, and a prepended page of
-        // such estimates shifts the view when the real heights come in.
-        defaultItemHeight={40}
-        role="log"
-        aria-label="Messages"
-      />
+      <ConversationImagesContext.Provider value={images}>
+        <Virtuoso<MessageRow, ListContext>
+          ref={virtuoso}
+          scrollerRef={setScroller}
+          className="message-scroller"
+          data={rows}
+          context={{ loadingOlder: win.loadingOlder, hasOlder: win.hasOlder }}
+          firstItemIndex={firstItemIndex}
+          initialTopMostItemIndex={
+            startIndex >= 0
+              ? { index: startIndex, align: 'center' }
+              : unreadIndex >= 0
+                ? { index: unreadIndex, align: 'start' }
+                : { index: rows.length - 1, align: 'end' }
+          }
+          computeItemKey={(_i, row) => row.key}
+          itemContent={renderRow}
+          components={{ Header: ListHeader, Footer: ListFooter }}
+          alignToBottom
+          followOutput={followOutput}
+          atBottomStateChange={setAtBottom}
+          atBottomThreshold={48}
+          startReached={loadOlder}
+          increaseViewportBy={{ top: 400, bottom: 200 }}
+          // A typical one-line message. Without it Virtuoso estimates unmeasured rows from the
+          // first one it measured, often a row with a day separator, and a prepended page of
+          // such estimates shifts the view when the real heights come in.
+          defaultItemHeight={40}
+          role="log"
+          aria-label="Messages"
+        />
+      </ConversationImagesContext.Provider>
       {!atBottom && (
         <button
           type="button"

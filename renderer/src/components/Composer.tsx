@@ -4,18 +4,22 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  type ClipboardEvent,
   type KeyboardEvent,
 } from 'react';
 import * as Popover from '@radix-ui/react-popover';
-import { Reply, SendHorizontal, Smile, X } from 'lucide-react';
+import { Paperclip, Reply, SendHorizontal, Smile, X } from 'lucide-react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
 import { EmojiPicker } from '../messages/EmojiPicker';
+import { PendingFilesTray } from '../attachments/PendingFilesTray';
+import type { PendingFiles } from '../attachments/use-pending-files';
 import { IconButton } from './IconButton';
 
 interface ComposerProps {
   initialText: string;
   placeholder: string;
-  onSend: (body: string) => void;
+  /** `attachmentIds`: the uploaded files going with it (empty for text only). */
+  onSend: (body: string, attachmentIds: string[]) => void;
   /** Every edit (for the draft and the typing indicator). */
   onChange: (text: string) => void;
   autoFocus?: boolean;
@@ -24,6 +28,8 @@ interface ComposerProps {
   onCancelReply?: () => void;
   /** ↑ in an empty field: edit the last message of ours. Returns whether there was one. */
   onEditLast?: () => boolean;
+  /** Files for the next message (attach button, paste); without it the composer is text only. */
+  files?: PendingFiles;
 }
 
 export interface ComposerHandle {
@@ -38,14 +44,17 @@ const MAX_HEIGHT = 200;
  * (empty, or over the length limit), and says why.
  */
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(
-  { initialText, placeholder, onSend, onChange, autoFocus, replyTo, onCancelReply, onEditLast },
+  { initialText, placeholder, onSend, onChange, autoFocus, replyTo, onCancelReply, onEditLast, files },
   handle,
 ) {
   const [text, setText] = useState(initialText);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = text.trim().length;
   const tooLong = length > MESSAGE_BODY_MAX;
-  const canSend = length > 0 && !tooLong;
+  const readyIds = files?.readyIds ?? [];
+  // Files may go without text, but only once every upload has finished.
+  const canSend = (length > 0 || readyIds.length > 0) && !tooLong && !files?.uploading;
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -78,7 +87,8 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
 
   const send = () => {
     if (!canSend) return;
-    onSend(text);
+    onSend(text, readyIds);
+    files?.clear();
     update('');
     ref.current?.focus();
   };
@@ -96,9 +106,42 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     }
   };
 
+  /** Pasted files (a screenshot, files copied in a file manager) join the message. */
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = [...e.clipboardData.files];
+    if (!files || pasted.length === 0) return;
+    e.preventDefault();
+    files.add(pasted);
+  };
+
   return (
     <div className="composer">
+      {files && (
+        <>
+          <IconButton
+            label="Attach files"
+            tooltipSide="top"
+            className="composer-attach"
+            onClick={() => fileInput.current?.click()}
+          >
+            <Paperclip size={19} />
+          </IconButton>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="attach-input"
+            onChange={(e) => {
+              files.add([...(e.target.files ?? [])]);
+              e.target.value = '';
+              ref.current?.focus();
+            }}
+          />
+        </>
+      )}
       <div className={`composer-field${tooLong ? ' invalid' : ''}`}>
+        {files && <PendingFilesTray files={files} />}
         {replyTo && (
           <div className="composer-reply" data-testid="composer-reply">
             <Reply size={16} aria-hidden="true" className="composer-reply-icon" />
@@ -130,6 +173,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           autoFocus={autoFocus}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         {tooLong && (
           <span id="composer-error" className="composer-error" role="alert">

@@ -248,6 +248,7 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
         return ok();
       },
       loadOlder: async () => ok(),
+      loadAround: async () => ok(),
       async markRead(id) {
         if (unread[id]) {
           unread[id] = 0;
@@ -363,6 +364,16 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       dismiss: async () => ok(),
       sendSignal: async () => ok(),
       onSignal: (_l: (s: CallSignal) => void) => () => {},
+    },
+    attachments: {
+      upload: async () => ({
+        ok: false,
+        error: 'Files are not available in demo mode.',
+        code: 'unsupported',
+      }),
+      cancelUpload: async () => ok(),
+      onUploadProgress: () => () => {},
+      read: async () => ({ ok: false, error: 'Files are not available in demo mode.', code: 'not_found' }),
     },
   };
   return host;

@@ -2,6 +2,7 @@ import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost } from '
 import { createParleyClient, type ClientEvent, type ParleyClient } from '@parley/shared/client';
 import { conversationTitle } from '../lib/conversation';
 import { createLocalStorage } from './local-storage';
+import { xhrUploadTransport } from './xhr-upload';
 
 /**
  * The web host: the client core runs in the page. The same renderer build runs here (served
@@ -12,6 +13,7 @@ export function createWebHost(): ParleyHost {
   const client = createParleyClient({
     storage: createLocalStorage(),
     defaultServerUrl: location.origin,
+    uploadTransport: xhrUploadTransport,
     // Tabs share one refresh token in localStorage. Two tabs refreshing at once would present
     // the same token twice, which the server reads as theft and answers by ending the session;
     // a Web Lock makes the tabs take turns (the core re-reads the stored token inside it).
@@ -58,6 +60,7 @@ export function createWebHost(): ParleyHost {
     search: client.search,
     connection: client.connection,
     calls: client.calls,
+    attachments: client.attachments,
     notifications: {
       get: async () => ({ ok: true, value: readPrefs() }),
       setMuted: async (conversationId, muted) => {

@@ -10,6 +10,7 @@ import { MessageContextMenu, MessageToolbar, type PickerState } from './MessageM
 import { MessageEditor } from './MessageEditor';
 import { Reactions } from './Reactions';
 import { StatusIcon, type ReadState } from './status';
+import { MessageAttachments } from '../attachments/MessageAttachments';
 
 /** The message a reply quotes, as far as it is loaded. */
 interface QuotedMessage {
@@ -151,7 +152,13 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
             ) : editing ? (
               <MessageEditor initial={m.body} onDone={(body) => actions.finishEdit(m, body)} />
             ) : (
-              <Body message={m} />
+              <>
+                {/* Deleted messages carry no files (the tombstone drops them). */}
+                {m.attachments && m.attachments.length > 0 && (
+                  <MessageAttachments attachments={m.attachments} />
+                )}
+                {m.body !== '' && <Body message={m} />}
+              </>
             )}
             {!editing && (
               <span className={`msg-meta${row.groupEnd || row.mine ? ' always' : ' on-hover'}`}>

@@ -11,6 +11,7 @@ import {
 } from '../protocol/http.js';
 import type { UserSearchResponse } from '../protocol/http.js';
 import { userSchema } from '../protocol/models.js';
+import { createAttachments } from './attachments.js';
 import { createCalls } from './calls.js';
 import { createCatchUp } from './catch-up.js';
 import { createConnection } from './connection.js';
@@ -48,6 +49,7 @@ export function createClientContext(options: ParleyClientOptions): ClientContext
   ctx.typing = createTyping(ctx);
   ctx.calls = createCalls(ctx);
   ctx.serverInfo = createServerInfo(ctx);
+  ctx.attachments = createAttachments(ctx);
   return ctx;
 }
 
@@ -171,5 +173,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
 
     calls: ctx.calls.api,
+
+    attachments: ctx.attachments.api,
   };
 }

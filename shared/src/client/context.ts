@@ -5,6 +5,7 @@
  * so the order they are created in does not matter.
  */
 import type { CallSignal } from '../host-api.js';
+import type { AttachmentsModule } from './attachments.js';
 import type { CallsModule } from './calls.js';
 import type { CatchUpModule } from './catch-up.js';
 import type { ConnectionModule } from './connection.js';
@@ -34,6 +35,7 @@ export interface ClientModules {
   typing: TypingModule;
   calls: CallsModule;
   serverInfo: ServerInfoModule;
+  attachments: AttachmentsModule;
 }
 
 /** The context every module is created over (see the top of this file). */

@@ -8,7 +8,13 @@ export { serverStatusFrom } from './server-info.js';
 export { sessionEndedText } from './event-handlers.js';
 export type { ClientEvent, ClientStorage, ParleyClient, ParleyClientOptions } from './types.js';
 export * from './state.js';
-export type { FetchLike, FetchResponseLike } from './runtime.js';
+export type { FetchLike, FetchResponseLike, BinaryFetchLike, AbortSignalLike } from './runtime.js';
+export {
+  createFetchUploadTransport,
+  type UploadAnswer,
+  type UploadRequest,
+  type UploadTransport,
+} from './upload-transport.js';
 export type { ClientErrorCode } from './http.js';
 export { normalizeServerUrl } from './http.js';
 export type { OutboxDelete, OutboxEdit, OutboxEntry, OutboxReact, OutboxSend } from './outbox.js';

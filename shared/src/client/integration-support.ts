@@ -35,6 +35,7 @@ export interface Harness {
     port?: number;
     accessTokenTtlSeconds?: number;
     registration?: 'open' | 'invite' | 'closed';
+    maxAttachmentBytes?: number;
   }): Promise<TestServer>;
   registerUser(
     url: string,

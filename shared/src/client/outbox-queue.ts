@@ -112,6 +112,7 @@ export function createOutbox(ctx: ClientContext) {
           clientId: entry.clientId,
           body: entry.body,
           ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+          ...(entry.attachmentIds?.length ? { attachmentIds: entry.attachmentIds } : {}),
         });
       case 'edit':
         return emitWithAck(s, 'message:edit', { messageId: entry.messageId, body: entry.body });
@@ -265,7 +266,7 @@ export function createOutbox(ctx: ClientContext) {
     send: (
       conversationId: string,
       body: string,
-      options?: { replyToId?: string },
+      options?: { replyToId?: string; attachmentIds?: string[] },
     ): Promise<HostResult<{ clientId: string }>> =>
       guard(async () => {
         if (!ctx.session.me() || !ctx.running) return fail('signed_out', 'Sign in to send messages');
@@ -274,13 +275,18 @@ export function createOutbox(ctx: ClientContext) {
           clientId: 'pending',
           body,
           replyToId: options?.replyToId,
+          attachmentIds: options?.attachmentIds,
         });
         if (!parsed.success) return invalid(parsed.error.issues);
         const replyToId = parsed.data.replyToId ?? undefined;
+        const attachmentIds = parsed.data.attachmentIds ?? undefined;
+        const known = attachmentIds?.flatMap((id) => ctx.attachments.uploadedInfo(id) ?? []) ?? [];
         const entry = {
           ...base(parsed.data.conversationId),
           body: parsed.data.body,
           ...(replyToId ? { replyToId } : {}),
+          ...(attachmentIds ? { attachmentIds } : {}),
+          ...(known.length > 0 ? { attachments: known } : {}),
         };
         ctx.typing.sent(entry.conversationId);
         await enqueue(entry);

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createParleyClient } from './client.js';
 import { createMemoryStorage } from './memory-storage.js';
-import { OUTBOX_STORAGE_KEY, parseOutbox, serializeOutbox, type OutboxEntry } from './outbox.js';
+import {
+  OUTBOX_STORAGE_KEY,
+  parseOutbox,
+  serializeOutbox,
+  type OutboxEntry,
+  type OutboxSend,
+} from './outbox.js';
 import type { FetchLike } from './runtime.js';
 import { waitForState } from './test-support.js';
 import type { ParleyClient } from './types.js';
@@ -19,6 +25,26 @@ describe('outbox serialization', () => {
   it('round-trips entries in order', () => {
     const entries = [entry('a'), entry('b', 'failed'), entry('c')];
     expect(parseOutbox(serializeOutbox('u1', entries), 'u1')).toEqual(entries);
+  });
+
+  it('keeps the files of a queued message (ids, and what is known of them)', () => {
+    const withFiles: OutboxEntry = {
+      ...(entry('f') as OutboxSend),
+      body: '',
+      attachmentIds: ['a1', 'a2'],
+      attachments: [
+        {
+          id: 'a1',
+          name: 'x.png',
+          contentType: 'image/png',
+          size: 3,
+          width: 1,
+          height: 1,
+          hasThumbnail: true,
+        },
+      ],
+    };
+    expect(parseOutbox(serializeOutbox('u1', [withFiles]), 'u1')).toEqual([withFiles]);
   });
 
   it("never hands one user's outbox to another user", () => {

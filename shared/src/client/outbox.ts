@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentSchema, type Attachment } from '../protocol/models.js';
 
 /**
  * The outbox: operations the user made that the server has not acknowledged yet (`pending`),
@@ -25,6 +26,10 @@ export interface OutboxSend extends OutboxEntryBase {
   body: string;
   /** The stored message this one replies to. */
   replyToId?: string;
+  /** Files uploaded for it (`POST /api/attachments`), sent as `attachmentIds`. */
+  attachmentIds?: string[];
+  /** What is known of those files (from this run's uploads), for the row shown meanwhile. */
+  attachments?: Attachment[];
 }
 /** A new body for a stored message of ours. */
 export interface OutboxEdit extends OutboxEntryBase {
@@ -68,6 +73,8 @@ const outboxEntrySchema = z.union([
     op: z.literal('send').optional(),
     body: z.string(),
     replyToId: z.string().min(1).optional(),
+    attachmentIds: z.array(z.string().min(1)).min(1).optional(),
+    attachments: z.array(attachmentSchema).optional(),
   }),
   z.object({ ...base, op: z.literal('edit'), messageId: z.string().min(1), body: z.string() }),
   z.object({ ...base, op: z.literal('delete'), messageId: z.string().min(1) }),

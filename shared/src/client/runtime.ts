@@ -59,3 +59,48 @@ export const globalFetch: FetchLike = (url, init) => {
   if (!g.fetch) return Promise.reject(new Error('fetch is not available in this runtime'));
   return g.fetch(url, init);
 };
+
+/** The subset of AbortSignal the core uses (uploads). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The subset of AbortController the core uses. */
+export interface AbortControllerLike {
+  readonly signal: AbortSignalLike;
+  abort(): void;
+}
+
+/** A new AbortController (global in Node and browsers). */
+export function newAbortController(): AbortControllerLike {
+  const Ctor = (globalThis as unknown as { AbortController: new () => AbortControllerLike }).AbortController;
+  return new Ctor();
+}
+
+/** UTF-8 bytes of a string (TextEncoder, global in Node and browsers). */
+export function utf8Encode(text: string): Uint8Array {
+  const Ctor = (globalThis as unknown as { TextEncoder: new () => { encode(s: string): Uint8Array } })
+    .TextEncoder;
+  return new Ctor().encode(text);
+}
+
+/** A response as binary reads (downloads) need it. */
+export interface BinaryResponseLike extends FetchResponseLike {
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** `fetch` for binary answers; the global fetch fits it. */
+export type BinaryFetchLike = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignalLike },
+) => Promise<BinaryResponseLike>;
+
+/** The global fetch, typed for binary answers. */
+export const globalBinaryFetch: BinaryFetchLike = (url, init) => {
+  const f = (globalThis as unknown as { fetch?: BinaryFetchLike }).fetch;
+  if (!f) return Promise.reject(new Error('fetch is not available in this runtime'));
+  return f(url, init);
+};

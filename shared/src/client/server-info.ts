@@ -43,7 +43,12 @@ export function serverStatusFrom(
       ? (answer.value as { protocol: number }).protocol
       : null;
   const about = parsed.success
-    ? { name: parsed.data.name, version: parsed.data.version, features: parsed.data.features }
+    ? {
+        name: parsed.data.name,
+        version: parsed.data.version,
+        features: parsed.data.features,
+        limits: parsed.data.limits,
+      }
     : { name: null, version: null, features: [] };
   if (protocol !== null && protocol > PROTOCOL_VERSION)
     return {

@@ -231,6 +231,7 @@ export function createSession(ctx: ClientContext) {
   async function teardown(): Promise<void> {
     ctx.running = false;
     ctx.connection.stop();
+    ctx.attachments.cancelAll();
     clearTimer(refreshTimer);
     refreshTimer = null;
     ctx.typing.reset();

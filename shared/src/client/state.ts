@@ -61,6 +61,11 @@ export interface ServerStatus {
   name: string | null;
   version: string | null;
   features: string[];
+  /**
+   * What the server accepts (`GET /api/server`'s `limits`), once known. Optional like the
+   * other v1.1 fields, so state literals written before it existed stay valid.
+   */
+  limits?: { maxBodyLength: number; maxAttachmentBytes: number; maxAttachments: number } | null;
   /** A sentence for the user when the compatibility is not `compatible`. */
   message: string | null;
 }

@@ -1,7 +1,8 @@
 import type { ParleyHost, Unsubscribe } from '../host-api.js';
 import type { Conversation, Message } from '../protocol/models.js';
 import type { CallIncomingEvent } from '../protocol/socket.js';
-import type { FetchLike } from './runtime.js';
+import type { BinaryFetchLike, FetchLike } from './runtime.js';
+import type { UploadTransport } from './upload-transport.js';
 import type { ClientState } from './state.js';
 
 /**
@@ -37,6 +38,13 @@ export interface ParleyClientOptions {
    * Node and browsers fits it.
    */
   fetch?: FetchLike;
+  /**
+   * How uploads send their bytes with progress: the web host passes an XMLHttpRequest one
+   * (browsers give upload progress only there); the default streams a fetch body (Node).
+   */
+  uploadTransport?: UploadTransport;
+  /** For tests: the fetch that reads attachments' bytes (defaults to the global fetch). */
+  binaryFetch?: BinaryFetchLike;
   /** Milliseconds; defaults to Date.now. */
   now?: () => number;
   /** Reconnect backoff: first delay and cap, in ms (defaults 500 ms and 30 s, with jitter). */

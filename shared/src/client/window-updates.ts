@@ -42,6 +42,7 @@ export function outboxView(entry: OutboxSend, myUserId: string): MessageView {
     kind: 'text',
     body: entry.body,
     ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+    ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     createdAt: entry.createdAt,
     status: entry.status,
   };
