@@ -4,12 +4,7 @@
  * served to those who may see the user or the group, and to nobody else. Also: a deactivated
  * account cannot be added to a group.
  */
-import type {
-  AttachmentResponse,
-  ChangesResponse,
-  ConversationResponse,
-  MeResponse,
-} from '@parley/shared';
+import type { AttachmentResponse, ChangesResponse, ConversationResponse, MeResponse } from '@parley/shared';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
