@@ -9,7 +9,18 @@ import type { ParleyHost } from '@parley/shared';
 
 /** The groups of `window.parley` whose methods travel as `ipcRenderer.invoke` calls. */
 type HostGroup =
-  'auth' | 'conversations' | 'messages' | 'users' | 'connection' | 'calls' | 'notifications' | 'desktop';
+  | 'auth'
+  | 'conversations'
+  | 'messages'
+  | 'users'
+  | 'connection'
+  | 'calls'
+  | 'notifications'
+  | 'desktop'
+  | 'account'
+  | 'groups'
+  | 'invites'
+  | 'admin';
 type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
 // `any` here only matches function shapes; nothing is typed as any at a use site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,6 +77,28 @@ const HOST_METHODS = {
   'desktop.availableSpellCheckLanguages': 0,
   'desktop.chooseDownloadFolder': 0,
   'desktop.takeInvite': 0,
+  'account.get': 0,
+  'account.updateProfile': 0,
+  'account.setAvatar': 0,
+  'account.removeAvatar': 0,
+  'account.changePassword': 0,
+  'account.listSessions': 0,
+  'account.revokeSession': 0,
+  'account.deleteAccount': 0,
+  'account.avatar': 0,
+  'groups.rename': 0,
+  'groups.setAvatar': 0,
+  'groups.addMembers': 0,
+  'groups.removeMember': 0,
+  'groups.leave': 0,
+  'groups.setRole': 0,
+  'invites.create': 0,
+  'invites.list': 0,
+  'invites.revoke': 0,
+  'admin.listUsers': 0,
+  'admin.deactivate': 0,
+  'admin.resetPassword': 0,
+  'admin.setRole': 0,
 } as const satisfies Record<HostMethodPath, 0>;
 
 export const HOST_METHOD_PATHS = Object.keys(HOST_METHODS) as HostMethodPath[];

@@ -57,6 +57,10 @@ export function createWebHost(): ParleyHost {
     users: client.users,
     connection: client.connection,
     calls: client.calls,
+    account: client.account,
+    groups: client.groups,
+    invites: client.invites,
+    admin: client.admin,
     notifications: {
       get: async () => ({ ok: true, value: readPrefs() }),
       setMuted: async (conversationId, muted) => {

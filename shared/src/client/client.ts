@@ -11,7 +11,10 @@ import {
 } from '../protocol/http.js';
 import type { UserSearchResponse } from '../protocol/http.js';
 import { userSchema } from '../protocol/models.js';
+import { createAccount } from './account.js';
+import { createAdmin } from './admin.js';
 import { createCalls } from './calls.js';
+import { createGroups } from './groups.js';
 import { createCatchUp } from './catch-up.js';
 import { createConnection } from './connection.js';
 import { createContextBase, type ClientContext } from './context.js';
@@ -47,6 +50,9 @@ export function createClientContext(options: ParleyClientOptions): ClientContext
   ctx.typing = createTyping(ctx);
   ctx.calls = createCalls(ctx);
   ctx.serverInfo = createServerInfo(ctx);
+  ctx.account = createAccount(ctx);
+  ctx.groups = createGroups(ctx);
+  ctx.admin = createAdmin(ctx);
   return ctx;
 }
 
@@ -165,5 +171,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
 
     calls: ctx.calls.api,
+    account: ctx.account.api,
+    groups: ctx.groups.api,
+    invites: ctx.account.invites,
+    admin: ctx.admin.api,
   };
 }

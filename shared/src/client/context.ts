@@ -5,7 +5,10 @@
  * so the order they are created in does not matter.
  */
 import type { CallSignal } from '../host-api.js';
+import type { AccountModule } from './account.js';
+import type { AdminModule } from './admin.js';
 import type { CallsModule } from './calls.js';
+import type { GroupsModule } from './groups.js';
 import type { CatchUpModule } from './catch-up.js';
 import type { ConnectionModule } from './connection.js';
 import type { ConversationsModule } from './conversations.js';
@@ -34,6 +37,9 @@ export interface ClientModules {
   typing: TypingModule;
   calls: CallsModule;
   serverInfo: ServerInfoModule;
+  account: AccountModule;
+  groups: GroupsModule;
+  admin: AdminModule;
 }
 
 /** The context every module is created over (see the top of this file). */
