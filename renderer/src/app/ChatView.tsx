@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Video } from 'lucide-react';
+import { ArrowLeft, Bell, BellOff, Info, MessageCircle, Phone, Video } from 'lucide-react';
 import type { MessageView, User } from '@parley/shared';
 import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
@@ -27,6 +27,7 @@ import type { MessageActionHandlers } from '../messages/actions';
 import { quoteText } from '../messages/actions';
 import { DeleteMessageDialog } from '../messages/DeleteMessageDialog';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { GroupInfoDialog } from '../groups/GroupInfoDialog';
 
 interface ChatViewProps {
   conversationId: string;
@@ -96,6 +97,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<MessageView | null>(null);
+  const [groupInfoOpen, setGroupInfoOpen] = useState(false);
 
   const onSend = useCallback(
     (body: string) => {
@@ -218,6 +220,7 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           size={40}
           online={peerPresence ? peerPresence.online : undefined}
           group={conversation.type === 'group'}
+          picture={conversation.type === 'group' ? conversation.avatarId : peer?.avatarId}
         />
         <div className="chat-header-text">
           <h1 className="chat-title">{title}</h1>
@@ -238,6 +241,11 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           <IconButton label="Video call" disabled={callBusy} onClick={() => call('video')}>
             <Video size={20} />
           </IconButton>
+          {conversation.type === 'group' && (
+            <IconButton label="Group info" onClick={() => setGroupInfoOpen(true)}>
+              <Info size={20} />
+            </IconButton>
+          )}
         </div>
       </header>
       <MessageList
@@ -275,6 +283,14 @@ export function ChatView({ conversationId, onBack }: ChatViewProps) {
           onEditLast={onEditLast}
         />
       </div>
+      {conversation.type === 'group' && (
+        <GroupInfoDialog
+          conversation={conversation}
+          meId={meId}
+          open={groupInfoOpen}
+          onClose={() => setGroupInfoOpen(false)}
+        />
+      )}
       <DeleteMessageDialog
         message={deleting}
         asAdmin={deleting !== null && deleting.senderId !== meId}

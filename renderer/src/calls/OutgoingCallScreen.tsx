@@ -44,7 +44,7 @@ function OutgoingBody({ peer, media, preview, onCancel }: OutgoingCallScreenProp
       )}
       <div className="call-center">
         <div className="call-pulse">
-          <Avatar id={peer.id} name={peer.displayName} size={112} />
+          <Avatar id={peer.id} name={peer.displayName} size={112} picture={peer.avatarId} />
         </div>
         <h2 className="call-peer-name">{peer.displayName}</h2>
         <p className="call-status" aria-live="polite">
