@@ -3,7 +3,8 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { KeyRound, Search, ShieldCheck, UserX, X } from 'lucide-react';
 import { PASSWORD_MIN, type AdminUser } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
-import { formatFull, formatLastSeen } from '../lib/format';
+import { formatLastSeen } from '../lib/format';
+import { formatWhen } from './SecuritySections';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
@@ -117,7 +118,7 @@ function UsersSection({ meId }: { meId: string }) {
                   : u.lastSeenAt
                     ? `Last seen ${formatLastSeen(u.lastSeenAt, now).replace(/^last seen /, '')}`
                     : 'Never seen'}{' '}
-                · joined {formatFull(u.createdAt)}
+                · joined {formatWhen(u.createdAt)}
               </span>
               {resetting === u.id && <ResetPasswordForm user={u} onDone={() => setResetting(null)} />}
             </span>
@@ -153,7 +154,7 @@ function UsersSection({ meId }: { meId: string }) {
                 </button>
                 <button
                   type="button"
-                  className="icon-button icon-button-ghost icon-button-danger"
+                  className="icon-button icon-button-ghost admin-danger"
                   aria-label={`Deactivate ${u.displayName}`}
                   onClick={() => {
                     if (

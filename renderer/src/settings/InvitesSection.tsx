@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Copy, Link2, Trash2 } from 'lucide-react';
 import type { Invite } from '@parley/shared';
-import { formatFull } from '../lib/format';
+import { formatWhen } from './SecuritySections';
 import { showToast } from '../lib/toast';
 import { useHost } from '../store/hooks';
 
@@ -23,7 +23,7 @@ async function copy(text: string): Promise<void> {
 
 function inviteState(invite: Invite): string {
   const uses = invite.maxUses === null ? `${invite.uses} used` : `${invite.uses} of ${invite.maxUses} used`;
-  const expiry = invite.expiresAt ? `expires ${formatFull(invite.expiresAt)}` : 'never expires';
+  const expiry = invite.expiresAt ? `expires ${formatWhen(invite.expiresAt)}` : 'never expires';
   return `${uses} · ${expiry}`;
 }
 

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { LoaderCircle, LogOut, MonitorSmartphone } from 'lucide-react';
 import { PASSWORD_MIN, type SessionInfo } from '@parley/shared';
-import { formatFull } from '../lib/format';
 import { showToast } from '../lib/toast';
 import { useHost } from '../store/hooks';
+
+/** "30 Nov 2026, 14:53": short enough for a list row. */
+export function formatWhen(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
 
 /** "Chrome on Linux" from a User-Agent, good enough to tell devices apart. */
 export function describeDevice(userAgent: string | null | undefined): string {
@@ -144,7 +148,7 @@ export function SessionsSection() {
                 {s.current && <span className="badge">This device</span>}
               </span>
               <span className="muted settings-hint">
-                Last used {formatFull(s.lastUsedAt)} · signed in {formatFull(s.createdAt)}
+                Last used {formatWhen(s.lastUsedAt)} · signed in {formatWhen(s.createdAt)}
               </span>
             </span>
             {!s.current && (
@@ -152,7 +156,7 @@ export function SessionsSection() {
                 type="button"
                 className="button"
                 onClick={() => void revoke(s)}
-                aria-label={`Sign out ${describeDevice(s.userAgent)}, last used ${formatFull(s.lastUsedAt)}`}
+                aria-label={`Sign out ${describeDevice(s.userAgent)}, last used ${formatWhen(s.lastUsedAt)}`}
               >
                 <LogOut size={15} aria-hidden="true" /> Sign out
               </button>
