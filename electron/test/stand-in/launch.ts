@@ -226,7 +226,8 @@ export class Launch {
     const handler = this.ipcHandlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
     const window = this.windows.find((candidate) => candidate.page === page);
-    return handler({ sender: window?.webContents, senderFrame: frameInfo(frame), processId: 1 }, ...args);
+    const event = { sender: window?.webContents, senderFrame: frameInfo(frame), processId: 1 };
+    return bytesToWire(await handler(event, ...(bytesFromWire(args) as unknown[])));
   }
 
   /** A right-click: the spell-checker adds its part, then 'context-menu' goes to main. */
@@ -315,4 +316,29 @@ export class Launch {
       body: Buffer.from(await response.arrayBuffer()),
     });
   }
+}
+
+/**
+ * Bytes across the Playwright binding (see page-runtime.js): Electron's structured clone
+ * keeps a Uint8Array, the binding's JSON does not, so both sides tag and rebuild them.
+ */
+const BYTES = '__parleyStandInBytes';
+
+function bytesFromWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(bytesFromWire);
+  if (value !== null && typeof value === 'object') {
+    const tagged = (value as Record<string, unknown>)[BYTES];
+    if (Array.isArray(tagged)) return Uint8Array.from(tagged as number[]);
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesFromWire(item)]));
+  }
+  return value;
+}
+
+function bytesToWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { [BYTES]: Array.from(value) };
+  if (Array.isArray(value)) return value.map(bytesToWire);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesToWire(item)]));
+  }
+  return value;
 }

@@ -101,6 +101,25 @@ export function pageRuntime(config) {
   if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;
 
   const clone = (value) => (value === undefined ? undefined : structuredClone(value));
+  // Electron's IPC keeps typed arrays (structured clone); Playwright's binding does not, so
+  // bytes cross it tagged and are rebuilt on the other side (launch.ts does the same).
+  const BYTES = '__parleyStandInBytes';
+  const toWire = (value) => {
+    if (value instanceof Uint8Array) return { [BYTES]: Array.from(value) };
+    if (Array.isArray(value)) return value.map(toWire);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toWire(item)]));
+    }
+    return value;
+  };
+  const fromWire = (value) => {
+    if (Array.isArray(value)) return value.map(fromWire);
+    if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value[BYTES])) return Uint8Array.from(value[BYTES]);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromWire(item)]));
+    }
+    return value;
+  };
   // contextBridge copies values between worlds; functions become proxies that copy again.
   const copy = (value) => {
     if (typeof value === 'function') {
@@ -110,6 +129,7 @@ export function pageRuntime(config) {
       };
     }
     if (Array.isArray(value)) return value.map(copy);
+    if (value instanceof Uint8Array) return new Uint8Array(value);
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]));
     }
@@ -139,9 +159,11 @@ export function pageRuntime(config) {
   const listeners = new Map();
   const ipcRenderer = {
     invoke: (channel, ...args) =>
-      invoke(channel, clone(args)).catch((error) => {
-        throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
-      }),
+      invoke(channel, toWire(clone(args)))
+        .then(fromWire)
+        .catch((error) => {
+          throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
+        }),
     on(channel, listener) {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel).add(listener);
