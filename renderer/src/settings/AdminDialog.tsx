@@ -54,6 +54,7 @@ function UsersSection({ meId }: { meId: string }) {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [resetting, setResetting] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
   const now = useNow(60_000);
 
   const load = useCallback(
@@ -121,6 +122,33 @@ function UsersSection({ meId }: { meId: string }) {
                 · joined {formatWhen(u.createdAt)}
               </span>
               {resetting === u.id && <ResetPasswordForm user={u} onDone={() => setResetting(null)} />}
+              {confirming === u.id && (
+                <span
+                  className="admin-confirm"
+                  role="group"
+                  aria-label={`Confirm deactivating ${u.displayName}`}
+                >
+                  <span className="settings-hint">
+                    Deactivate {u.displayName}? They are signed out everywhere and cannot sign in again. Their
+                    messages stay.
+                  </span>
+                  <span className="settings-actions">
+                    <button type="button" className="button" onClick={() => setConfirming(null)} autoFocus>
+                      Cancel
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-danger"
+                      onClick={() => {
+                        setConfirming(null);
+                        void act(() => host.admin.deactivate(u.id), `${u.displayName} was deactivated.`);
+                      }}
+                    >
+                      Deactivate
+                    </button>
+                  </span>
+                </span>
+              )}
             </span>
             {!u.deactivated && u.id !== meId && (
               <span className="admin-actions">
@@ -156,15 +184,8 @@ function UsersSection({ meId }: { meId: string }) {
                   type="button"
                   className="icon-button icon-button-ghost admin-danger"
                   aria-label={`Deactivate ${u.displayName}`}
-                  onClick={() => {
-                    if (
-                      window.confirm(
-                        `Deactivate ${u.displayName}? They are signed out everywhere and cannot sign in again. Their messages stay.`,
-                      )
-                    ) {
-                      void act(() => host.admin.deactivate(u.id), `${u.displayName} was deactivated.`);
-                    }
-                  }}
+                  aria-expanded={confirming === u.id}
+                  onClick={() => setConfirming(confirming === u.id ? null : u.id)}
                 >
                   <UserX size={16} />
                 </button>
