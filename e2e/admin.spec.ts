@@ -122,6 +122,30 @@ test('an invite link made in the admin page signs a new person up', async ({ ope
   await expect(again.getByTestId('invite-row').first()).toContainText('1 of 1 used');
 });
 
+test('without a link, sign-up on an invite-only server asks for the code; a pasted link works', async ({
+  openClient,
+}) => {
+  const made = await fetch(`${server.url}/api/invites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ maxUses: 1 }),
+  });
+  const { invite } = (await made.json()) as { invite: { url: string } };
+  const page = await openClient({ baseURL: server.url });
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  const code = page.getByLabel('Invite code');
+  await expect(code).toBeVisible();
+  const newcomer = uniqueUser('Paula Paste');
+  await page.getByLabel('Username').fill(newcomer.username);
+  await page.getByLabel('Password').fill(newcomer.password);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/sign-up-invite-only.png', animations: 'disabled' });
+  await code.fill(invite.url);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(accountChip(page)).toBeVisible();
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`admin page screenshot (${colorScheme})`, async ({ openClient }) => {
     await member('Alice Martin');

@@ -47,6 +47,7 @@ const HOST_METHODS = {
   'auth.signIn': 0,
   'auth.signUp': 0,
   'auth.signOut': 0,
+  'auth.serverInfo': 0,
   'conversations.open': 0,
   'conversations.loadOlder': 0,
   'conversations.markRead': 0,

@@ -49,6 +49,7 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
       return result;
     },
     'auth.signOut': () => client.auth.signOut(),
+    'auth.serverInfo': (serverUrl) => client.auth.serverInfo(serverUrl),
     'conversations.open': (conversationId) => {
       deps.onOpenConversation(conversationId);
       return client.conversations.open(conversationId);

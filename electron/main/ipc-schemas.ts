@@ -115,6 +115,7 @@ export const hostArgSchemas = {
     }),
   ]),
   'auth.signOut': none,
+  'auth.serverInfo': z.tuple([serverUrlSchema]),
   'conversations.open': z.tuple([conversationId.nullable()]),
   'conversations.loadOlder': z.tuple([conversationId]),
   'conversations.markRead': z.tuple([conversationId, messagesReadSchema.shape.seq]),

@@ -196,6 +196,7 @@ describe('registerHostHandlers', () => {
     ['calls.sendSignal', ['k1', 'not an object']],
     ['notifications.setDoNotDisturb', ['yes']],
     ['connection.retryNow', ['unexpected']],
+    ['auth.serverInfo', ['javascript:alert(1)']],
     ['account.setAvatar', [{ name: 'x.png', type: 'text/html', bytes: new Uint8Array([1]) }]],
     ['account.setAvatar', [{ name: 'x.png', type: 'image/png', bytes: 'not bytes' }]],
     ['account.updateProfile', [{ displayName: '' }]],

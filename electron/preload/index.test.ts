@@ -77,6 +77,7 @@ describe('preload', () => {
       ['auth.signIn', [{ serverUrl: 'http://h', username: 'a', password: 'p' }]],
       ['auth.signUp', [{ serverUrl: 'http://h', username: 'a', password: 'p', displayName: 'A' }]],
       ['auth.signOut', []],
+      ['auth.serverInfo', ['http://h']],
       ['conversations.open', [null]],
       ['conversations.loadOlder', ['c1']],
       ['conversations.markRead', ['c1', 5]],

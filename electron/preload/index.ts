@@ -48,6 +48,7 @@ const desktopHost: ParleyHost = {
     signIn: (input) => invoke('auth.signIn', input),
     signUp: (input) => invoke('auth.signUp', input),
     signOut: () => invoke('auth.signOut'),
+    serverInfo: (serverUrl) => invoke('auth.serverInfo', serverUrl),
   },
   conversations: {
     open: (conversationId) => invoke('conversations.open', conversationId),

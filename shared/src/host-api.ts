@@ -56,6 +56,12 @@ export interface ImageFile {
   bytes: Uint8Array;
 }
 
+/** The part of `GET /api/server` the sign-in screen needs; null where the server does not say (v1). */
+export interface PublicServerInfo {
+  name: string | null;
+  registration: 'open' | 'invite' | 'closed' | null;
+}
+
 /** The signed-in account as its settings and admin pages need it. */
 export interface AccountInfo {
   user: User;
@@ -98,6 +104,8 @@ export interface ParleyHost {
       inviteCode?: string;
     }): Promise<HostResult>;
     signOut(): Promise<HostResult>;
+    /** What a server says about itself before sign-in (`GET /api/server`): the sign-up form follows it. */
+    serverInfo(serverUrl: string): Promise<HostResult<PublicServerInfo>>;
   };
 
   conversations: {

@@ -230,6 +230,7 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       async signUp(input) {
         return host.auth.signIn(input);
       },
+      serverInfo: async () => ok({ name: 'Demo', registration: 'open' as const }),
       async signOut() {
         state = {
           ...state,

@@ -51,6 +51,7 @@ export function createWebHost(): ParleyHost {
         return r;
       },
       signOut: () => client.auth.signOut(),
+      serverInfo: (serverUrl) => client.auth.serverInfo(serverUrl),
     },
     conversations: client.conversations,
     messages: client.messages,

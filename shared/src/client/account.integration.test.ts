@@ -180,6 +180,9 @@ describe('client core: groups, invites, administration', () => {
 
   it('invites and admin: a server admin makes, lists and revokes invites, finds and deactivates a user', async () => {
     const s = await server();
+    // Before anyone signs in, the sign-up form learns the registration mode.
+    expect(value(await newClient().auth.serverInfo(s.url))).toMatchObject({ registration: 'open' });
+    expect(await newClient().auth.serverInfo('not a url at all')).toMatchObject({ ok: false });
     const admin = await signedUpClient(s.url);
     const bob = await signedUpClient(s.url);
     const invite = value(await admin.client.invites.create({ maxUses: 2, expiresInHours: 24 }));
