@@ -134,6 +134,25 @@ test('deleting the account needs the password, signs out and shows “Deleted us
   await signIn(alicePage, alice, { expectError: true });
 });
 
+test('notifications blocked for the site: the settings say how to allow them again', async ({
+  parley,
+  openClient,
+}) => {
+  const sam = await registerViaApi(parley.url, 'Sam Blocked');
+  const page = await openClient();
+  // As the browser reports a site whose notifications the user blocked.
+  await page.addInitScript(() => {
+    Object.defineProperty(Notification, 'permission', { get: () => 'denied' });
+  });
+  await page.reload();
+  await signIn(page, sam);
+  const settings = await openSettings(page);
+  await expect(settings.getByTestId('notification-state')).toHaveText(
+    /Notifications are blocked for this site\. To turn them on, click the icon left of the address bar/,
+  );
+  await expect(settings.getByRole('button', { name: 'Allow notifications' })).toHaveCount(0);
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`settings screenshot (${colorScheme})`, async ({ parley, openClient }) => {
     const sam = await registerViaApi(parley.url, 'Sam Rivera');
