@@ -160,6 +160,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Control+Comma');
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await expect(settings.getByTestId('session-row')).toHaveCount(2);
+    // The theme is a radio group: the arrow keys move the choice, and back.
+    await settings.getByRole('radio', { name: 'System' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(settings.getByRole('radio', { name: 'Light' })).toBeChecked();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    await page.keyboard.press('ArrowLeft');
+    await expect(settings.getByRole('radio', { name: 'System' })).toBeChecked();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
     await page.screenshot({ path: `e2e/screenshots/settings-${colorScheme}.png`, animations: 'disabled' });
     await settings.getByRole('heading', { name: 'Where you’re signed in' }).scrollIntoViewIfNeeded();
     await page.screenshot({

@@ -180,13 +180,34 @@ function AppearanceSection() {
   return (
     <section className="settings-section" aria-labelledby="settings-theme">
       <h2 id="settings-theme">Theme</h2>
-      <div className="segmented" role="radiogroup" aria-labelledby="settings-theme">
+      <div
+        className="segmented"
+        role="radiogroup"
+        aria-labelledby="settings-theme"
+        // A radio group is one Tab stop; the arrow keys move the choice (WAI-ARIA radio pattern).
+        onKeyDown={(e) => {
+          const step =
+            e.key === 'ArrowRight' || e.key === 'ArrowDown'
+              ? 1
+              : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+                ? -1
+                : 0;
+          if (!step) return;
+          e.preventDefault();
+          const index = THEMES.findIndex((t) => t.value === theme);
+          const next = THEMES[(index + step + THEMES.length) % THEMES.length]!;
+          setThemePreference(next.value);
+          e.currentTarget.querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus();
+        }}
+      >
         {THEMES.map(({ value, label, icon: Icon }) => (
           <button
             key={value}
             type="button"
             role="radio"
+            data-value={value}
             aria-checked={theme === value}
+            tabIndex={theme === value ? 0 : -1}
             className={theme === value ? 'active' : undefined}
             onClick={() => setThemePreference(value)}
           >
