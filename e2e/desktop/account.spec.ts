@@ -3,9 +3,10 @@
  * picked in the settings travels as bytes to main (which uploads it) and comes back as bytes
  * for the renderer to show; a group renamed from the group info panel; the server admin page.
  */
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { createConversation } from '../../server/test/harness.js';
-import { accountChip, chatTitle, conversationRow, registerViaApi, signIn } from '../fixtures.js';
+import { accountChip, chatTitle, conversationRow, registerViaApi, sendMessage, signIn } from '../fixtures.js';
 import { expect, test } from './fixtures.js';
 
 test('settings, a picture and a group rename go through IPC', async ({ launchDesktop, parley }) => {
@@ -40,4 +41,49 @@ test('settings, a picture and a group rename go through IPC', async ({ launchDes
   await info.getByRole('button', { name: 'Close group info' }).click();
   await expect(chatTitle(page)).toHaveText('Desk dream team');
   expect(app.invocations).toContain('parley:groups.rename');
+});
+
+test('a message notification shows the sender’s picture as its icon', async ({
+  launchDesktop,
+  openClient,
+  parley,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Notified');
+  const bob = await registerViaApi(parley.url, 'Bob Pictured');
+  // Bob's picture, set over the API as any client would.
+  const png = await sharp({ create: { width: 80, height: 80, channels: 3, background: '#e76f51' } })
+    .png()
+    .toBuffer();
+  const form = new FormData();
+  form.append('file', new Blob([png], { type: 'image/png' }), 'bob.png');
+  const auth = { authorization: `Bearer ${bob.accessToken}` };
+  const uploaded = await fetch(`${parley.url}/api/attachments`, {
+    method: 'POST',
+    headers: auth,
+    body: form,
+  });
+  const { attachment } = (await uploaded.json()) as { attachment: { id: string } };
+  const patched = await fetch(`${parley.url}/api/me`, {
+    method: 'PATCH',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ avatarId: attachment.id }),
+  });
+  expect(patched.status).toBe(200);
+  const served = await fetch(`${parley.url}/api/users/${bob.id}/avatar`, { headers: auth });
+  const pictureHash = createHash('sha1')
+    .update(Buffer.from(await served.arrayBuffer()))
+    .digest('hex');
+  await createConversation(parley.url, bob.accessToken, [alice.id]);
+
+  const { app, page } = await launchDesktop();
+  await signIn(page, alice);
+  await expect(conversationRow(page, 'Bob Pictured')).toBeVisible();
+  app.windows[0]!.blur();
+  const web = await openClient();
+  await signIn(web, bob);
+  await conversationRow(web, 'Alice Notified').click();
+  await sendMessage(web, 'see my new picture?');
+  await expect.poll(() => app.notifications.filter((n) => n.shown).length).toBe(1);
+  const icon = app.notifications.find((n) => n.shown)!.options.icon as { hash: string };
+  expect(icon.hash).toBe(pictureHash);
 });
