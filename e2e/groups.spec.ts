@@ -11,6 +11,7 @@ import {
   conversationRow,
   expect,
   registerViaApi,
+  sendMessage,
   signIn,
   test,
   type ApiUser,
@@ -47,6 +48,20 @@ test('an admin renames, adds, promotes and removes; the removed member’s clien
   const carolPage = await signedIn(openClient, carol);
   const bobPage = await signedIn(openClient, bob);
   for (const page of [alicePage, carolPage, bobPage]) await conversationRow(page, 'Weekend').click();
+
+  // Bob's profile picture shows beside his messages in the group.
+  const bobPng = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#264653' } })
+    .png()
+    .toBuffer();
+  await bobPage.keyboard.press('Control+Comma');
+  const bobSettings = bobPage.getByRole('dialog', { name: 'Settings' });
+  await bobSettings
+    .getByTestId('avatar-input')
+    .setInputFiles({ name: 'bob.png', mimeType: 'image/png', buffer: bobPng });
+  await expect(bobSettings.locator('.avatar img')).toBeVisible();
+  await bobPage.keyboard.press('Escape');
+  await sendMessage(bobPage, 'Hi all');
+  await expect(carolPage.getByRole('log', { name: 'Messages' }).locator('.avatar img')).toBeVisible();
 
   // Carol, not an admin, sees the members read-only.
   const carolInfo = await openGroupInfo(carolPage);
