@@ -18,7 +18,11 @@ type HostGroup =
   | 'calls'
   | 'notifications'
   | 'desktop'
-  | 'attachments';
+  | 'attachments'
+  | 'account'
+  | 'groups'
+  | 'invites'
+  | 'admin';
 type Group<G extends HostGroup> = NonNullable<ParleyHost[G]>;
 // `any` here only matches function shapes; nothing is typed as any at a use site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -45,6 +49,7 @@ const HOST_METHODS = {
   'auth.signIn': 0,
   'auth.signUp': 0,
   'auth.signOut': 0,
+  'auth.serverInfo': 0,
   'conversations.open': 0,
   'conversations.loadOlder': 0,
   'conversations.loadAround': 0,
@@ -80,6 +85,28 @@ const HOST_METHODS = {
   'attachments.upload': 0,
   'attachments.cancelUpload': 0,
   'attachments.read': 0,
+  'account.get': 0,
+  'account.updateProfile': 0,
+  'account.setAvatar': 0,
+  'account.removeAvatar': 0,
+  'account.changePassword': 0,
+  'account.listSessions': 0,
+  'account.revokeSession': 0,
+  'account.deleteAccount': 0,
+  'account.avatar': 0,
+  'groups.rename': 0,
+  'groups.setAvatar': 0,
+  'groups.addMembers': 0,
+  'groups.removeMember': 0,
+  'groups.leave': 0,
+  'groups.setRole': 0,
+  'invites.create': 0,
+  'invites.list': 0,
+  'invites.revoke': 0,
+  'admin.listUsers': 0,
+  'admin.deactivate': 0,
+  'admin.resetPassword': 0,
+  'admin.setRole': 0,
 } as const satisfies Record<HostMethodPath, 0>;
 
 export const HOST_METHOD_PATHS = Object.keys(HOST_METHODS) as HostMethodPath[];

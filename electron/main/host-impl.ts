@@ -49,6 +49,7 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
       return result;
     },
     'auth.signOut': () => client.auth.signOut(),
+    'auth.serverInfo': (serverUrl) => client.auth.serverInfo(serverUrl),
     'conversations.open': (conversationId) => {
       deps.onOpenConversation(conversationId);
       return client.conversations.open(conversationId);
@@ -79,6 +80,28 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
     'attachments.upload': (uploadId, file) => client.attachments.upload(uploadId, file),
     'attachments.cancelUpload': (uploadId) => client.attachments.cancelUpload(uploadId),
     'attachments.read': (attachmentId, variant) => client.attachments.read(attachmentId, variant),
+    'account.get': () => client.account.get(),
+    'account.updateProfile': (input) => client.account.updateProfile(input),
+    'account.setAvatar': (file) => client.account.setAvatar(file),
+    'account.removeAvatar': () => client.account.removeAvatar(),
+    'account.changePassword': (input) => client.account.changePassword(input),
+    'account.listSessions': () => client.account.listSessions(),
+    'account.revokeSession': (sessionId) => client.account.revokeSession(sessionId),
+    'account.deleteAccount': (password) => client.account.deleteAccount(password),
+    'account.avatar': (target) => client.account.avatar(target),
+    'groups.rename': (conversationId, title) => client.groups.rename(conversationId, title),
+    'groups.setAvatar': (conversationId, file) => client.groups.setAvatar(conversationId, file),
+    'groups.addMembers': (conversationId, userIds) => client.groups.addMembers(conversationId, userIds),
+    'groups.removeMember': (conversationId, userId) => client.groups.removeMember(conversationId, userId),
+    'groups.leave': (conversationId) => client.groups.leave(conversationId),
+    'groups.setRole': (conversationId, userId, role) => client.groups.setRole(conversationId, userId, role),
+    'invites.create': (input) => client.invites.create(input),
+    'invites.list': () => client.invites.list(),
+    'invites.revoke': (code) => client.invites.revoke(code),
+    'admin.listUsers': (query) => client.admin.listUsers(query),
+    'admin.deactivate': (userId) => client.admin.deactivate(userId),
+    'admin.resetPassword': (userId, newPassword) => client.admin.resetPassword(userId, newPassword),
+    'admin.setRole': (userId, role) => client.admin.setRole(userId, role),
     'notifications.get': async () => ok(deps.prefs.get()),
     'notifications.setMuted': async (conversationId, muted) =>
       prefsChanged(deps.prefs.setMuted(conversationId, muted)),

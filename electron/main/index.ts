@@ -196,6 +196,10 @@ async function run(): Promise<void> {
     answerCall: (callId) => void client.calls.accept(callId),
     declineCall: (callId) => void client.calls.reject(callId),
     soundOn: () => desktopSettings.notificationSound,
+    picture: async (userId) => {
+      const result = await client.account.avatar({ kind: 'user', id: userId });
+      return result.ok && result.value ? result.value.bytes : null;
+    },
   });
   const router = new DeepLinkRouter({
     getState: () => client.getSnapshot(),

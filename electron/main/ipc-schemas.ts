@@ -6,6 +6,14 @@
  */
 import { z } from 'zod';
 import {
+  adminPasswordRequestSchema,
+  changePasswordRequestSchema,
+  createInviteRequestSchema,
+  inviteCodeSchema,
+  memberRoleSchema,
+  serverRoleSchema,
+  updateConversationRequestSchema,
+  addMembersRequestSchema,
   callMediaSchema,
   callRefSchema,
   callSignalSchema,
@@ -75,6 +83,15 @@ const attachmentFileSchema = z.object({
   type: z.string().max(255),
   bytes: bytesSchema,
 });
+/** A picked image: bytes (a Uint8Array survives structured clone), bounded so the page cannot flood main. */
+export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+const imageFile = z.object({
+  name: z.string().max(255),
+  type: z.string().regex(/^image\/[a-z0-9.+-]+$/, 'must be an image type'),
+  bytes: z
+    .instanceof(Uint8Array)
+    .refine((b) => b.length > 0 && b.length <= IMAGE_MAX_BYTES, 'must be 1 byte to 10 MB'),
+});
 
 /** BCP 47-ish tags as Chromium's spell-checker names them (`en-US`, `pt-BR`, `de`). */
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag');
@@ -117,6 +134,7 @@ export const hostArgSchemas = {
     }),
   ]),
   'auth.signOut': none,
+  'auth.serverInfo': z.tuple([serverUrlSchema]),
   'conversations.open': z.tuple([conversationId.nullable()]),
   'conversations.loadOlder': z.tuple([conversationId]),
   'conversations.loadAround': z.tuple([conversationId, z.number().int().min(1)]),
@@ -172,6 +190,33 @@ export const hostArgSchemas = {
   'attachments.upload': z.tuple([uploadId, attachmentFileSchema]),
   'attachments.cancelUpload': z.tuple([uploadId]),
   'attachments.read': z.tuple([attachmentId, z.enum(['full', 'thumbnail'])]),
+  'account.get': none,
+  'account.updateProfile': z.tuple([z.object({ displayName: displayNameSchema })]),
+  'account.setAvatar': z.tuple([imageFile]),
+  'account.removeAvatar': none,
+  'account.changePassword': z.tuple([changePasswordRequestSchema]),
+  'account.listSessions': none,
+  'account.revokeSession': z.tuple([z.string().min(1).max(64)]),
+  'account.deleteAccount': z.tuple([z.string().min(1).max(256)]),
+  'account.avatar': z.tuple([z.object({ kind: z.enum(['user', 'conversation']), id: userId })]),
+  'groups.rename': z.tuple([conversationId, updateConversationRequestSchema.shape.title.unwrap()]),
+  'groups.setAvatar': z.tuple([conversationId, imageFile.nullable()]),
+  'groups.addMembers': z.tuple([conversationId, addMembersRequestSchema.shape.userIds]),
+  'groups.removeMember': z.tuple([conversationId, userId]),
+  'groups.leave': z.tuple([conversationId]),
+  'groups.setRole': z.tuple([conversationId, userId, memberRoleSchema]),
+  'invites.create': z.tuple([
+    z.object({
+      maxUses: createInviteRequestSchema.shape.maxUses.unwrap().unwrap().optional(),
+      expiresInHours: createInviteRequestSchema.shape.expiresInHours.unwrap().unwrap().optional(),
+    }),
+  ]),
+  'invites.list': none,
+  'invites.revoke': z.tuple([inviteCodeSchema]),
+  'admin.listUsers': z.tuple([z.string().max(64)]),
+  'admin.deactivate': z.tuple([userId]),
+  'admin.resetPassword': z.tuple([userId, adminPasswordRequestSchema.shape.newPassword]),
+  'admin.setRole': z.tuple([userId, serverRoleSchema]),
 } satisfies { [P in HostMethodPath]: z.ZodType<HostArgs<P>> };
 
 export type HostArgSchemas = typeof hostArgSchemas;

@@ -166,6 +166,18 @@ describe('registerHostHandlers', () => {
       password: 'long enough',
       displayName: '',
     });
+    const bytes = new Uint8Array([137, 80, 78, 71]);
+    await invoke(INVOKE_CHANNELS['groups.setAvatar'], appFrame, 'c1', {
+      name: 'g.png',
+      type: 'image/png',
+      bytes,
+    });
+    await invoke(INVOKE_CHANNELS['invites.create'], appFrame, { maxUses: 3 });
+    expect(calls.slice(-2).map((call) => call.args)).toEqual([
+      ['c1', { name: 'g.png', type: 'image/png', bytes }],
+      [{ maxUses: 3 }],
+    ]);
+    calls.length = 4;
     expect(calls.slice(1).map((call) => call.args)).toEqual([
       [null],
       ['call-1', { type: 'offer', sdp: 'v=0' }],
@@ -211,6 +223,17 @@ describe('registerHostHandlers', () => {
     ['search.messages', ['budget', { conversationId: 'c1', admin: true }]],
     ['search.messages', ['budget', 'c1']],
     ['search.messages', ['budget', {}, 'extra']],
+    ['auth.serverInfo', ['javascript:alert(1)']],
+    ['account.setAvatar', [{ name: 'x.png', type: 'text/html', bytes: new Uint8Array([1]) }]],
+    ['account.setAvatar', [{ name: 'x.png', type: 'image/png', bytes: 'not bytes' }]],
+    ['account.updateProfile', [{ displayName: '' }]],
+    ['groups.setRole', ['c1', 'u1', 'owner']],
+    ['groups.addMembers', ['c1', []]],
+    ['invites.create', [{ maxUses: 0 }]],
+    ['invites.revoke', ['../../etc']],
+    ['admin.resetPassword', ['u1', 'short']],
+    ['admin.setRole', ['u1', 'root']],
+    ['account.avatar', [{ kind: 'file', id: 'x' }]],
   ] as const)(
     'answers %s with invalid arguments %j by invalid_input, without calling the client',
     async (path, args) => {
@@ -248,6 +271,19 @@ describe('registerHostHandlers', () => {
       { path: 'attachments.upload', args: ['up1', { name: 'a.png', type: 'image/png', bytes }] },
       { path: 'attachments.read', args: ['a1', 'full'] },
     ]);
+  });
+
+  it('refuses a picture over 10 MB before it reaches the client', async () => {
+    const { impl, calls } = recordingImpl();
+    registerHostHandlers(impl, options);
+    const bytes = new Uint8Array(10 * 1024 * 1024 + 1);
+    const result = await invoke(INVOKE_CHANNELS['account.setAvatar'], appFrame, {
+      name: 'big.png',
+      type: 'image/png',
+      bytes,
+    });
+    expect(result).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(calls).toEqual([]);
   });
 
   it('rejects plain-value methods on bad input and bad senders alike', async () => {

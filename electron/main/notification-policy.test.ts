@@ -29,6 +29,15 @@ describe('NotificationPolicy: live messages', () => {
     expect(notices).toEqual([{ kind: 'message', conversationId: direct.id, title: 'Bob', body: 'hi there' }]);
   });
 
+  it('names the sender’s picture, when they have one, for the notification icon', () => {
+    const pictured = conversation({ members: [alice, { ...bob, avatarId: 'pic-1' }] });
+    const notices = policy.handle(
+      { type: 'message', message: message(), conversation: pictured, fromCatchUp: false },
+      context(),
+    );
+    expect(notices).toEqual([expect.objectContaining({ picture: { userId: bob.id, avatarId: 'pic-1' } })]);
+  });
+
   it('stays quiet when the window is focused on that conversation', () => {
     const notices = policy.handle(
       { type: 'message', message: message(), conversation: direct, fromCatchUp: false },

@@ -14,7 +14,14 @@ import type { Conversation, Message, NotificationPrefs } from '@parley/shared';
 import { conversationTitle as sharedTitle, describeCall, userName } from '@parley/shared';
 
 export type Notice =
-  | { kind: 'message'; conversationId: string; title: string; body: string }
+  | {
+      kind: 'message';
+      conversationId: string;
+      title: string;
+      body: string;
+      /** The sender's picture, shown as the notification's icon when it can be fetched. */
+      picture?: { userId: string; avatarId: string };
+    }
   | { kind: 'summary'; conversationId: string | null; title: string; body: string }
   | { kind: 'call'; conversationId: string; callId: string; title: string; body: string };
 
@@ -132,7 +139,13 @@ function messageNotice(message: Message, conversation: Conversation, selfUserId:
     conversation.type === 'group'
       ? `${senderName} in ${conversationTitle(conversation, selfUserId)}`
       : senderName;
-  return { kind: 'message', conversationId: conversation.id, title, body: messageText(message, selfUserId) };
+  const notice: Notice = {
+    kind: 'message',
+    conversationId: conversation.id,
+    title,
+    body: messageText(message, selfUserId),
+  };
+  return sender?.avatarId ? { ...notice, picture: { userId: sender.id, avatarId: sender.avatarId } } : notice;
 }
 
 function messageText(message: Message, selfUserId: string | null): string {

@@ -5,7 +5,7 @@
  * an inline reply and an incoming-call notification has Answer and Decline; elsewhere the
  * click is the way in.
  */
-import { Notification, nativeImage } from 'electron';
+import { Notification, nativeImage, type NativeImage } from 'electron';
 import { iconPng } from './icon-image.js';
 import type { Notice } from './notification-policy.js';
 
@@ -22,7 +22,12 @@ export interface NotifierDeps {
   declineCall(callId: string): void;
   /** False: notifications are silent (the desktop setting). */
   soundOn(): boolean;
+  /** A user's picture as image bytes (null: none). Optional: without it the app icon shows. */
+  picture?(userId: string): Promise<Uint8Array | null>;
 }
+
+/** How long a message notification may wait for its sender's picture before showing without it. */
+export const PICTURE_WAIT_MS = 1500;
 
 /** The buttons of an incoming-call notification, in `action` event index order. */
 export const CALL_ACTIONS = ['Answer', 'Decline'] as const;
@@ -34,15 +39,49 @@ export class Notifier {
    */
   private readonly live = new Map<Notification, Notice>();
   private readonly icon = nativeImage.createFromBuffer(iconPng(128));
+  /** Senders' pictures by avatarId (a new picture has a new id), as notification icons. */
+  private readonly pictures = new Map<string, Promise<NativeImage | null>>();
+
+  /** Bumped by `clear()`, so a notice still waiting for its picture is dropped. */
+  private generation = 0;
 
   constructor(private readonly deps: NotifierDeps) {}
 
+  /** Shows the notice; a message waits (briefly) for its sender's picture, calls never do. */
   show(notice: Notice): void {
     if (!Notification.isSupported()) return;
+    if (notice.kind !== 'message' || !notice.picture || !this.deps.picture)
+      return this.present(notice, this.icon);
+    const timeout = new Promise<null>((resolve) =>
+      setTimeout(() => resolve(null), PICTURE_WAIT_MS).unref?.(),
+    );
+    const generation = this.generation;
+    void Promise.race([this.pictureOf(notice.picture), timeout]).then((image) => {
+      // Signed out (or quit) while the picture loaded: nothing to show any more.
+      if (generation === this.generation) this.present(notice, image ?? this.icon);
+    });
+  }
+
+  private pictureOf({ userId, avatarId }: { userId: string; avatarId: string }) {
+    let entry = this.pictures.get(avatarId);
+    if (!entry) {
+      entry = this.deps.picture!(userId)
+        .then((bytes) =>
+          bytes && bytes.length > 0 ? nativeImage.createFromBuffer(Buffer.from(bytes)) : null,
+        )
+        .catch(() => null);
+      this.pictures.set(avatarId, entry);
+      // Bounded: the oldest pictures are forgotten first.
+      if (this.pictures.size > 100) this.pictures.delete(this.pictures.keys().next().value!);
+    }
+    return entry;
+  }
+
+  private present(notice: Notice, icon: NativeImage): void {
     const notification = new Notification({
       title: notice.title,
       body: notice.body,
-      icon: this.icon,
+      icon,
       silent: !this.deps.soundOn(),
       urgency: notice.kind === 'call' ? 'critical' : 'normal',
       timeoutType: notice.kind === 'call' ? 'never' : 'default',
@@ -93,6 +132,7 @@ export class Notifier {
 
   /** Close every notification still on screen (sign-out, quit). */
   clear(): void {
+    this.generation++;
     for (const notification of this.live.keys()) notification.close();
     this.live.clear();
   }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { registerAvatarRoutes } from './accounts/avatars.js';
 import { registerAccountRoutes } from './accounts/routes.js';
 import { registerInviteRoutes } from './accounts/invites.js';
 import { registerAdminRoutes } from './admin/routes.js';
@@ -208,6 +209,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   registerServerInfoRoute(app, config);
   registerAuthRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerAvatarRoutes(app, ctx);
   registerInviteRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerConversationRoutes(app, ctx);

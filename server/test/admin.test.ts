@@ -2,7 +2,14 @@
  * Server administration: GET /api/admin/users, deactivate, password reset and server roles
  * (403 for everyone but server admins), and USER_DIRECTORY=contacts.
  */
-import type { AdminUsersResponse, ErrorResponse, UserSearchResponse } from '@parley/shared';
+import type {
+  AdminUsersResponse,
+  AttachmentResponse,
+  ErrorResponse,
+  MeResponse,
+  UserSearchResponse,
+} from '@parley/shared';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedCode, sessionEnd } from './accounts-support.js';
 import {
@@ -167,5 +174,47 @@ describe('USER_DIRECTORY=contacts', () => {
     expect(await search('gina_stranger')).toEqual(['gina_stranger']);
     expect(await search('GINA_STRANGER')).toEqual(['gina_stranger']);
     expect(ivan.user.username).toBe('gina_stranger');
+  });
+});
+
+describe('knowing who is a server admin, and pictures in a closed directory', () => {
+  it('GET /api/me tells the caller their own server role, and User never carries it', async () => {
+    const alice = await registerUser(server.url);
+    const mine = await api<MeResponse>(server.url, '/api/me', { token: admin.accessToken });
+    expect(mine.body.serverRole).toBe('admin');
+    expect(mine.body.user).not.toHaveProperty('role');
+    const theirs = await api<MeResponse>(server.url, '/api/me', { token: alice.accessToken });
+    expect(theirs.body.serverRole).toBe('user');
+  });
+
+  it('with USER_DIRECTORY=contacts, a picture is 404 to someone sharing no conversation', async () => {
+    const alice = await registerUser(server.url);
+    const bob = await registerUser(server.url);
+    const stranger = await registerUser(server.url);
+    await createConversation(server.url, alice.accessToken, [bob.user.id]);
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#0a0' } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
+    const uploaded = await fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.accessToken}` },
+      body: form,
+    });
+    const { attachment } = (await uploaded.json()) as AttachmentResponse;
+    const set = await api(server.url, '/api/me', {
+      token: alice.accessToken,
+      method: 'PATCH',
+      body: { avatarId: attachment.id },
+    });
+    expect(set.status).toBe(200);
+    const fetchAs = (user: TestUser) =>
+      fetch(`${server.url}/api/users/${alice.user.id}/avatar`, {
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+    expect((await fetchAs(alice)).status).toBe(200);
+    expect((await fetchAs(bob)).status).toBe(200);
+    expect((await fetchAs(stranger)).status).toBe(404);
   });
 });

@@ -1,6 +1,7 @@
 import type { ClientState } from './client/state.js';
 import type { CallSignalEventName } from './protocol/socket.js';
-import type { Attachment, Conversation, Message, User } from './protocol/models.js';
+import type { Attachment, Conversation, MemberRole, Message, User } from './protocol/models.js';
+import type { AdminUser, Invite, ServerRole, SessionInfo } from './protocol/accounts.js';
 import type { IceServersResponse } from './protocol/http.js';
 
 /** Calls into the host resolve with a result rather than throwing across IPC. */
@@ -77,6 +78,29 @@ export interface AttachmentBytes {
   contentType: string;
 }
 
+/** An image the user picked, as bytes (plain data, so it crosses IPC). */
+export interface ImageFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** The part of `GET /api/server` the sign-in screen needs; null where the server does not say (v1). */
+export interface PublicServerInfo {
+  name: string | null;
+  registration: 'open' | 'invite' | 'closed' | null;
+}
+
+/** The signed-in account as its settings and admin pages need it. */
+export interface AccountInfo {
+  user: User;
+  /** The caller's own server role (`GET /api/me`); `user` for servers that do not say. */
+  serverRole: ServerRole;
+  /** The server's registration mode and who may make invites (`GET /api/server`); null if unknown. */
+  registration: 'open' | 'invite' | 'closed' | null;
+  invitesBy: 'admins' | 'members' | null;
+}
+
 /** Where the host asks the renderer to go, e.g. after a notification click. */
 export interface NavigateTarget {
   conversationId: string;
@@ -109,6 +133,8 @@ export interface ParleyHost {
       inviteCode?: string;
     }): Promise<HostResult>;
     signOut(): Promise<HostResult>;
+    /** What a server says about itself before sign-in (`GET /api/server`): the sign-up form follows it. */
+    serverInfo(serverUrl: string): Promise<HostResult<PublicServerInfo>>;
   };
 
   conversations: {
@@ -174,6 +200,53 @@ export interface ParleyHost {
     onUploadProgress(listener: (progress: UploadProgress) => void): Unsubscribe;
     /** An attachment's bytes, or its thumbnail's; membership is checked by the server. */
     read(attachmentId: string, variant: 'full' | 'thumbnail'): Promise<HostResult<AttachmentBytes>>;
+  };
+
+  /** The signed-in account (v1.1): profile, picture, password, sessions, deletion. */
+  account: {
+    get(): Promise<HostResult<AccountInfo>>;
+    updateProfile(input: { displayName: string }): Promise<HostResult<User>>;
+    /** Uploads the image, then makes it the profile picture (the server crops it square). */
+    setAvatar(file: ImageFile): Promise<HostResult<User>>;
+    removeAvatar(): Promise<HostResult<User>>;
+    /** Signs out every other session of the account. */
+    changePassword(input: { currentPassword: string; newPassword: string }): Promise<HostResult>;
+    listSessions(): Promise<HostResult<SessionInfo[]>>;
+    revokeSession(sessionId: string): Promise<HostResult>;
+    /** Deactivates the account (confirmed by the password) and signs out. */
+    deleteAccount(password: string): Promise<HostResult>;
+    /**
+     * A user's or a group's picture as bytes (the desktop renderer holds no token, so images
+     * come through the host); `null` when there is none.
+     */
+    avatar(target: { kind: 'user' | 'conversation'; id: string }): Promise<HostResult<ImageFile | null>>;
+  };
+
+  /** Group management (v1.1); each answers the conversation as it now is (except removals). */
+  groups: {
+    rename(conversationId: string, title: string): Promise<HostResult<Conversation>>;
+    /** `null` removes the picture. */
+    setAvatar(conversationId: string, file: ImageFile | null): Promise<HostResult<Conversation>>;
+    addMembers(conversationId: string, userIds: string[]): Promise<HostResult<Conversation>>;
+    removeMember(conversationId: string, userId: string): Promise<HostResult>;
+    /** Leaves the group; it is dropped from the list at once. */
+    leave(conversationId: string): Promise<HostResult>;
+    setRole(conversationId: string, userId: string, role: MemberRole): Promise<HostResult<Conversation>>;
+  };
+
+  /** Invite links to the server (admins; members where the server allows it). */
+  invites: {
+    create(input: { maxUses?: number; expiresInHours?: number }): Promise<HostResult<Invite>>;
+    list(): Promise<HostResult<Invite[]>>;
+    revoke(code: string): Promise<HostResult>;
+  };
+
+  /** Server administration (server admins only; others get `forbidden`). */
+  admin: {
+    listUsers(query: string): Promise<HostResult<AdminUser[]>>;
+    deactivate(userId: string): Promise<HostResult>;
+    resetPassword(userId: string, newPassword: string): Promise<HostResult>;
+    setRole(userId: string, role: ServerRole): Promise<HostResult>;
   };
 
   connection: {

@@ -127,8 +127,7 @@ export class Launch {
     const { context } = this;
     await context.exposeBinding(
       this.bindingNames.invoke,
-      async ({ frame, page }, channel: string, args: unknown[]) =>
-        wrapBuffers(await this.invoke(frame, page, channel, unwrapBuffers(args) as unknown[])),
+      async ({ frame, page }, channel: string, args: unknown[]) => this.invoke(frame, page, channel, args),
     );
     await context.exposeBinding(this.bindingNames.windowOpen, ({ page }, url: string) =>
       this.windowOpen(page, url),
@@ -227,7 +226,8 @@ export class Launch {
     const handler = this.ipcHandlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
     const window = this.windows.find((candidate) => candidate.page === page);
-    return handler({ sender: window?.webContents, senderFrame: frameInfo(frame), processId: 1 }, ...args);
+    const event = { sender: window?.webContents, senderFrame: frameInfo(frame), processId: 1 };
+    return bytesToWire(await handler(event, ...(bytesFromWire(args) as unknown[])));
   }
 
   /** A right-click: the spell-checker adds its part, then 'context-menu' goes to main. */
@@ -318,26 +318,32 @@ export class Launch {
   }
 }
 
-/** Playwright bindings lose ArrayBuffers (they carry typed arrays): page-runtime.js wraps them. */
-const WRAPPED = '__parleyStandInArrayBuffer';
+/**
+ * Bytes across the Playwright binding (see page-runtime.js): Electron's structured clone keeps
+ * ArrayBuffers and typed arrays, the binding's JSON does not, so both sides tag and rebuild them.
+ */
+const BYTES = '__parleyStandInBytes';
+const AS_BUFFER = '__parleyStandInArrayBuffer';
 
-function unwrapBuffers(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapBuffers);
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    const bytes = (value as Record<string, unknown>)[WRAPPED];
-    if (bytes instanceof Uint8Array || ArrayBuffer.isView(bytes)) {
-      const view = bytes as Uint8Array;
-      return new Uint8Array(view).buffer;
+function bytesFromWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(bytesFromWire);
+  if (value !== null && typeof value === 'object') {
+    const tagged = (value as Record<string, unknown>)[BYTES];
+    if (Array.isArray(tagged)) {
+      const bytes = Uint8Array.from(tagged as number[]);
+      return (value as Record<string, unknown>)[AS_BUFFER] ? bytes.buffer : bytes;
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapBuffers(v)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesFromWire(item)]));
   }
   return value;
 }
 
-function wrapBuffers(value: unknown): unknown {
-  if (value instanceof ArrayBuffer) return { [WRAPPED]: new Uint8Array(value) };
-  if (Array.isArray(value)) return value.map(wrapBuffers);
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrapBuffers(v)]));
+function bytesToWire(value: unknown): unknown {
+  if (value instanceof ArrayBuffer) return { [BYTES]: Array.from(new Uint8Array(value)), [AS_BUFFER]: true };
+  if (value instanceof Uint8Array) return { [BYTES]: Array.from(value) };
+  if (Array.isArray(value)) return value.map(bytesToWire);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesToWire(item)]));
+  }
   return value;
 }

@@ -101,22 +101,28 @@ export function pageRuntime(config) {
   if (window !== window.top && !config.nodeIntegrationInSubFrames) return null;
 
   const clone = (value) => (value === undefined ? undefined : structuredClone(value));
-  // Playwright bindings carry typed arrays but turn an ArrayBuffer into {}: IPC payloads wrap
-  // them on the way (launch.ts unwraps), so main sees an ArrayBuffer as Electron gives it.
-  const WRAPPED = '__parleyStandInArrayBuffer';
-  const wrapBuffers = (value) => {
-    if (value instanceof ArrayBuffer) return { [WRAPPED]: new Uint8Array(value) };
-    if (Array.isArray(value)) return value.map(wrapBuffers);
-    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrapBuffers(v)]));
+  // Electron's IPC keeps ArrayBuffers and typed arrays (structured clone); Playwright's binding
+  // carries JSON, so bytes cross it tagged and are rebuilt on the other side (launch.ts too).
+  const BYTES = '__parleyStandInBytes';
+  const AS_BUFFER = '__parleyStandInArrayBuffer';
+  const toWire = (value) => {
+    if (value instanceof ArrayBuffer)
+      return { [BYTES]: Array.from(new Uint8Array(value)), [AS_BUFFER]: true };
+    if (value instanceof Uint8Array) return { [BYTES]: Array.from(value) };
+    if (Array.isArray(value)) return value.map(toWire);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toWire(item)]));
+    }
     return value;
   };
-  const unwrapBuffers = (value) => {
-    if (Array.isArray(value)) return value.map(unwrapBuffers);
-    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-      const bytes = value[WRAPPED];
-      if (bytes) return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapBuffers(v)]));
+  const fromWire = (value) => {
+    if (Array.isArray(value)) return value.map(fromWire);
+    if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value[BYTES])) {
+        const bytes = Uint8Array.from(value[BYTES]);
+        return value[AS_BUFFER] ? bytes.buffer : bytes;
+      }
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromWire(item)]));
     }
     return value;
   };
@@ -160,9 +166,11 @@ export function pageRuntime(config) {
   const listeners = new Map();
   const ipcRenderer = {
     invoke: (channel, ...args) =>
-      invoke(channel, wrapBuffers(clone(args))).then(unwrapBuffers, (error) => {
-        throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
-      }),
+      invoke(channel, toWire(clone(args)))
+        .then(fromWire)
+        .catch((error) => {
+          throw new Error(`Error invoking remote method '${channel}': ${error?.message ?? error}`);
+        }),
     on(channel, listener) {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel).add(listener);

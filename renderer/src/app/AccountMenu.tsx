@@ -1,5 +1,5 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { BellOff, Check, ChevronDown, LogOut, Monitor, Moon, Sun } from 'lucide-react';
+import { BellOff, Check, ChevronDown, LogOut, Monitor, Moon, Settings, ShieldCheck, Sun } from 'lucide-react';
 import type { User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
@@ -7,6 +7,8 @@ import { useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import { clearDrafts } from '../lib/drafts';
 import { DesktopSettingsMenuItem } from '../desktop/DesktopSettings';
+import { openAccountPage, useAccountInfo } from '../settings/account-store';
+import { modKey } from '../lib/platform';
 
 const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
   { value: 'system', label: 'System', icon: Monitor },
@@ -20,10 +22,11 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
   const theme = useThemePreference();
   // Only where the host keeps notification prefs (feature-detected).
   const notifications = useNotificationControls();
+  const account = useAccountInfo(host, me.id);
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName} ${statusText}`}>
-        <Avatar id={me.id} name={me.displayName} size={36} online={online} />
+        <Avatar id={me.id} name={me.displayName} size={36} online={online} picture={me.avatarId} />
         <span className="account-chip-text">
           <span className="account-chip-name">{me.displayName}</span>{' '}
           <span className="account-chip-status" data-testid="connection-status">
@@ -69,6 +72,15 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
               </DropdownMenu.CheckboxItem>
               <DropdownMenu.Separator className="menu-separator" />
             </>
+          )}
+          <DropdownMenu.Item className="menu-item" onSelect={() => openAccountPage('settings')}>
+            <Settings size={16} aria-hidden="true" /> Settings…
+            <span className="menu-shortcut">{modKey},</span>
+          </DropdownMenu.Item>
+          {account?.serverRole === 'admin' && (
+            <DropdownMenu.Item className="menu-item" onSelect={() => openAccountPage('admin')}>
+              <ShieldCheck size={16} aria-hidden="true" /> Server administration…
+            </DropdownMenu.Item>
           )}
           <DesktopSettingsMenuItem />
           <DropdownMenu.Item

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ArrowLeft, Bell, BellOff, MessageCircle, Phone, Search, Video } from 'lucide-react';
+import { ArrowLeft, Bell, BellOff, Info, MessageCircle, Phone, Search, Video } from 'lucide-react';
 import type { MessageView, User } from '@parley/shared';
 import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
@@ -30,6 +30,7 @@ import type { JumpRequest } from '../search/use-search';
 import { MessageList, type MessageListHandle } from './MessageList';
 import { usePendingFiles } from '../attachments/use-pending-files';
 import { DropZone, useFileDrop } from '../attachments/DropZone';
+import { GroupInfoDialog } from '../groups/GroupInfoDialog';
 
 interface ChatViewProps {
   conversationId: string;
@@ -115,6 +116,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   // A v1 server has no attachments: no attach button, nothing to drop.
   const canAttach = useClientState((st) => st.server?.compatibility !== 'legacy');
   const drop = useFileDrop(files.add);
+  const [groupInfoOpen, setGroupInfoOpen] = useState(false);
 
   const onSend = useCallback(
     (body: string, attachmentIds: string[]) => {
@@ -252,6 +254,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           size={40}
           online={peerPresence ? peerPresence.online : undefined}
           group={conversation.type === 'group'}
+          picture={conversation.type === 'group' ? conversation.avatarId : peer?.avatarId}
         />
         <div className="chat-header-text">
           <h1 className="chat-title">{title}</h1>
@@ -277,6 +280,11 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           <IconButton label="Video call" disabled={callBusy} onClick={() => call('video')}>
             <Video size={20} />
           </IconButton>
+          {conversation.type === 'group' && (
+            <IconButton label="Group info" onClick={() => setGroupInfoOpen(true)}>
+              <Info size={20} />
+            </IconButton>
+          )}
         </div>
       </header>
       <MessageList
@@ -316,6 +324,14 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           files={canAttach ? files : undefined}
         />
       </div>
+      {conversation.type === 'group' && (
+        <GroupInfoDialog
+          conversation={conversation}
+          meId={meId}
+          open={groupInfoOpen}
+          onClose={() => setGroupInfoOpen(false)}
+        />
+      )}
       <DeleteMessageDialog
         message={deleting}
         asAdmin={deleting !== null && deleting.senderId !== meId}

@@ -198,6 +198,10 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     () => new Map(conversation.members.map((m) => [m.id, userName(m)])),
     [conversation.members],
   );
+  const picturesById = useMemo(
+    () => new Map(conversation.members.map((m) => [m.id, m.avatarId])),
+    [conversation.members],
+  );
 
   const onRetry = useCallback((clientId: string) => void host.messages.retry(clientId), [host]);
   const onDiscard = useCallback((clientId: string) => void host.messages.discard(clientId), [host]);
@@ -221,6 +225,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           row={row}
           showSender={isGroup}
           senderName={namesById.get(m.senderId) ?? 'Unknown'}
+          senderPicture={picturesById.get(m.senderId)}
           dayLabel={row.dayBreak ? formatDayLabel(m.createdAt, now) : ''}
           time={formatClock(m.createdAt)}
           fullTime={formatFull(m.createdAt)}
@@ -245,6 +250,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       readers,
       isGroup,
       namesById,
+      picturesById,
       now,
       meId,
       onRetry,

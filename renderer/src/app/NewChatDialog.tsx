@@ -16,8 +16,8 @@ interface NewChatDialogProps {
   onCreated: (conversationId: string) => void;
 }
 
-/** Debounced user search through the host. */
-function useUserSearch(query: string, enabled: boolean) {
+/** Debounced user search through the host (also used to add people to a group). */
+export function useUserSearch(query: string, enabled: boolean) {
   const host = useHost();
   const [results, setResults] = useState<User[]>([]);
   const [loading, setLoading] = useState(false);
@@ -218,7 +218,13 @@ function NewChatBody({
                 onMouseEnter={() => setActive(i)}
                 onClick={() => pick(u)}
               >
-                <Avatar id={u.id} name={u.displayName} size={36} online={u.online ?? undefined} />
+                <Avatar
+                  id={u.id}
+                  name={u.displayName}
+                  size={36}
+                  online={u.online ?? undefined}
+                  picture={u.avatarId}
+                />
                 <span className="picker-item-text">
                   <span className="picker-item-name">{u.displayName}</span>
                   <span className="picker-item-sub">@{u.username}</span>

@@ -88,7 +88,14 @@ function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
             onMouseMove={() => setActive(matches.indexOf(r))}
             onClick={() => onPick(r.id)}
           >
-            <Avatar id={r.avatarId} name={r.title} size={28} online={r.online} group={r.group} />
+            <Avatar
+              id={r.avatarId}
+              name={r.title}
+              size={28}
+              online={r.online}
+              group={r.group}
+              picture={r.picture}
+            />
             <span className="switcher-item-title">{r.title}</span>
             {r.unreadCount > 0 && <span className="unread-pill">{unreadBadge(r.unreadCount)}</span>}
             {r.id === current?.id && <CornerDownLeft size={14} className="muted" aria-hidden="true" />}

@@ -22,6 +22,8 @@ import { Sidebar } from './Sidebar';
 import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
 import { QuickSwitcher } from './QuickSwitcher';
+import { AdminDialog } from '../settings/AdminDialog';
+import { SettingsDialog } from '../settings/SettingsDialog';
 
 const OPEN_KEY = 'parley.openConversation';
 
@@ -173,6 +175,8 @@ export function Shell() {
       <NewChatDialog mode={newChat} onClose={() => setNewChat(null)} onCreated={open} />
       <QuickSwitcher open={switcherOpen} onOpenChange={setSwitcherOpen} onPick={open} />
       <CallLayer />
+      <SettingsDialog />
+      <AdminDialog />
     </div>
   );
 }

@@ -64,6 +64,7 @@ export function useConversationRows(): ConversationRowData[] {
         id: c.id,
         title,
         avatarId: peer?.id ?? c.id,
+        picture: c.type === 'group' ? c.avatarId : peer?.avatarId,
         group: c.type === 'group',
         online: peer ? visiblePresence(peer, presence, connected).online : undefined,
         preview,

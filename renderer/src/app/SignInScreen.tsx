@@ -5,6 +5,7 @@ import { useClientState, useHost } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
 import { InviteCodeField, useInviteLink } from '../desktop/invite-link';
+import { InviteCodeInput, inviteCodeFrom, useRegistrationMode } from './registration';
 
 type Mode = 'sign-in' | 'sign-up';
 type Field = 'serverUrl' | 'username' | 'password' | 'displayName';
@@ -37,6 +38,9 @@ export function SignInScreen() {
     };
   }, [host]);
 
+  const registration = useRegistrationMode(host, mode === 'sign-up', serverUrl);
+  const [typedCode, setTypedCode] = useState('');
+  const inviteCode = invite?.code ?? (inviteCodeFrom(typedCode) || undefined);
   const sessionError = session.status === 'signed-out' ? session.error : null;
   // The core keeps its last sign-in error; once the user moves on (another tab, a new
   // submit) it is old news, and only this form's own answer is shown.
@@ -76,7 +80,7 @@ export function SignInScreen() {
               username: username.trim(),
               password,
               ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-              ...(invite ? { inviteCode: invite.code } : {}),
+              ...(inviteCode ? { inviteCode } : {}),
             });
       if (!result.ok) setFormError(result.error);
     } catch (err) {
@@ -188,6 +192,14 @@ export function SignInScreen() {
             </label>
           )}
           {mode === 'sign-up' && invite && <InviteCodeField code={invite.code} />}
+          {mode === 'sign-up' && !invite && registration === 'invite' && (
+            <InviteCodeInput value={typedCode} onChange={setTypedCode} />
+          )}
+          {mode === 'sign-up' && registration === 'closed' && (
+            <p className="form-note" role="note">
+              This server isn’t taking new sign-ups. Ask the person who runs it to create an account for you.
+            </p>
+          )}
           <label className="field">
             <span className="field-label">Password</span>
             <input
@@ -205,7 +217,11 @@ export function SignInScreen() {
               {error}
             </div>
           )}
-          <button type="submit" className="button button-primary button-block" disabled={busy}>
+          <button
+            type="submit"
+            className="button button-primary button-block"
+            disabled={busy || (mode === 'sign-up' && registration === 'closed')}
+          >
             {busy && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
             {mode === 'sign-in' ? 'Sign in' : 'Create account'}
           </button>

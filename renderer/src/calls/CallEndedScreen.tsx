@@ -33,7 +33,7 @@ export function CallEndedScreen({
   return (
     <CallScreenFrame className="call-ended" label="Call ended" data-testid="call-ended" focusFirst>
       <div className="call-center">
-        <Avatar id={peer.id} name={peer.displayName} size={96} />
+        <Avatar id={peer.id} name={peer.displayName} size={96} picture={peer.avatarId} />
         <h2 className="call-peer-name">{peer.displayName}</h2>
         <p className="call-status" role="status" data-testid="call-ended-reason">
           <PhoneOff aria-hidden="true" size={16} /> {text}

@@ -47,7 +47,11 @@ function CallView({ call }: { call: CallState }) {
   const conversation = conversations.find((c) => c.id === call.conversationId);
   const group =
     conversation?.type === 'group'
-      ? { id: conversation.id, title: conversationTitle(conversation, me?.id ?? '') }
+      ? {
+          id: conversation.id,
+          title: conversationTitle(conversation, me?.id ?? ''),
+          avatarId: conversation.avatarId,
+        }
       : null;
 
   // Session lifecycle, keyed by call id and phase.

@@ -110,7 +110,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
         ) : (
           <div className="call-center">
             <div ref={levelRef} className="call-level-ring" data-testid="remote-avatar">
-              <Avatar id={peer.id} name={peer.displayName} size={128} />
+              <Avatar id={peer.id} name={peer.displayName} size={128} picture={peer.avatarId} />
             </div>
             <h2 className="call-peer-name">{peer.displayName}</h2>
           </div>

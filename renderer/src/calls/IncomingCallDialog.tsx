@@ -25,7 +25,7 @@ export function IncomingCallDialog({ from, media, onAccept, onDecline }: Incomin
           onEscapeKeyDown={(e) => e.preventDefault()}
         >
           <div className="call-incoming-avatar">
-            <Avatar id={from.id} name={from.displayName} size={88} />
+            <Avatar id={from.id} name={from.displayName} size={88} picture={from.avatarId} />
           </div>
           <Dialog.Title className="call-incoming-name">{from.displayName}</Dialog.Title>
           <Dialog.Description className="call-incoming-kind">{mediaLabel(media)}…</Dialog.Description>

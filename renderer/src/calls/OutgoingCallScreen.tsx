@@ -8,7 +8,7 @@ import { useMediaStream } from './use-call-media';
 interface OutgoingCallScreenProps {
   peer: User;
   /** A group call rings every member: it is labelled with the group, not one member. */
-  group: { id: string; title: string } | null;
+  group: { id: string; title: string; avatarId?: string | null } | null;
   media: CallMedia;
   /** The local camera, shown behind the ringing screen of a video call. */
   preview: MediaStream | null;
@@ -31,7 +31,9 @@ export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
 /** Inside the frame, so the preview's ref exists when its effect runs. */
 function OutgoingBody({ peer, group, media, preview, onCancel }: OutgoingCallScreenProps) {
   const videoRef = useMediaStream<HTMLVideoElement>(preview);
-  const callee = group ?? { id: peer.id, title: peer.displayName };
+  const callee = group
+    ? { ...group, isGroup: true }
+    : { id: peer.id, title: peer.displayName, avatarId: peer.avatarId, isGroup: false };
   return (
     <>
       {media === 'video' && preview && (
@@ -47,7 +49,13 @@ function OutgoingBody({ peer, group, media, preview, onCancel }: OutgoingCallScr
       )}
       <div className="call-center">
         <div className="call-pulse">
-          <Avatar id={callee.id} name={callee.title} size={112} />
+          <Avatar
+            id={callee.id}
+            name={callee.title}
+            size={112}
+            picture={callee.avatarId}
+            group={callee.isGroup}
+          />
         </div>
         <h2 className="call-peer-name">{callee.title}</h2>
         <p className="call-status" aria-live="polite">

@@ -7,6 +7,8 @@ export interface ConversationRowData {
   id: string;
   title: string;
   avatarId: string;
+  /** The picture's id (the peer's, or the group's), if it has one. */
+  picture?: string | null;
   group: boolean;
   /** Undefined for groups. */
   online?: boolean;
@@ -47,7 +49,14 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
       onClick={() => onOpen(row.id)}
       onKeyDown={onKeyDown}
     >
-      <Avatar id={row.avatarId} name={row.title} size={44} online={row.online} group={row.group} />
+      <Avatar
+        id={row.avatarId}
+        name={row.title}
+        size={44}
+        online={row.online}
+        group={row.group}
+        picture={row.picture}
+      />
       <span className="conv-row-main">
         <span className="conv-row-top">
           <span className="conv-row-title">{row.title}</span>{' '}

@@ -13,6 +13,8 @@ export interface MessageItemProps {
   /** Group conversations show sender names and avatars. */
   showSender: boolean;
   senderName: string;
+  /** The sender's picture id (groups), if any. */
+  senderPicture?: string | null;
   dayLabel: string;
   time: string;
   fullTime: string;
@@ -96,6 +98,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           meId={props.meId}
           showSender={showSender}
           senderName={senderName}
+          senderPicture={props.senderPicture}
           time={time}
           fullTime={fullTime}
           readState={readState}

@@ -231,6 +231,7 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       async signUp(input) {
         return host.auth.signIn(input);
       },
+      serverInfo: async () => ok({ name: 'Demo', registration: 'open' as const }),
       async signOut() {
         state = {
           ...state,
@@ -354,6 +355,38 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       },
     },
     connection: { retryNow: async () => ok() },
+    // Demo mode: the account pages show, changes are not kept.
+    account: {
+      get: async () =>
+        ok({ user: me, serverRole: 'admin' as const, registration: 'invite', invitesBy: 'admins' }),
+      updateProfile: async ({ displayName }) => ok({ ...me, displayName }),
+      setAvatar: async () => ok(me),
+      removeAvatar: async () => ok(me),
+      changePassword: async () => ok(),
+      listSessions: async () => ok([]),
+      revokeSession: async () => ok(),
+      deleteAccount: async () => ({ ok: false, error: 'Not in demo mode.', code: 'unsupported' }),
+      avatar: async () => ok(null),
+    },
+    groups: {
+      rename: async (id) => ok(state.conversations.find((c) => c.id === id)!),
+      setAvatar: async (id) => ok(state.conversations.find((c) => c.id === id)!),
+      addMembers: async (id) => ok(state.conversations.find((c) => c.id === id)!),
+      removeMember: async () => ok(),
+      leave: async () => ok(),
+      setRole: async (id) => ok(state.conversations.find((c) => c.id === id)!),
+    },
+    invites: {
+      create: async () => ({ ok: false, error: 'Not in demo mode.', code: 'unsupported' }),
+      list: async () => ok([]),
+      revoke: async () => ok(),
+    },
+    admin: {
+      listUsers: async () => ok([]),
+      deactivate: async () => ok(),
+      resetPassword: async () => ok(),
+      setRole: async () => ok(),
+    },
     calls: {
       iceServers: async () => ok({ iceServers: [], ttlSeconds: 0 }),
       initiate: async () => ({ ok: false, error: 'Calls are not available in demo mode.' }),

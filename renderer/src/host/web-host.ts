@@ -53,6 +53,7 @@ export function createWebHost(): ParleyHost {
         return r;
       },
       signOut: () => client.auth.signOut(),
+      serverInfo: (serverUrl) => client.auth.serverInfo(serverUrl),
     },
     conversations: client.conversations,
     messages: client.messages,
@@ -61,6 +62,10 @@ export function createWebHost(): ParleyHost {
     connection: client.connection,
     calls: client.calls,
     attachments: client.attachments,
+    account: client.account,
+    groups: client.groups,
+    invites: client.invites,
+    admin: client.admin,
     notifications: {
       get: async () => ({ ok: true, value: readPrefs() }),
       setMuted: async (conversationId, muted) => {

@@ -55,6 +55,11 @@ describe('conversation helpers', () => {
       ),
     ).toBe('Bob: hello');
     expect(previewText(conv('3'), 'me')).toBe('No messages yet');
+    // A group change's system line names its author itself: no "You:" in front of it.
+    const line = message({ senderId: 'me', kind: 'system', body: 'Sam added Bob' });
+    expect(previewText(conv('4', { type: 'group', members: [me, bob], lastMessage: line }), 'me')).toBe(
+      'Sam added Bob',
+    );
   });
 
   it('describes call records from the viewer’s side', () => {

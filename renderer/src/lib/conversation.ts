@@ -34,6 +34,8 @@ export function previewText(conversation: Conversation, meId: string): string {
   if (m.deletedAt) return 'Message deleted';
   if (m.kind === 'call') return describeCall(m, meId).text;
   const body = m.body.replace(/\s+/g, ' ').trim();
+  // A system line already names who did it ("Alice renamed the group…").
+  if (m.kind === 'system') return body;
   if (m.senderId === meId) return `You: ${body}`;
   if (conversation.type === 'group') {
     const sender = conversation.members.find((u) => u.id === m.senderId);

@@ -26,6 +26,7 @@ export interface TextMessageProps {
   meId: string;
   showSender: boolean;
   senderName: string;
+  senderPicture?: string | null | undefined;
   time: string;
   fullTime: string;
   readState: ReadState | null;
@@ -129,7 +130,9 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
     >
       {showSender && !row.mine && (
         <div className="msg-avatar">
-          {row.groupEnd && <Avatar id={m.senderId} name={senderName} size={28} />}
+          {row.groupEnd && (
+            <Avatar id={m.senderId} name={senderName} size={28} picture={props.senderPicture} />
+          )}
         </div>
       )}
       <div className="msg-stack">

@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { endSessionSockets } from '../auth/sessions.js';
 import type { ServerContext } from '../context.js';
 import { AppError, notFound, parseInput } from '../errors.js';
+import { deleteAvatar, storeAvatar } from './avatars.js';
 import { announceUserUpdated, deactivateAccount } from './service.js';
 
 const sessionParams = z.object({ id: z.string().min(1).max(64) });
@@ -31,12 +32,15 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext):
   app.patch('/api/me', async (request): Promise<MeResponse> => {
     const { userId } = await ctx.authenticate(request);
     const body = parseInput(updateMeRequestSchema, request.body);
-    // Pictures are uploaded images; until this server stores images there is none to name.
-    if (body.avatarId != null) {
-      throw new AppError('invalid_input', 'No such image', { avatarId: 'not an uploaded image' });
-    }
-    const user = await repo.updateProfile(userId, body);
+    // A picture is an upload of the caller's, stored resized before the profile names it.
+    const previous = body.avatarId !== undefined ? (await repo.getUser(userId))?.avatarId : undefined;
+    const avatarId = body.avatarId ? await storeAvatar(ctx, userId, body.avatarId) : body.avatarId;
+    const user = await repo.updateProfile(userId, { ...body, avatarId }).catch(async (err: unknown) => {
+      await deleteAvatar(ctx, avatarId);
+      throw err;
+    });
     if (!user) throw new AppError('invalid_token', 'This account no longer exists');
+    if (body.avatarId !== undefined) await deleteAvatar(ctx, previous);
     await announceUserUpdated(ctx, user);
     const online = await ctx.presence.onlineOf([userId]);
     return { user: { ...user, online: online.has(userId) } };

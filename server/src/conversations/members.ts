@@ -8,7 +8,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { rooms, type ServerContext } from '../context.js';
-import { AppError, notFound, parseInput } from '../errors.js';
+import { deleteAvatar, storeAvatar } from '../accounts/avatars.js';
+import { notFound, parseInput } from '../errors.js';
 import type { ConversationChangeResult } from '../storage/conversation-changes.js';
 import { conversationWithPresence } from './routes.js';
 
@@ -71,10 +72,24 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
     const { userId } = await ctx.authenticate(request);
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateConversationRequestSchema, request.body);
-    if (body.avatarId != null) {
-      throw new AppError('invalid_input', 'Group pictures are not supported by this server yet', {
-        avatarId: 'not supported',
-      });
+    // A non-member learns nothing (not even whether the upload is an image).
+    if (!(await ctx.repo.isMember(id, userId))) throw notFound();
+    if (body.avatarId !== undefined) {
+      const avatarId = body.avatarId ? await storeAvatar(ctx, userId, body.avatarId) : null;
+      const result = await ctx.repo
+        .changeConversation({
+          type: 'avatar',
+          conversationId: id,
+          actorId: userId,
+          now: new Date().toISOString(),
+          avatarId,
+        })
+        .catch(async (err: unknown) => {
+          await deleteAvatar(ctx, avatarId);
+          throw err;
+        });
+      if (result.message) await announce(ctx, id, result);
+      await deleteAvatar(ctx, result.replacedAvatarId);
     }
     if (body.title !== undefined) {
       const result = await ctx.repo.changeConversation({
@@ -85,8 +100,6 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
         title: body.title,
       });
       if (result.message) await announce(ctx, id, result);
-    } else if (!(await ctx.repo.isMember(id, userId))) {
-      throw notFound();
     }
     return { conversation: await viewOf(ctx, id, userId) };
   });

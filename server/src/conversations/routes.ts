@@ -46,9 +46,10 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
   app.get('/api/me', async (request): Promise<MeResponse> => {
     const { userId } = await ctx.authenticate(request);
     const user = await repo.getUser(userId);
-    if (!user) throw new AppError('invalid_token', 'This account no longer exists');
+    const account = await repo.getAccount(userId);
+    if (!user || !account) throw new AppError('invalid_token', 'This account no longer exists');
     const [withOnline] = await withPresence(ctx, [user]);
-    return { user: withOnline ?? user };
+    return { user: withOnline ?? user, serverRole: account.role };
   });
 
   // The caller is left out of the results: search is for finding someone to talk to.

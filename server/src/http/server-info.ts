@@ -29,6 +29,7 @@ export const FEATURES = [
   'sessions',
   'invites',
   'admin',
+  'avatars',
 ] as const;
 
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */

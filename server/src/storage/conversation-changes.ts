@@ -15,6 +15,8 @@ export interface ConversationChangeResult {
   removedUserId: string | null;
   /** A member made admin because the last admin left. */
   promotedUserId: string | null;
+  /** The group picture a new one replaced, whose file the caller deletes after the commit. */
+  replacedAvatarId?: string | null;
 }
 
 const nothing: ConversationChangeResult = {
@@ -46,7 +48,7 @@ export async function applyConversationChange(
       j.onRef('me.conversation_id', '=', 'c.id').on('me.user_id', '=', input.actorId),
     )
     .innerJoin('users as u', 'u.id', 'me.user_id')
-    .select(['c.type', 'c.title', 'c.last_seq', 'me.role', 'u.display_name'])
+    .select(['c.type', 'c.title', 'c.avatar_id', 'c.last_seq', 'me.role', 'u.display_name'])
     .where('c.id', '=', input.conversationId)
     .executeTakeFirst();
   // A non-member learns nothing, not even that the conversation exists.
@@ -89,6 +91,21 @@ export async function applyConversationChange(
     return { ...nothing, message };
   }
 
+  if (input.type === 'avatar') {
+    if (!isAdmin) throw new AppError('forbidden', 'Only a group admin can change the group picture');
+    if (input.avatarId === conversation.avatar_id) return nothing;
+    await trx
+      .updateTable('conversations')
+      .set({ avatar_id: input.avatarId })
+      .where('id', '=', input.conversationId)
+      .execute();
+    const { message } = await record(
+      input.avatarId ? `${actorName} changed the group picture` : `${actorName} removed the group picture`,
+      { type: 'avatar_changed', actorId: input.actorId },
+    );
+    return { ...nothing, message, replacedAvatarId: conversation.avatar_id };
+  }
+
   if (input.type === 'role') {
     if (!isAdmin) throw new AppError('forbidden', 'Only a group admin can change roles');
     const target = await memberRow(trx, input.conversationId, input.userId);
@@ -128,10 +145,16 @@ export async function applyConversationChange(
     if (newIds.length === 0) return nothing;
     const users = await trx
       .selectFrom('users')
-      .select(['id', 'display_name'])
+      .select(['id', 'display_name', 'deactivated_at'])
       .where('id', 'in', newIds)
       .execute();
     if (users.length !== newIds.length) throw notFound('user');
+    const deactivated = users.filter((u) => u.deactivated_at != null);
+    if (deactivated.length > 0) {
+      throw new AppError('invalid_input', 'A deactivated account cannot be added to a group', {
+        userIds: `deactivated: ${deactivated.map((u) => u.id).join(', ')}`,
+      });
+    }
     if (members.size + newIds.length > GROUP_MEMBERS_MAX + 1) {
       throw new AppError('invalid_input', `A group has at most ${GROUP_MEMBERS_MAX + 1} members`, {
         userIds: 'too many members',

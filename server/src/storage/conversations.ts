@@ -109,6 +109,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         'c.id as c_id',
         'c.type as c_type',
         'c.title as c_title',
+        'c.avatar_id as c_avatar_id',
         'c.created_at as c_created_at',
         'c.last_seq as c_last_seq',
         'c.version as c_version',
@@ -194,6 +195,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         createdAt: r.c_created_at,
         version: Number(r.c_version),
       };
+      if (r.c_avatar_id != null) conversation.avatarId = r.c_avatar_id;
       if (r.id != null) {
         conversation.lastMessage = toMessage(
           {

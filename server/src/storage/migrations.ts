@@ -212,6 +212,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('invites_created_by').on('invites').column('created_by').execute();
     },
   },
+  '0006_group_avatars': {
+    // Group pictures (issue 15): the id of the resized image in the file store.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('conversations').addColumn('avatar_id', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

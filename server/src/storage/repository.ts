@@ -243,6 +243,7 @@ export type ConversationChangeInput = {
   | { type: 'add'; userIds: string[] }
   | { type: 'remove'; userId: string }
   | { type: 'rename'; title: string }
+  | { type: 'avatar'; avatarId: string | null }
   | { type: 'role'; userId: string; role: 'admin' | 'member' }
 );
 

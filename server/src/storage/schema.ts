@@ -59,6 +59,8 @@ export interface ConversationsTable {
   id: string;
   type: 'direct' | 'group';
   title: string | null;
+  /** The group picture (`avatar-<id>` in the file store); null: none. */
+  avatar_id: Generated<string | null>;
   /** For direct conversations: the two user ids, sorted, joined by a space. Unique, so a pair has one. */
   direct_key: string | null;
   created_by: string;

@@ -12,12 +12,15 @@ import {
 import type { UserSearchResponse } from '../protocol/http.js';
 import { userSchema } from '../protocol/models.js';
 import { createAttachments } from './attachments.js';
+import { createAccount } from './account.js';
+import { createAdmin } from './admin.js';
 import { createCalls } from './calls.js';
+import { createGroups } from './groups.js';
 import { createCatchUp } from './catch-up.js';
 import { createConnection } from './connection.js';
 import { createContextBase, type ClientContext } from './context.js';
 import { createConversations } from './conversations.js';
-import { fail, guard, invalid, ok } from './http.js';
+import { fail, guard, invalid, normalizeServerUrl, ok, requestJson } from './http.js';
 import { createMessages } from './messages.js';
 import { createOutbox } from './outbox-queue.js';
 import { createPresence } from './presence.js';
@@ -50,6 +53,9 @@ export function createClientContext(options: ParleyClientOptions): ClientContext
   ctx.calls = createCalls(ctx);
   ctx.serverInfo = createServerInfo(ctx);
   ctx.attachments = createAttachments(ctx);
+  ctx.account = createAccount(ctx);
+  ctx.groups = createGroups(ctx);
+  ctx.admin = createAdmin(ctx);
   return ctx;
 }
 
@@ -98,6 +104,29 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           return session.authenticate('/api/auth/register', String(input.serverUrl ?? ''), body.data);
         }),
       signOut: () => guard(() => session.signOut()),
+      serverInfo: (serverUrl) =>
+        guard(async () => {
+          const url = normalizeServerUrl(String(serverUrl ?? ''));
+          if (!url) return fail('invalid_input', 'Enter the server address');
+          const result = await requestJson<{ name?: unknown; registration?: unknown }>(
+            ctx.fetch,
+            url,
+            '/api/server',
+            {
+              method: 'GET',
+            },
+          );
+          // A v1 server has no /api/server: nothing known, sign-up as before.
+          if (!result.ok) return result.status === 404 ? ok({ name: null, registration: null }) : result;
+          const { name, registration } = result.value ?? {};
+          return ok({
+            name: typeof name === 'string' ? name : null,
+            registration:
+              registration === 'open' || registration === 'invite' || registration === 'closed'
+                ? registration
+                : null,
+          });
+        }),
     },
 
     conversations: {
@@ -175,5 +204,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     calls: ctx.calls.api,
 
     attachments: ctx.attachments.api,
+    account: ctx.account.api,
+    groups: ctx.groups.api,
+    invites: ctx.account.invites,
+    admin: ctx.admin.api,
   };
 }

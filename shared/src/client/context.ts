@@ -6,7 +6,10 @@
  */
 import type { CallSignal } from '../host-api.js';
 import type { AttachmentsModule } from './attachments.js';
+import type { AccountModule } from './account.js';
+import type { AdminModule } from './admin.js';
 import type { CallsModule } from './calls.js';
+import type { GroupsModule } from './groups.js';
 import type { CatchUpModule } from './catch-up.js';
 import type { ConnectionModule } from './connection.js';
 import type { ConversationsModule } from './conversations.js';
@@ -36,6 +39,9 @@ export interface ClientModules {
   calls: CallsModule;
   serverInfo: ServerInfoModule;
   attachments: AttachmentsModule;
+  account: AccountModule;
+  groups: GroupsModule;
+  admin: AdminModule;
 }
 
 /** The context every module is created over (see the top of this file). */

@@ -120,6 +120,9 @@ export function createConversations(ctx: ClientContext) {
     });
   }
 
+  /** Groups we asked to leave, whose removal needs no notice (see `leaving`). */
+  const leaving = new Set<string>();
+
   /** Drops a conversation, its window and its outbox entries, and tells the user. */
   function forget(conversation: Conversation): void {
     const title = conversationTitle(conversation, ctx.session.me()?.id);
@@ -211,10 +214,20 @@ export function createConversations(ctx: ClientContext) {
         },
       ]);
     },
+    /**
+     * We are leaving the group ourselves (`on`), or the request ended: while on, its
+     * `conversation:removed` (which can arrive before the answer) drops it without a notice.
+     */
+    leaving(conversationId: string, on: boolean): void {
+      if (on) leaving.add(conversationId);
+      else leaving.delete(conversationId);
+    },
+    /** We left the group: dropped without a notice. */
+    left: (conversationId: string): void => drop(conversationId),
     /** `conversation:removed`, or a 404 for a conversation we held. */
     removed(conversationId: string): void {
       const conversation = ctx.state().conversations.find((c) => c.id === conversationId);
-      if (conversation) forget(conversation);
+      if (conversation && !leaving.has(conversationId)) forget(conversation);
       else drop(conversationId);
     },
     /** `user:updated`: a member's profile changed (or the account was deactivated). */

@@ -37,7 +37,7 @@ export { normalizeServerUrl } from '../rules/server-url.js';
 export const REQUEST_TIMEOUT_MS = 20_000;
 
 export interface RequestOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
   token?: string | null;
 }

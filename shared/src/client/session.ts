@@ -7,7 +7,7 @@ import type { AuthResponse, TokenPair } from '../protocol/http.js';
 import { userSchema, type User } from '../protocol/models.js';
 import { normalizeServerUrl } from '../rules/server-url.js';
 import type { ClientContext } from './context.js';
-import { describeError, fail, ok, requestJson, type Result } from './http.js';
+import { describeError, fail, ok, requestJson, type RequestOptions, type Result } from './http.js';
 import { OUTBOX_STORAGE_KEY } from './outbox.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import { initialClientState } from './state.js';
@@ -152,7 +152,7 @@ export function createSession(ctx: ClientContext) {
   }
 
   /** An authenticated JSON request; a 401 triggers one refresh and one retry. */
-  async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
+  async function api<T>(method: RequestOptions['method'], path: string, body?: unknown): Promise<Result<T>> {
     const url = serverUrl;
     if (!url || !refreshToken) return fail('signed_out', 'Not signed in');
     const myEpoch = epoch;

@@ -74,6 +74,11 @@ export interface UserSearchResponse {
 
 export interface MeResponse {
   user: User;
+  /**
+   * The caller's own server role, on `GET /api/me` only (an addition to the contract: a
+   * client shows its admin page from it). Nobody else's role is ever shown.
+   */
+  serverRole?: 'admin' | 'user';
 }
 
 export const createConversationRequestSchema = z.discriminatedUnion('type', [

@@ -1,0 +1,262 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
+import { ImagePlus, LoaderCircle, Monitor, Moon, Sun, Trash2, X } from 'lucide-react';
+import { DISPLAY_NAME_MAX, type User } from '@parley/shared';
+import { Avatar } from '../components/Avatar';
+import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
+import { showToast } from '../lib/toast';
+import { useClientState, useHost } from '../store/hooks';
+import { selectMe } from '../store/selectors';
+import { canInvite, openAccountPage, useAccountInfo, useAccountPage } from './account-store';
+import { readImageFile } from './image-file';
+import { InvitesSection } from './InvitesSection';
+import { DeleteAccountSection, PasswordSection, SessionsSection } from './SecuritySections';
+import './settings.css';
+
+const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
+  { value: 'system', label: 'System', icon: Monitor },
+  { value: 'light', label: 'Light', icon: Sun },
+  { value: 'dark', label: 'Dark', icon: Moon },
+];
+
+/** The settings page (account menu, or Ctrl+, anywhere): profile, look, notifications, security. */
+export function SettingsDialog() {
+  const page = useAccountPage();
+  const me = useClientState(selectMe);
+  // Ctrl+, (⌘, on a Mac) opens it, as in most desktop apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key === ',') {
+        e.preventDefault();
+        openAccountPage('settings');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <Dialog.Root
+      open={page === 'settings' && me !== null}
+      onOpenChange={(open) => !open && openAccountPage(null)}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog page-dialog" aria-describedby={undefined}>
+          <div className="dialog-header">
+            <Dialog.Title className="dialog-title">Settings</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close settings">
+              <X size={18} />
+            </Dialog.Close>
+          </div>
+          {me && <SettingsBody me={me} />}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function SettingsBody({ me }: { me: User }) {
+  const host = useHost();
+  const account = useAccountInfo(host, me.id);
+  return (
+    <div className="dialog-body page-body">
+      <ProfileSection me={me} />
+      <AppearanceSection />
+      <NotificationsSection />
+      <PasswordSection />
+      <SessionsSection />
+      {canInvite(account) && <InvitesSection />}
+      <DeleteAccountSection />
+    </div>
+  );
+}
+
+function ProfileSection({ me }: { me: User }) {
+  const host = useHost();
+  const [name, setName] = useState(me.displayName);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busyPicture, setBusyPicture] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const displayName = name.trim();
+    if (!displayName) return setError('Enter a name.');
+    setSaving(true);
+    const r = await host.account.updateProfile({ displayName });
+    setSaving(false);
+    if (r.ok) {
+      setError(null);
+      showToast('Your name was saved.', 'info');
+    } else setError(r.error);
+  };
+
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setBusyPicture(true);
+    const image = await readImageFile(file);
+    const r = image.ok ? await host.account.setAvatar(image.value) : image;
+    setBusyPicture(false);
+    if (!r.ok) showToast(`Couldn’t change the picture: ${r.error}`);
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="settings-profile">
+      <h2 id="settings-profile">Profile</h2>
+      <div className="profile-row">
+        <Avatar id={me.id} name={me.displayName} size={72} picture={me.avatarId} />
+        <div className="profile-picture-actions">
+          <input
+            ref={fileRef}
+            type="file"
+            accept="image/png,image/jpeg,image/gif,image/webp"
+            hidden
+            aria-label="Choose a profile picture"
+            data-testid="avatar-input"
+            onChange={(e) => {
+              void pick(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="button"
+            disabled={busyPicture}
+            onClick={() => fileRef.current?.click()}
+          >
+            {busyPicture ? (
+              <LoaderCircle size={16} className="spin" aria-hidden="true" />
+            ) : (
+              <ImagePlus size={16} aria-hidden="true" />
+            )}
+            {me.avatarId ? 'Change picture' : 'Add a picture'}
+          </button>
+          {me.avatarId && (
+            <button
+              type="button"
+              className="button"
+              disabled={busyPicture}
+              onClick={() =>
+                void host.account
+                  .removeAvatar()
+                  .then((r) => !r.ok && showToast(`Couldn’t remove it: ${r.error}`))
+              }
+            >
+              <Trash2 size={16} aria-hidden="true" /> Remove
+            </button>
+          )}
+          <span className="muted settings-hint">@{me.username}</span>
+        </div>
+      </div>
+      <form className="settings-form inline" onSubmit={(e) => void save(e)}>
+        <label className="field">
+          <span className="field-label">Display name</span>
+          <input
+            value={name}
+            maxLength={DISPLAY_NAME_MAX}
+            onChange={(e) => {
+              setName(e.target.value);
+              setError(null);
+            }}
+            aria-invalid={error ? true : undefined}
+          />
+          {error && <span className="field-error">{error}</span>}
+        </label>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={saving || name.trim() === me.displayName}
+        >
+          Save
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function AppearanceSection() {
+  const theme = useThemePreference();
+  return (
+    <section className="settings-section" aria-labelledby="settings-theme">
+      <h2 id="settings-theme">Theme</h2>
+      <div
+        className="segmented"
+        role="radiogroup"
+        aria-labelledby="settings-theme"
+        // A radio group is one Tab stop; the arrow keys move the choice (WAI-ARIA radio pattern).
+        onKeyDown={(e) => {
+          const step =
+            e.key === 'ArrowRight' || e.key === 'ArrowDown'
+              ? 1
+              : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+                ? -1
+                : 0;
+          if (!step) return;
+          e.preventDefault();
+          const index = THEMES.findIndex((t) => t.value === theme);
+          const next = THEMES[(index + step + THEMES.length) % THEMES.length]!;
+          setThemePreference(next.value);
+          e.currentTarget.querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus();
+        }}
+      >
+        {THEMES.map(({ value, label, icon: Icon }) => (
+          <button
+            key={value}
+            type="button"
+            role="radio"
+            data-value={value}
+            aria-checked={theme === value}
+            tabIndex={theme === value ? 0 : -1}
+            className={theme === value ? 'active' : undefined}
+            onClick={() => setThemePreference(value)}
+          >
+            <Icon size={15} aria-hidden="true" /> {label}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+type Permission = 'granted' | 'denied' | 'default' | 'unsupported';
+const readPermission = (): Permission =>
+  typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+
+/** Whether notifications can show, and how to fix it when they cannot. */
+function NotificationsSection() {
+  const host = useHost();
+  const [permission, setPermission] = useState<Permission>(readPermission);
+  let text: string;
+  if (host.kind === 'desktop') {
+    text =
+      'Parley shows system notifications for new messages and calls. If none appear, allow notifications for Parley in your system’s settings (Windows: Settings › System › Notifications; macOS: System Settings › Notifications; Linux: your desktop’s notification settings).';
+  } else if (permission === 'granted')
+    text = 'Notifications are on for this browser while Parley is in a background tab.';
+  else if (permission === 'denied')
+    text =
+      'Notifications are blocked for this site. To turn them on, click the icon left of the address bar, set Notifications to “Allow”, then reload the page.';
+  else if (permission === 'default')
+    text = 'Parley may show a notification when a message arrives while this tab is in the background.';
+  else text = 'This browser cannot show notifications.';
+  return (
+    <section className="settings-section" aria-labelledby="settings-notifications">
+      <h2 id="settings-notifications">Notifications</h2>
+      <p
+        className={permission === 'denied' && host.kind === 'web' ? 'settings-warning' : 'muted'}
+        data-testid="notification-state"
+      >
+        {text}
+      </p>
+      {host.kind === 'web' && permission === 'default' && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => void Notification.requestPermission().then(() => setPermission(readPermission()))}
+        >
+          Allow notifications
+        </button>
+      )}
+    </section>
+  );
+}
