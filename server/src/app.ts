@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { registerAccountRoutes } from './accounts/routes.js';
 import { registerInviteRoutes } from './accounts/invites.js';
 import { registerAdminRoutes } from './admin/routes.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { TokenService, type AuthInfo } from './auth/tokens.js';
 import { activeCallCount, registerCallRoutes } from './calls/index.js';
@@ -210,6 +211,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   registerAccountRoutes(app, ctx);
   registerInviteRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   await registerAttachmentRoutes(app, ctx);
   registerSearchRoutes(app, ctx);

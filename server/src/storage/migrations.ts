@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { createAuditLog } from './audit.js';
 import { createSearchIndex } from './search-index.js';
 
 /**
@@ -211,6 +212,10 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('invites_created_by').on('invites').column('created_by').execute();
     },
+  },
+  '0006_audit_log': {
+    // Operations (issue 11): who signed in, changed a password, ended a session, administered.
+    up: createAuditLog,
   },
 };
 

@@ -15,6 +15,7 @@ export interface Database {
   message_reactions: MessageReactionsTable;
   attachments: AttachmentsTable;
   invites: InvitesTable;
+  audit_log: AuditLogTable;
 }
 
 export interface UsersTable {
@@ -149,4 +150,16 @@ export interface AttachmentsTable {
   /** Where the bytes are in the AttachmentStore; the thumbnail is under `<key>.thumb`. */
   storage_key: string;
   created_at: string;
+}
+
+/** One audit entry (0006): sign-ins, password changes, revocations, admin actions. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  action: string;
+  actor_id: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON object. */
+  details: string;
 }

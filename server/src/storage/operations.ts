@@ -1,0 +1,12 @@
+import type { AuditEntry } from '@parley/shared';
+import type { NewAuditEntry } from './audit.js';
+
+/** The Repository's operations side (issue 11): the audit log. */
+export interface OperationsMethods {
+  appendAudit(entry: NewAuditEntry): Promise<void>;
+  /** Newest first; `before`: entries with a smaller id only. */
+  listAudit(page: { limit: number; before?: number | undefined }): Promise<{
+    entries: AuditEntry[];
+    more: boolean;
+  }>;
+}
