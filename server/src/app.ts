@@ -206,7 +206,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     metricsToken: config.metricsToken,
   });
 
-  registerServerInfoRoute(app, config);
+  // Read once: the epoch changes only with the servers stopped (restore, admin new-epoch).
+  registerServerInfoRoute(app, config, await repo.getEpoch());
   registerAuthRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerInviteRoutes(app, ctx);

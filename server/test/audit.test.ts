@@ -210,6 +210,18 @@ describe('audit log', () => {
     expect(older.code, older.err).toBe(0);
     expect(Number(older.out.split('\t')[0])).toBeLessThan(before);
 
+    // new-epoch (after a restore by hand, or pg_restore) changes the data's epoch and says so.
+    const epochBefore = await server.server.repository.getEpoch();
+    const renewed = await cli('new-epoch');
+    expect(renewed.code, renewed.err).toBe(0);
+    const epoch = /new epoch (\S+);/.exec(renewed.out)?.[1];
+    expect(epoch).toBe(await server.server.repository.getEpoch());
+    expect(epoch).not.toBe(epochBefore);
+    expect((await auditLog('?limit=1')).entries[0]).toMatchObject({
+      action: 'server.new_epoch',
+      details: { via: 'cli', epoch },
+    });
+
     const bad = await cli('audit', '--limit', 'many');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--limit/);

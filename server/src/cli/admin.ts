@@ -25,6 +25,7 @@ Commands:
   promote <username> [--demote]               (make or unmake a server admin)
   list [query]                                (every account, with role and state)
   invite [--max-uses N] [--expires-in-hours H]
+  new-epoch                                   (after restoring a database: clients drop their caches)
   audit [--limit N] [--before ID]             (the audit log, newest first; ${AUDIT_DEFAULT_LIMIT} by default)
 
 Without --password a random one is generated and printed. The server's own settings
@@ -207,6 +208,12 @@ async function run(
       io.out(`invite code: ${invite.code}`);
       io.out(`link: ${inviteUrl(config.publicUrl ?? '<your server>', invite.code)}`);
       io.out(`uses: ${maxUses ?? 'unlimited'}, expires: ${invite.expiresAt ?? 'never'}`);
+      return;
+    }
+    case 'new-epoch': {
+      const epoch = await repo.newEpoch();
+      await audit(repo, 'server.new_epoch', null, { epoch });
+      io.out(`new epoch ${epoch}; restart the server(s) to announce it`);
       return;
     }
     case 'audit': {

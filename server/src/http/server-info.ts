@@ -35,6 +35,7 @@ export const FEATURES = [
 export function registerServerInfoRoute(
   app: FastifyInstance,
   config?: Pick<Config, 'registration' | 'invitesBy'> & Partial<Pick<Config, 'maxAttachmentBytes'>>,
+  epoch?: string,
 ): void {
   const info: ServerInfo = {
     name: 'Parley',
@@ -48,6 +49,7 @@ export function registerServerInfoRoute(
       maxAttachments: config?.maxAttachmentBytes ? ATTACHMENTS_PER_MESSAGE_MAX : 0,
     },
     features: [...FEATURES],
+    ...(epoch ? { epoch } : {}),
   };
   app.get('/api/server', async () => info);
 }

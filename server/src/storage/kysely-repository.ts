@@ -10,6 +10,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 import { searchMessages } from './search.js';
+import { getEpoch, newEpoch } from './server-meta.js';
 
 export { isUniqueViolation } from './rows.js';
 
@@ -127,4 +128,6 @@ export class KyselyRepository implements Repository {
   // ---- operations ----
   appendAudit: Repository['appendAudit'] = (entry) => this.audit.appendAudit(entry);
   listAudit: Repository['listAudit'] = (page) => this.audit.listAudit(page);
+  getEpoch: Repository['getEpoch'] = () => getEpoch(this.db);
+  newEpoch: Repository['newEpoch'] = () => newEpoch(this.db);
 }

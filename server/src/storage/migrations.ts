@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { createAuditLog } from './audit.js';
 import { createSearchIndex } from './search-index.js';
+import { createServerMeta } from './server-meta.js';
 
 /**
  * Migrations live in code (not files on disk) so the esbuild bundle carries them. Names sort
@@ -216,6 +217,10 @@ const migrations: Record<string, Migration> = {
   '0006_audit_log': {
     // Operations (issue 11): who signed in, changed a password, ended a session, administered.
     up: createAuditLog,
+  },
+  '0007_server_meta': {
+    // Operations (issue 11): the data's epoch, which a restore changes.
+    up: createServerMeta,
   },
 };
 

@@ -9,4 +9,8 @@ export interface OperationsMethods {
     entries: AuditEntry[];
     more: boolean;
   }>;
+  /** The data's epoch (`GET /api/server`), a random id a restore replaces. */
+  getEpoch(): Promise<string>;
+  /** Gives the data a new epoch; returns it. */
+  newEpoch(): Promise<string>;
 }

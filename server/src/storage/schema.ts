@@ -16,6 +16,7 @@ export interface Database {
   attachments: AttachmentsTable;
   invites: InvitesTable;
   audit_log: AuditLogTable;
+  server_meta: ServerMetaTable;
 }
 
 export interface UsersTable {
@@ -162,4 +163,10 @@ export interface AuditLogTable {
   ip: string | null;
   /** JSON object. */
   details: string;
+}
+
+/** Server-wide values (0007): `epoch`, and in a backup file `jwt_secret`. */
+export interface ServerMetaTable {
+  key: string;
+  value: string;
 }

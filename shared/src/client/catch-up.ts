@@ -15,6 +15,7 @@ import type { ClientContext } from './context.js';
 import { parseMessages } from './messages.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import { heldSeq } from './state-updates.js';
+import { setLocalTail } from './window-updates.js';
 
 /** The module that owns catch-up after every connect, gap filling and resync, as other modules reach it through `ctx`. */
 export type CatchUpModule = ReturnType<typeof createCatchUp>;
@@ -37,6 +38,8 @@ export function createCatchUp(ctx: ClientContext) {
   const gapsDuringCatchUp = new Set<string>();
   let resyncTimer: TimerHandle | null = null;
   let lastResyncAt = -Infinity;
+  /** The server epoch the cached conversations and messages came from. */
+  let cacheEpoch: string | undefined;
 
   const setProgress = (patch: Partial<{ active: boolean; done: number; total: number }>): void =>
     ctx.update((s) => ({ ...s, catchUp: { ...s.catchUp, ...patch } }));
@@ -45,6 +48,15 @@ export function createCatchUp(ctx: ClientContext) {
     const stale = (): boolean => gen !== ctx.connection.generation();
     catchingUp = true;
     ctx.update((s) => ({ ...s, catchUp: { active: true, done: 0, total: 0 } }));
+    // Restored from a backup: the seqs we hold may name other messages now. Checked before
+    // anything cached (offline reads included) is sent or trusted.
+    await ctx.serverInfo.settled();
+    if (stale()) return;
+    const epoch = ctx.serverInfo.epoch();
+    if (epoch !== undefined) {
+      if (cacheEpoch !== undefined && epoch !== cacheEpoch) dropCache();
+      cacheEpoch = epoch;
+    }
     if (!(await ctx.reads.sendPending(gen))) return;
 
     const listRequestedAt = ctx.presence.clock();
@@ -100,6 +112,35 @@ export function createCatchUp(ctx: ClientContext) {
     for (const id of [...gapsDuringCatchUp]) fillGap(id);
     gapsDuringCatchUp.clear();
     void ctx.outbox.drain();
+  }
+
+  /**
+   * The server's data is another copy (a new epoch): forget every cached conversation,
+   * message, read position and offline read. Open windows stay as placeholders holding only
+   * the outbox, which is sent again once the fresh list and history are in.
+   */
+  function dropCache(): void {
+    const myId = ctx.session.me()?.id ?? '';
+    const windows = Object.keys(ctx.state().messages);
+    ctx.messages.reset();
+    ctx.reads.reset();
+    for (const id of windows) ctx.messages.addPlaceholder(id);
+    deferredLive = [];
+    gapsDuringCatchUp.clear();
+    // The fresh list is not news: no per-conversation events for it.
+    everLoadedConversations = false;
+    ctx.update((s) => ({
+      ...s,
+      conversations: [],
+      messages: Object.fromEntries(
+        windows.map((id) => [
+          id,
+          setLocalTail({ items: [], hasOlder: true, loadingOlder: false }, ctx.outbox.entriesOf(id), myId),
+        ]),
+      ),
+      reads: {},
+      typing: {},
+    }));
   }
 
   /** Whether a loaded window misses something the conversation summary says exists. */

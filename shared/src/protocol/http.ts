@@ -178,6 +178,12 @@ export const serverInfoSchema = z.object({
     maxAttachments: z.number().int(),
   }),
   features: z.array(z.string()),
+  /**
+   * Names this copy of the server's data (an addition, issue 11): a restore from a backup
+   * changes it. A client that sees a different epoch than the one its cache came from drops
+   * its cached conversations and messages instead of trusting the seqs it holds.
+   */
+  epoch: z.string().min(1).max(100).optional(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
