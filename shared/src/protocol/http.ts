@@ -176,6 +176,13 @@ export const serverInfoSchema = z.object({
     maxBodyLength: z.number().int(),
     maxAttachmentBytes: z.number().int(),
     maxAttachments: z.number().int(),
+    /**
+     * The largest Socket.IO packet the server takes, in bytes (an addition, issue 11): the
+     * WebSocket message `42<ack id>["event",payload]` as UTF-8. A larger one closes the
+     * transport unanswered; every packet within it is answered. Also the largest HTTP body
+     * (uploads aside).
+     */
+    maxPacketBytes: z.number().int().optional(),
   }),
   features: z.array(z.string()),
   /**
