@@ -23,7 +23,7 @@ import { createMetrics, type MetricSources } from './observability/metrics.js';
 import { databaseState, registerHealthRoutes } from './observability/routes.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
-import { announceOffline, attachSocketServer } from './realtime/socket-server.js';
+import { announceOffline, announceOnline, attachSocketServer } from './realtime/socket-server.js';
 import { attachRedis } from './scale/redis.js';
 import { openRepository } from './storage/database.js';
 import type { Repository } from './storage/repository.js';
@@ -221,13 +221,22 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   attachSocketServer(ctx, callsCtx);
   if (redis) {
     ctx.onClose(() => redis.close());
-    await redis.start((userIds) => {
-      for (const userId of userIds) {
-        announceOffline(ctx, userId).catch((err: unknown) =>
-          logger.error({ err, userId }, 'offline announcement failed'),
-        );
-      }
-    });
+    await redis.start(
+      (userIds) => {
+        for (const userId of userIds) {
+          announceOffline(ctx, userId).catch((err: unknown) =>
+            logger.error({ err, userId }, 'offline announcement failed'),
+          );
+        }
+      },
+      (userIds) => {
+        for (const userId of userIds) {
+          announceOnline(ctx, userId).catch((err: unknown) =>
+            logger.error({ err, userId }, 'online announcement failed'),
+          );
+        }
+      },
+    );
   }
 
   // Expired refresh tokens and long-revoked sessions are useless; drop them hourly. A rotated
