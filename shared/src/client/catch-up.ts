@@ -22,6 +22,11 @@ export type CatchUpModule = ReturnType<typeof createCatchUp>;
 
 /** A window further behind than this many seqs or versions is replaced by its newest page. */
 export const CATCH_UP_RESET_GAP = 1000;
+/**
+ * A live event ahead of what a window holds waits this long for the ones before it (with
+ * several nodes they may arrive slightly out of order) before the gap is fetched.
+ */
+export const GAP_HOLD_MS = 300;
 /** Something unreadable arrived: refetch after this pause... */
 const RESYNC_DELAY_MS = 1000;
 /** ...and at most this often, so a server that keeps sending it cannot keep us refetching. */
@@ -34,6 +39,8 @@ export function createCatchUp(ctx: ClientContext) {
   /** Live messages of conversations not yet known while the list was being fetched. */
   let deferredLive: Message[] = [];
   const gapFills = new Map<string, boolean>();
+  /** Conversations whose live gap is being held (see GAP_HOLD_MS). */
+  const heldGaps = new Map<string, TimerHandle>();
   /** Gaps seen while catch-up was running; filled when it ends. */
   const gapsDuringCatchUp = new Set<string>();
   let resyncTimer: TimerHandle | null = null;
@@ -266,9 +273,22 @@ export function createCatchUp(ctx: ClientContext) {
       });
   }
 
+  /** A live event arrived ahead of the window: fetch the gap only if it is still open shortly. */
+  function liveGap(conversationId: string): void {
+    if (heldGaps.has(conversationId)) return;
+    heldGaps.set(
+      conversationId,
+      setTimer(() => {
+        heldGaps.delete(conversationId);
+        if (needsSync(conversationId)) fillGap(conversationId);
+      }, GAP_HOLD_MS),
+    );
+  }
+
   return {
     run,
     fillGap,
+    liveGap,
     /**
      * Something arrived that the client could not apply (an unreadable or unknown event):
      * nothing of it is applied, and a full catch-up refetches shortly.
@@ -299,6 +319,8 @@ export function createCatchUp(ctx: ClientContext) {
       catchingUp = false;
       clearTimer(resyncTimer);
       resyncTimer = null;
+      for (const timer of heldGaps.values()) clearTimer(timer);
+      heldGaps.clear();
       gapsDuringCatchUp.clear();
     },
     /** The next list is the first of a session again (no per-conversation events for it). */
