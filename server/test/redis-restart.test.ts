@@ -189,6 +189,9 @@ describe.runIf(enabled)('a Redis restart under two nodes', { timeout: 120_000 },
         (n) => n === 3,
       );
     }
+    console.info(
+      `redis restart: presence and /health right ${((Date.now() - restarted) / 1000).toFixed(1)} s after`,
+    );
     // Live delivery across nodes: Alice's device on B to Bob on A, and back.
     await within(
       5000,
