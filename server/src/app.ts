@@ -6,6 +6,7 @@ import { registerAvatarRoutes } from './accounts/avatars.js';
 import { registerAccountRoutes } from './accounts/routes.js';
 import { registerInviteRoutes } from './accounts/invites.js';
 import { registerAdminRoutes } from './admin/routes.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { TokenService, type AuthInfo } from './auth/tokens.js';
 import { activeCallCount, registerCallRoutes } from './calls/index.js';
@@ -23,7 +24,7 @@ import { createMetrics, type MetricSources } from './observability/metrics.js';
 import { databaseState, registerHealthRoutes } from './observability/routes.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
-import { announceOffline, attachSocketServer } from './realtime/socket-server.js';
+import { announceOffline, announceOnline, attachSocketServer } from './realtime/socket-server.js';
 import { attachRedis } from './scale/redis.js';
 import { openRepository } from './storage/database.js';
 import type { Repository } from './storage/repository.js';
@@ -206,12 +207,14 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     metricsToken: config.metricsToken,
   });
 
-  registerServerInfoRoute(app, config);
+  // Read once: the epoch changes only with the servers stopped (restore, admin new-epoch).
+  registerServerInfoRoute(app, config, await repo.getEpoch());
   registerAuthRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerAvatarRoutes(app, ctx);
   registerInviteRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   await registerAttachmentRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
@@ -220,13 +223,22 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   attachSocketServer(ctx, callsCtx);
   if (redis) {
     ctx.onClose(() => redis.close());
-    await redis.start((userIds) => {
-      for (const userId of userIds) {
-        announceOffline(ctx, userId).catch((err: unknown) =>
-          logger.error({ err, userId }, 'offline announcement failed'),
-        );
-      }
-    });
+    await redis.start(
+      (userIds) => {
+        for (const userId of userIds) {
+          announceOffline(ctx, userId).catch((err: unknown) =>
+            logger.error({ err, userId }, 'offline announcement failed'),
+          );
+        }
+      },
+      (userIds) => {
+        for (const userId of userIds) {
+          announceOnline(ctx, userId).catch((err: unknown) =>
+            logger.error({ err, userId }, 'online announcement failed'),
+          );
+        }
+      },
+    );
   }
 
   // Expired refresh tokens and long-revoked sessions are useless; drop them hourly. A rotated

@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { createServer, type ParleyServer } from './app.js';
 import { runAdminCli } from './cli/admin.js';
+import { runBackupCli } from './cli/backup.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { isUnavailableError } from './errors.js';
 import { SERVER_VERSION } from './version.js';
@@ -12,7 +13,11 @@ import { SERVER_VERSION } from './version.js';
  * meets a line it cannot parse.
  */
 async function main(): Promise<void> {
-  if (process.argv[2] === 'admin') process.exit(await runAdminCli(process.argv.slice(3)));
+  const command = process.argv[2];
+  if (command === 'admin') process.exit(await runAdminCli(process.argv.slice(3)));
+  if (command === 'backup' || command === 'restore') {
+    process.exit(await runBackupCli(command, process.argv.slice(3)));
+  }
   let config;
   try {
     config = loadConfig(process.env, process.argv.slice(2));

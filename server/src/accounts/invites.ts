@@ -8,6 +8,7 @@ import {
 } from '@parley/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { recordAudit } from '../audit/record.js';
 import type { ServerContext } from '../context.js';
 import { AppError, notFound, parseInput } from '../errors.js';
 import type { InviteRecord } from '../storage/invites.js';
@@ -60,6 +61,11 @@ export function registerInviteRoutes(app: FastifyInstance, ctx: ServerContext): 
       expiresAt: body.expiresInHours ? new Date(now + body.expiresInHours * 3_600_000).toISOString() : null,
       maxUses: body.maxUses ?? null,
     });
+    await recordAudit(ctx, request, {
+      action: 'invite.created',
+      actorId: userId,
+      details: { code: record.code, maxUses: record.maxUses, expiresAt: record.expiresAt },
+    });
     const response: InviteResponse = { invite: toInvite(record, originOf(request)) };
     return reply.code(201).send(response);
   });
@@ -77,6 +83,7 @@ export function registerInviteRoutes(app: FastifyInstance, ctx: ServerContext): 
     const role = (await repo.getAccount(userId))?.role;
     // Someone else's invite looks like no invite, unless the caller administers the server.
     if (!(await repo.deleteInvite(code, role === 'admin' ? undefined : userId))) throw notFound('invite');
+    await recordAudit(ctx, request, { action: 'invite.deleted', actorId: userId, details: { code } });
     return reply.code(204).send();
   });
 

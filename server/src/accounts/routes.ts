@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { endSessionSockets } from '../auth/sessions.js';
+import { recordAudit } from '../audit/record.js';
 import type { ServerContext } from '../context.js';
 import { AppError, notFound, parseInput } from '../errors.js';
 import { deleteAvatar, storeAvatar } from './avatars.js';
@@ -54,7 +55,12 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext):
     const revoked = await repo.setPassword(userId, hash, new Date().toISOString(), sessionId);
     if (!revoked) throw new AppError('invalid_token', 'This account no longer exists');
     endSessionSockets(ctx, revoked, 'password_changed');
-    request.log.info({ userId, revoked: revoked.length }, 'password changed');
+    await recordAudit(ctx, request, {
+      action: 'account.password_changed',
+      actorId: userId,
+      targetId: userId,
+      details: { sessionsRevoked: revoked.length },
+    });
     return reply.code(204).send();
   });
 
@@ -78,6 +84,12 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext):
     // Someone else's session, or one already ended, is not found: ids reveal nothing.
     if (!(await repo.revokeSessionOfUser(userId, id, new Date().toISOString()))) throw notFound('session');
     endSessionSockets(ctx, [id], 'revoked');
+    await recordAudit(ctx, request, {
+      action: 'account.session_revoked',
+      actorId: userId,
+      targetId: userId,
+      details: { sessionId: id },
+    });
     return reply.code(204).send();
   });
 
@@ -86,7 +98,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext):
     const { password } = parseInput(deleteAccountRequestSchema, request.body);
     await checkPassword(userId, password);
     await deactivateAccount(ctx, userId);
-    request.log.info({ userId }, 'account deactivated by its owner');
+    await recordAudit(ctx, request, { action: 'account.deactivated', actorId: userId, targetId: userId });
     return reply.code(204).send();
   });
 }

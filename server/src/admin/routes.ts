@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { deactivateAccount, requireServerAdmin } from '../accounts/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { endSessionSockets } from '../auth/sessions.js';
+import { recordAudit } from '../audit/record.js';
 import type { ServerContext } from '../context.js';
 import { notFound, parseInput } from '../errors.js';
 
@@ -41,7 +42,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     const { userId } = await admin(request);
     const { id } = parseInput(userParams, request.params);
     await deactivateAccount(ctx, id);
-    request.log.info({ userId: id, by: userId }, 'account deactivated by an admin');
+    await recordAudit(ctx, request, { action: 'admin.deactivated', actorId: userId, targetId: id });
     return reply.code(204).send();
   });
 
@@ -53,7 +54,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     const revoked = await repo.setPassword(id, hash, new Date().toISOString());
     if (!revoked) throw notFound('user');
     endSessionSockets(ctx, revoked, 'password_changed');
-    request.log.info({ userId: id, by: userId }, 'password reset by an admin');
+    await recordAudit(ctx, request, {
+      action: 'admin.password_reset',
+      actorId: userId,
+      targetId: id,
+      details: { sessionsRevoked: revoked.length },
+    });
     return reply.code(204).send();
   });
 
@@ -62,7 +68,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     const { id } = parseInput(userParams, request.params);
     const { role } = parseInput(serverRoleRequestSchema, request.body);
     if (!(await repo.setServerRole(id, role))) throw notFound('user');
-    request.log.info({ userId: id, role, by: userId }, 'server role changed');
+    await recordAudit(ctx, request, {
+      action: 'admin.role_changed',
+      actorId: userId,
+      targetId: id,
+      details: { role },
+    });
     return { role };
   });
 }

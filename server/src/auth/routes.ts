@@ -9,6 +9,7 @@ import {
   type User,
 } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
+import { recordAudit } from '../audit/record.js';
 import type { ServerContext } from '../context.js';
 import { AppError, parseInput } from '../errors.js';
 import { consume } from '../rate-limits.js';
@@ -25,7 +26,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   const refreshExpiry = () => new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString();
 
-  async function startSession(user: User, userAgent: string | string[] | undefined): Promise<AuthResponse> {
+  async function startSession(
+    user: User,
+    userAgent: string | string[] | undefined,
+  ): Promise<AuthResponse & { sessionId: string }> {
     const refreshToken = newRefreshToken();
     const { sessionId } = await repo.createSession({
       userId: user.id,
@@ -34,7 +38,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
       userAgent: userAgentOf(userAgent),
     });
     const access = await tokens.issueAccessToken({ userId: user.id, sessionId });
-    return { user, refreshToken, ...access };
+    return { user, refreshToken, ...access, sessionId };
   }
 
   app.post('/api/auth/register', async (request, reply) => {
@@ -59,8 +63,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
       // In open mode a code is not needed, so a stale one must not stand in the way.
       inviteCode: config.registration === 'invite' ? inviteCode : undefined,
     });
-    request.log.info({ userId: user.id }, 'user registered');
-    return reply.code(201).send(await startSession(user, request.headers['user-agent']));
+    const { sessionId, ...response } = await startSession(user, request.headers['user-agent']);
+    await recordAudit(ctx, request, {
+      action: 'auth.registered',
+      actorId: user.id,
+      targetId: user.id,
+      details: { username: user.username, sessionId, ...(inviteCode ? { invite: true } : {}) },
+    });
+    return reply.code(201).send(response);
   });
 
   app.post('/api/auth/login', async (request) => {
@@ -70,12 +80,28 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     await consume(ctx.limits.login, limitKey, 'login attempts');
     const found = await repo.findCredentials(body.username);
     const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash));
-    if (!found || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
-    // Said only to whoever knows the password, so it reveals nothing to anyone else.
-    if (found.user.deactivated)
-      throw new AppError('invalid_credentials', 'This account has been deactivated');
+    if (!found || !ok || found.user.deactivated) {
+      await recordAudit(ctx, request, {
+        action: 'auth.login_failed',
+        targetId: found?.user.id ?? null,
+        details: {
+          username: body.username.slice(0, 64),
+          reason: !found ? 'unknown_user' : !ok ? 'wrong_password' : 'deactivated',
+        },
+      });
+      // Said only to whoever knows the password, so it reveals nothing to anyone else.
+      if (found && ok) throw new AppError('invalid_credentials', 'This account has been deactivated');
+      throw new AppError('invalid_credentials', 'Wrong username or password');
+    }
     await ctx.limits.login.delete(limitKey);
-    return startSession(found.user, request.headers['user-agent']);
+    const { sessionId, ...response } = await startSession(found.user, request.headers['user-agent']);
+    await recordAudit(ctx, request, {
+      action: 'auth.login',
+      actorId: found.user.id,
+      targetId: found.user.id,
+      details: { sessionId },
+    });
+    return response;
   });
 
   app.post('/api/auth/refresh', async (request): Promise<TokenPair> => {
@@ -95,6 +121,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
         'refresh token reused; session revoked',
       );
       await endSession(ctx, result.sessionId, 'revoked');
+      await recordAudit(ctx, request, {
+        action: 'auth.refresh_reused',
+        targetId: result.userId,
+        details: { sessionId: result.sessionId },
+      });
       throw new AppError('refresh_reused', 'This refresh token was already used; please sign in again');
     }
     const access = await tokens.issueAccessToken({ userId: result.userId, sessionId: result.sessionId });
@@ -105,7 +136,15 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const { refreshToken } = parseInput(logoutRequestSchema, request.body);
     const session = await repo.findSessionByRefreshToken(hashRefreshToken(refreshToken));
     // Unknown tokens are fine: logging out twice is not an error.
-    if (session) await endSession(ctx, session.sessionId, 'logout');
+    if (session) {
+      await endSession(ctx, session.sessionId, 'logout');
+      await recordAudit(ctx, request, {
+        action: 'auth.logout',
+        actorId: session.userId,
+        targetId: session.userId,
+        details: { sessionId: session.sessionId },
+      });
+    }
     return reply.code(204).send();
   });
 }

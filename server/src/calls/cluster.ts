@@ -14,6 +14,7 @@ import {
   type InitiateInput,
   type RelayInput,
 } from './call-registry.js';
+import { createCallTakeover } from './takeover.js';
 
 /**
  * Calls across several nodes (REDIS_URL), built around the same in-memory state machine.
@@ -44,6 +45,10 @@ import {
  *   different paths, the owner may hear them in either order; when it hears a bound socket
  *   drop, a socket of the same user that connected shortly before (REORDER_WINDOW_MS) counts as
  *   the reconnect.
+ *
+ * - **A node that dies takes its calls along, but not into silence**: each owner keeps what
+ *   ending its calls needs in Redis and beats; the survivors end a silent node's calls
+ *   (`connection_lost`, busy entries freed, the record stored). See takeover.ts.
  *
  * Every Redis write a transition causes is ordered before that transition's emits (see
  * `ordered`), and every answer waits for them: a client that hears `call:ended` or gets an ack
@@ -183,8 +188,20 @@ export function createClusterCallRegistry(options: ClusterCallOptions): CallRegi
   const release = (callId: string, userIds: string[]) =>
     redis.parleyCallRelease(userIds.length, ...userIds.map(userKey), callId);
 
+  const takeover = createCallTakeover({ redis: options.redis, prefix, tag, logger, ports: base, release });
+  /** Redis's copy of one of this node's calls, for the survivors should this node die. */
+  const saveCall = (callId: string) => {
+    const call = core.activeCalls().find((c) => c.callId === callId);
+    if (call) ordered(() => takeover.save(call));
+  };
+
   const ports: CallPorts = {
     ...base,
+    // Every finished call is recorded: that is when its copy in Redis goes.
+    recordCall: (record) => {
+      ordered(() => takeover.forget(record.callId));
+      base.recordCall(record);
+    },
     emitToSocket: (socketId, event, payload) => ordered(() => base.emitToSocket(socketId, event, payload)),
     emitToUser: (userId, event, payload, except) =>
       ordered(() => base.emitToUser(userId, event, payload, except)),
@@ -244,6 +261,9 @@ export function createClusterCallRegistry(options: ClusterCallOptions): CallRegi
     let result: unknown;
     switch (req.op) {
       case 'accept':
+        result = core.accept(req.actor, req.callId);
+        saveCall(req.callId);
+        break;
       case 'reject':
       case 'cancel':
       case 'end':
@@ -389,6 +409,7 @@ export function createClusterCallRegistry(options: ClusterCallOptions): CallRegi
     const ring = calleeIds.filter((_, i) => states[i] === 'ring');
     // The state machine rings exactly the reserved callees (or, with none, records the missed call).
     const result = core.initiate({ ...input, callId, calleeIds: free, connectedCalleeIds: new Set(ring) });
+    if (result.ok) saveCall(callId);
     if (outcome === 'ring') {
       const ringing = result.ok ? (core.callOf(callerId)?.ringing ?? []) : [];
       // Entries reserved for a call that did not start (or a callee it did not ring) go again.
@@ -428,6 +449,7 @@ export function createClusterCallRegistry(options: ClusterCallOptions): CallRegi
       core.endAll();
       core.close();
       await settled();
+      await takeover.stop();
       for (const resolve of waiting.values()) resolve(OWNER_SILENT);
       await subscriber.quit().catch(() => subscriber.disconnect());
     },

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { PASSWORD_MAX, PASSWORD_MIN, usernameSchema, type ServerRole } from '@parley/shared';
+import {
+  AUDIT_DEFAULT_LIMIT,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  auditQuerySchema,
+  usernameSchema,
+  type AuditAction,
+  type ServerRole,
+} from '@parley/shared';
 import { newInviteCode, inviteUrl } from '../accounts/invites.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
@@ -17,6 +25,8 @@ Commands:
   promote <username> [--demote]               (make or unmake a server admin)
   list [query]                                (every account, with role and state)
   invite [--max-uses N] [--expires-in-hours H]
+  new-epoch                                   (after restoring a database: clients drop their caches)
+  audit [--limit N] [--before ID]             (the audit log, newest first; ${AUDIT_DEFAULT_LIMIT} by default)
 
 Without --password a random one is generated and printed. The server's own settings
 (environment or flags) pick the data: DATA_DIR for SQLite, DATABASE_URL for PostgreSQL.
@@ -31,6 +41,8 @@ const OWN_OPTIONS = {
   demote: { type: 'boolean' },
   'max-uses': { type: 'string' },
   'expires-in-hours': { type: 'string' },
+  limit: { type: 'string' },
+  before: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -91,6 +103,23 @@ async function userIdOf(repo: Repository, name: string): Promise<string> {
   return id;
 }
 
+/** What the CLI changes goes into the audit log too, with no actor and `via: "cli"`. */
+function audit(
+  repo: Repository,
+  action: AuditAction,
+  targetId: string | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  return repo.appendAudit({
+    at: new Date().toISOString(),
+    action,
+    actorId: null,
+    targetId,
+    ip: null,
+    details: { via: 'cli', ...details },
+  });
+}
+
 async function run(
   command: string,
   args: ReturnType<typeof splitArgs>,
@@ -112,6 +141,10 @@ async function run(
         serverRole: role,
       });
       const stored = await repo.getAccount(user.id);
+      await audit(repo, 'admin.user_created', user.id, {
+        username: user.username,
+        role: stored?.role ?? role,
+      });
       io.out(`created ${user.username} (${stored?.role ?? role}), id ${user.id}`);
       if (pw.generated) io.out(`password: ${pw.password}`);
       return;
@@ -119,28 +152,28 @@ async function run(
     case 'reset-password': {
       const name = username(positionals[0]);
       const pw = password(values.password);
-      const revoked = await repo.setPassword(
-        await userIdOf(repo, name),
-        await hashPassword(pw.password, config.scryptLogN),
-        now,
-      );
+      const id = await userIdOf(repo, name);
+      const revoked = await repo.setPassword(id, await hashPassword(pw.password, config.scryptLogN), now);
       if (!revoked) throw new AppError('not_found', `${name} is deactivated`);
+      await audit(repo, 'admin.password_reset', id, { sessionsRevoked: revoked.length });
       io.out(`password of ${name} reset; ${revoked.length} session(s) signed out`);
       if (pw.generated) io.out(`password: ${pw.password}`);
       return;
     }
     case 'deactivate': {
       const name = username(positionals[0]);
-      const result = await repo.deactivateUser(await userIdOf(repo, name), now);
+      const id = await userIdOf(repo, name);
+      const result = await repo.deactivateUser(id, now);
+      await audit(repo, 'admin.deactivated', id);
       io.out(`deactivated ${name}; ${result?.sessionIds.length ?? 0} session(s) signed out`);
       return;
     }
     case 'promote': {
       const name = username(positionals[0]);
       const role: ServerRole = values.demote ? 'user' : 'admin';
-      if (!(await repo.setServerRole(await userIdOf(repo, name), role))) {
-        throw new AppError('not_found', `${name} is deactivated`);
-      }
+      const id = await userIdOf(repo, name);
+      if (!(await repo.setServerRole(id, role))) throw new AppError('not_found', `${name} is deactivated`);
+      await audit(repo, 'admin.role_changed', id, { role });
       io.out(`${name} is now ${role === 'admin' ? 'a server admin' : 'a regular user'}`);
       return;
     }
@@ -167,9 +200,42 @@ async function run(
         expiresAt: hours ? new Date(Date.now() + hours * 3_600_000).toISOString() : null,
         maxUses,
       });
+      await audit(repo, 'invite.created', null, {
+        code: invite.code,
+        maxUses: invite.maxUses,
+        expiresAt: invite.expiresAt,
+      });
       io.out(`invite code: ${invite.code}`);
       io.out(`link: ${inviteUrl(config.publicUrl ?? '<your server>', invite.code)}`);
       io.out(`uses: ${maxUses ?? 'unlimited'}, expires: ${invite.expiresAt ?? 'never'}`);
+      return;
+    }
+    case 'new-epoch': {
+      const epoch = await repo.newEpoch();
+      await audit(repo, 'server.new_epoch', null, { epoch });
+      io.out(`new epoch ${epoch}; restart the server(s) to announce it`);
+      return;
+    }
+    case 'audit': {
+      const query = auditQuerySchema.safeParse({ limit: values.limit, before: values.before });
+      if (!query.success) throw new UsageError('--limit and --before take positive whole numbers');
+      const { entries, more } = await repo.listAudit(query.data);
+      // One tab-separated line per entry: id, time, action, actor, target, address, details.
+      for (const e of entries) {
+        io.out(
+          [
+            e.id,
+            e.at,
+            e.action,
+            e.actorId ?? '-',
+            e.targetId ?? '-',
+            e.ip ?? '-',
+            JSON.stringify(e.details),
+          ].join('\t'),
+        );
+      }
+      if (entries.length === 0) io.out('no audit entries');
+      else if (more) io.out(`older entries: --before ${entries[entries.length - 1]!.id}`);
       return;
     }
     default:

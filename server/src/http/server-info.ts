@@ -35,7 +35,9 @@ export const FEATURES = [
 /** `GET /api/server`: what this server is and supports, for clients before they sign in. */
 export function registerServerInfoRoute(
   app: FastifyInstance,
-  config?: Pick<Config, 'registration' | 'invitesBy'> & Partial<Pick<Config, 'maxAttachmentBytes'>>,
+  config?: Pick<Config, 'registration' | 'invitesBy'> &
+    Partial<Pick<Config, 'maxAttachmentBytes' | 'maxPayloadBytes'>>,
+  epoch?: string,
 ): void {
   const info: ServerInfo = {
     name: 'Parley',
@@ -47,8 +49,11 @@ export function registerServerInfoRoute(
       maxBodyLength: MESSAGE_BODY_MAX,
       maxAttachmentBytes: config?.maxAttachmentBytes ?? 0,
       maxAttachments: config?.maxAttachmentBytes ? ATTACHMENTS_PER_MESSAGE_MAX : 0,
+      // Socket.IO's maxHttpBufferSize and Fastify's bodyLimit (app.ts).
+      ...(config?.maxPayloadBytes ? { maxPacketBytes: config.maxPayloadBytes } : {}),
     },
     features: [...FEATURES],
+    ...(epoch ? { epoch } : {}),
   };
   app.get('/api/server', async () => info);
 }

@@ -47,4 +47,20 @@ export function registerHandlers(
     const handler: EventHandler<object | void> = handlers[event];
     handle(ctx, socket, event, handler.schema, (data) => handler.run(data));
   }
+  // Every packet within the transport limit is answered: an event that is not in the contract
+  // too, when it asks for an ack (a newer client, a typo), rather than leave it to time out.
+  const known = new Set<string>(Object.keys(handlers));
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && known.has(event)) return;
+    const ack = args[args.length - 1];
+    if (typeof ack !== 'function') return;
+    try {
+      (ack as (response: unknown) => void)({
+        ok: false,
+        error: { code: 'invalid_input', message: 'This server does not know that event' },
+      });
+    } catch (err) {
+      ctx.logger.warn({ err }, 'ack failed');
+    }
+  });
 }

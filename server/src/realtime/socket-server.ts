@@ -118,6 +118,13 @@ export async function announceOffline(
   if (ids.length > 0) ctx.io.to(ids.map(rooms.conversation)).emit('user:offline', { userId, lastSeenAt });
 }
 
+/** The user is online again as far as everyone sharing a conversation knows (after a Redis restart). */
+export async function announceOnline(ctx: Pick<ServerContext, 'repo' | 'io'>, userId: string): Promise<void> {
+  const ids = await ctx.repo.conversationIdsOfUser(userId);
+  if (ids.length > 0)
+    ctx.io.to(ids.map(rooms.conversation)).except(rooms.user(userId)).emit('user:online', { userId });
+}
+
 /**
  * Typing trusts the socket's rooms for membership: they are joined from the database on
  * connect and on conversation:new, and this event is too frequent for a query each time.

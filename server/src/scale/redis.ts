@@ -17,6 +17,11 @@ const NODE_DEAD_AFTER_MS = 20_000;
  * share (`node:<id>` hash), and announces itself in a sorted set with a heartbeat, so when a
  * node dies without closing, another node subtracts its share and reports the users that
  * went offline with it. Without that, a crashed node would leave its users "online" forever.
+ *
+ * The node's own share is also kept here, in memory, as the truth: every change writes the
+ * user's absolute count for this node (not a +1/-1 that a lost or replayed command would
+ * skew), and when Redis comes back (restarted empty, or after a blip) the whole share is
+ * written again, so presence heals without anyone reconnecting.
  */
 class RedisPresence implements Presence {
   readonly nodeId = randomUUID();
@@ -25,6 +30,9 @@ class RedisPresence implements Presence {
   private readonly nodeKey: string;
   private timer: NodeJS.Timeout | undefined;
   private onOrphans: ((userIds: string[]) => void) | undefined;
+  private onBack: ((userIds: string[]) => void) | undefined;
+  /** This node's connected devices per user. */
+  private readonly local = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -34,15 +42,52 @@ class RedisPresence implements Presence {
     this.countKey = `${prefix}:presence:count`;
     this.nodesKey = `${prefix}:presence:nodes`;
     this.nodeKey = `${prefix}:presence:node:${this.nodeId}`;
-    redis.defineCommand('parleyPresenceAdd', {
+    redis.defineCommand('parleyPresenceSet', {
       numberOfKeys: 2,
-      // KEYS: count, node. ARGV: userId, delta. Returns the user's new total.
+      // KEYS: count, node. ARGV: userId, this node's devices of the user.
+      // Returns the user's total before and after.
       lua: `
-        local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-        local mine = redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[2])
-        if mine <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+        local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+        local n = tonumber(ARGV[2])
+        local before = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        local total = before
+        if n ~= mine then total = redis.call('HINCRBY', KEYS[1], ARGV[1], n - mine) end
+        if n > 0 then redis.call('HSET', KEYS[2], ARGV[1], n) else redis.call('HDEL', KEYS[2], ARGV[1]) end
         if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
-        return total`,
+        return {before, total}`,
+    });
+    redis.defineCommand('parleyPresenceResync', {
+      numberOfKeys: 2,
+      // KEYS: count, node. ARGV: userId, devices, userId, devices... (this node's whole share).
+      // Replaces the node's share; returns {users now online that were not, users now offline}.
+      lua: `
+        local before = {}
+        local users = {}
+        local function note(u)
+          if before[u] == nil then
+            before[u] = tonumber(redis.call('HGET', KEYS[1], u) or '0')
+            table.insert(users, u)
+          end
+        end
+        local old = redis.call('HGETALL', KEYS[2])
+        for i = 1, #old, 2 do
+          note(old[i])
+          redis.call('HINCRBY', KEYS[1], old[i], -tonumber(old[i + 1]))
+        end
+        redis.call('DEL', KEYS[2])
+        for i = 1, #ARGV, 2 do
+          note(ARGV[i])
+          redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1]))
+          redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+        end
+        local back, gone = {}, {}
+        for _, u in ipairs(users) do
+          local total = tonumber(redis.call('HGET', KEYS[1], u) or '0')
+          if total <= 0 then redis.call('HDEL', KEYS[1], u) end
+          if before[u] <= 0 and total > 0 then table.insert(back, u) end
+          if before[u] > 0 and total <= 0 then table.insert(gone, u) end
+        end
+        return {back, gone}`,
     });
     redis.defineCommand('parleyPresenceReap', {
       numberOfKeys: 3,
@@ -65,15 +110,31 @@ class RedisPresence implements Presence {
 
   private get commands() {
     return this.redis as Redis & {
-      parleyPresenceAdd(count: string, node: string, userId: string, delta: number): Promise<number>;
+      parleyPresenceSet(
+        count: string,
+        node: string,
+        userId: string,
+        devices: number,
+      ): Promise<[number, number]>;
+      parleyPresenceResync(
+        count: string,
+        node: string,
+        ...pairs: (string | number)[]
+      ): Promise<[string[], string[]]>;
       parleyPresenceReap(count: string, node: string, nodes: string, nodeId: string): Promise<string[]>;
     };
   }
 
-  /** Starts the heartbeat; `onOrphans` hears about users whose devices were all on a dead node. */
-  async start(onOrphans: (userIds: string[]) => void): Promise<void> {
+  /**
+   * Starts the heartbeat; `onOrphans` hears about users whose devices were all on a dead node,
+   * `onBack` about users online again once Redis came back and this node re-registered.
+   */
+  async start(onOrphans: (userIds: string[]) => void, onBack?: (userIds: string[]) => void): Promise<void> {
     this.onOrphans = onOrphans;
+    this.onBack = onBack;
     await this.beat();
+    // Every 'ready' after this one is a reconnect: Redis may have restarted empty.
+    this.redis.on('ready', this.onReady);
     this.timer = setInterval(() => {
       this.beat().catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
     }, HEARTBEAT_MS);
@@ -99,12 +160,36 @@ class RedisPresence implements Presence {
     }
   }
 
+  private readonly onReady = () => {
+    this.resync().catch((err: unknown) => this.logger.warn({ err }, 'presence re-registration failed'));
+  };
+
+  /** Writes this node's whole share again, and is back in the node list at once. */
+  private async resync(): Promise<void> {
+    const pairs = [...this.local].flat();
+    const [back, gone] = await this.commands.parleyPresenceResync(this.countKey, this.nodeKey, ...pairs);
+    await this.beat();
+    this.logger.info({ users: this.local.size, back: back.length }, 'redis is back: presence re-registered');
+    if (back.length > 0) this.onBack?.(back);
+    if (gone.length > 0) this.onOrphans?.(gone);
+  }
+
+  /** Counts a device in or out here first (the truth), then tells Redis the user's new share. */
+  private change(userId: string, delta: number): Promise<[number, number]> {
+    const n = Math.max(0, (this.local.get(userId) ?? 0) + delta);
+    if (n > 0) this.local.set(userId, n);
+    else this.local.delete(userId);
+    return this.commands.parleyPresenceSet(this.countKey, this.nodeKey, userId, n);
+  }
+
   async connect(userId: string): Promise<boolean> {
-    return (await this.commands.parleyPresenceAdd(this.countKey, this.nodeKey, userId, 1)) === 1;
+    const [before, total] = await this.change(userId, 1);
+    return before <= 0 && total > 0;
   }
 
   async disconnect(userId: string): Promise<boolean> {
-    return (await this.commands.parleyPresenceAdd(this.countKey, this.nodeKey, userId, -1)) <= 0;
+    const [, total] = await this.change(userId, -1);
+    return total <= 0;
   }
 
   async isOnline(userId: string): Promise<boolean> {
@@ -124,6 +209,7 @@ class RedisPresence implements Presence {
   /** A clean stop: this node's devices are gone, so its share is subtracted now. */
   async stop(): Promise<string[]> {
     if (this.timer) clearInterval(this.timer);
+    this.redis.off('ready', this.onReady);
     return this.commands.parleyPresenceReap(this.countKey, this.nodeKey, this.nodesKey, this.nodeId);
   }
 }
@@ -136,8 +222,11 @@ export interface RedisScaleOut {
    * call busy entries. Closed by `close()`; users that subscribe must `duplicate()` it.
    */
   client: Redis;
-  /** Starts the presence heartbeat; `onOrphans` gets users left offline by a dead node. */
-  start(onOrphans: (userIds: string[]) => void): Promise<void>;
+  /**
+   * Starts the presence heartbeat; `onOrphans` gets users left offline by a dead node,
+   * `onBack` users online again after Redis came back (their contacts were not told meanwhile).
+   */
+  start(onOrphans: (userIds: string[]) => void, onBack?: (userIds: string[]) => void): Promise<void>;
   /** Subtracts this node's presence and closes the Redis connections. */
   close(): Promise<void>;
 }
@@ -179,7 +268,7 @@ export async function attachRedis(
     presence,
     limits,
     client: data,
-    start: (onOrphans) => presence.start(onOrphans),
+    start: (onOrphans, onBack) => presence.start(onOrphans, onBack),
     async close() {
       try {
         await presence.stop();

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { AccountAdminStore } from './account-admin.js';
 import { AccountStore } from './accounts.js';
 import { AttachmentRecords } from './attachments.js';
+import { AuditStore } from './audit.js';
 import { InviteStore } from './invites.js';
 import { ConversationStore } from './conversations.js';
 import { MessageReads } from './message-reads.js';
@@ -9,6 +10,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 import { searchMessages } from './search.js';
+import { getEpoch, newEpoch } from './server-meta.js';
 
 export { isUniqueViolation } from './rows.js';
 
@@ -26,6 +28,7 @@ export class KyselyRepository implements Repository {
   private readonly reads: MessageReads;
   private readonly writes: ConversationWrites;
   private readonly attachments: AttachmentRecords;
+  private readonly audit: AuditStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -38,6 +41,7 @@ export class KyselyRepository implements Repository {
     this.reads = new MessageReads(db);
     this.writes = new ConversationWrites(db, dialect);
     this.attachments = new AttachmentRecords(db);
+    this.audit = new AuditStore(db);
   }
 
   /** Message writes, group-committed (see group-commit.ts); tests read its stats. */
@@ -120,4 +124,10 @@ export class KyselyRepository implements Repository {
   purgeUnsentAttachments: Repository['purgeUnsentAttachments'] = (before) =>
     this.attachments.purgeUnsentAttachments(before);
   searchMessages: Repository['searchMessages'] = (input) => searchMessages(this.db, this.dialect, input);
+
+  // ---- operations ----
+  appendAudit: Repository['appendAudit'] = (entry) => this.audit.appendAudit(entry);
+  listAudit: Repository['listAudit'] = (page) => this.audit.listAudit(page);
+  getEpoch: Repository['getEpoch'] = () => getEpoch(this.db);
+  newEpoch: Repository['newEpoch'] = () => newEpoch(this.db);
 }

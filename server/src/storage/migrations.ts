@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { createAuditLog } from './audit.js';
 import { createSearchIndex } from './search-index.js';
+import { createServerMeta } from './server-meta.js';
 
 /**
  * Migrations live in code (not files on disk) so the esbuild bundle carries them. Names sort
@@ -212,7 +214,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('invites_created_by').on('invites').column('created_by').execute();
     },
   },
-  '0006_group_avatars': {
+  '0006_audit_log': {
+    // Operations (issue 11): who signed in, changed a password, ended a session, administered.
+    up: createAuditLog,
+  },
+  '0007_server_meta': {
+    // Operations (issue 11): the data's epoch, which a restore changes.
+    up: createServerMeta,
+  },
+  '0008_group_avatars': {
     // Group pictures (issue 15): the id of the resized image in the file store.
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('conversations').addColumn('avatar_id', 'text').execute();

@@ -14,6 +14,7 @@ import type { SessionRecord } from './account-admin.js';
 import type { FileAndSearchMethods } from './attachments.js';
 import type { ConversationChangeResult } from './conversation-changes.js';
 import type { InviteRecord } from './invites.js';
+import type { OperationsMethods } from './operations.js';
 
 /**
  * Everything the server stores, behind one interface. Handlers only ever talk to this, so a
@@ -23,7 +24,7 @@ import type { InviteRecord } from './invites.js';
  * Conventions: "not a member" and "does not exist" look the same (`undefined`/`false`), so
  * handlers cannot leak membership by accident.
  */
-export interface Repository extends FileAndSearchMethods {
+export interface Repository extends FileAndSearchMethods, OperationsMethods {
   /** Which backend this is, for /health and logs. */
   readonly dialect: 'sqlite' | 'postgres';
   /** A trivial query; rejects when the database is unreachable. */

@@ -15,6 +15,8 @@ export interface Database {
   message_reactions: MessageReactionsTable;
   attachments: AttachmentsTable;
   invites: InvitesTable;
+  audit_log: AuditLogTable;
+  server_meta: ServerMetaTable;
 }
 
 export interface UsersTable {
@@ -151,4 +153,22 @@ export interface AttachmentsTable {
   /** Where the bytes are in the AttachmentStore; the thumbnail is under `<key>.thumb`. */
   storage_key: string;
   created_at: string;
+}
+
+/** One audit entry (0006): sign-ins, password changes, revocations, admin actions. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  action: string;
+  actor_id: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON object. */
+  details: string;
+}
+
+/** Server-wide values (0007): `epoch`, and in a backup file `jwt_secret`. */
+export interface ServerMetaTable {
+  key: string;
+  value: string;
 }

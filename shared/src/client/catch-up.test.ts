@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createCatchUp, isSaneChangePage } from './catch-up.js';
+import type { Message } from '../protocol/models.js';
+import { createCatchUp, GAP_HOLD_MS, isSaneChangePage } from './catch-up.js';
 import { ok } from './http.js';
 import { conversation, fakeSocket, message, testContext, withWindow } from './module-test-support.js';
 
@@ -100,5 +101,65 @@ describe('catch-up paging', () => {
 
   it('pages by seq against a v1 server, which has no versions', async () => {
     expect(await catchUpWith(null)).toEqual(['/api/conversations/c1/messages?afterSeq=1&limit=200']);
+  });
+});
+
+describe('out-of-order live events', () => {
+  /** A real catch-up over a window of messages 1 and 2; counts the gap fetches. */
+  function setup(changed: Message[]) {
+    const { socket } = fakeSocket();
+    const ctx = testContext({ socket });
+    ctx.catchUp = createCatchUp(ctx);
+    withWindow(ctx, [message(1), message(2)]);
+    // The server: messages 1 and 2, then `changed`.
+    const api = vi.fn(async (_method: string, path: string) => {
+      const since = Number(/sinceVersion=(\d+)/.exec(path)?.[1] ?? 0);
+      const all = [message(1), message(2), ...changed];
+      return path.includes('/changes?')
+        ? ok({
+            messages: changed.filter((m) => m.version! > since),
+            version: changed.at(-1)!.version,
+            more: false,
+          })
+        : ok({ messages: all.filter((m, i) => all.findLastIndex((n) => n.seq === m.seq) === i) });
+    });
+    ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+    const fetches = () => api.mock.calls.filter(([, path]) => path.includes('/changes?')).length;
+    return { ctx, fetches };
+  }
+
+  it('holds an event that arrived ahead; the missing one arriving meanwhile needs no fetch', async () => {
+    vi.useFakeTimers();
+    try {
+      const { ctx, fetches } = setup([message(3), message(4)]);
+      ctx.messages.applyLive(message(4));
+      await vi.advanceTimersByTimeAsync(GAP_HOLD_MS - 100);
+      expect(fetches()).toBe(0);
+      ctx.messages.applyLive(message(3));
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(fetches()).toBe(0);
+      expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+      expect(ctx.messages.syncedVersion('c1')).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fetches the gap about 300 ms later when it stays open, once', async () => {
+    vi.useFakeTimers();
+    try {
+      const { ctx, fetches } = setup([message(3), message(4, { version: 5, body: 'edited' })]);
+      ctx.messages.applyLive(message(4));
+      ctx.messages.applyLive(message(4, { version: 5, body: 'edited' }));
+      await vi.advanceTimersByTimeAsync(GAP_HOLD_MS - 1);
+      expect(fetches()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fetches()).toBe(1);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(fetches()).toBe(1);
+      expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -15,12 +15,18 @@ import type { ClientContext } from './context.js';
 import { parseMessages } from './messages.js';
 import { clearTimer, setTimer, type TimerHandle } from './runtime.js';
 import { heldSeq } from './state-updates.js';
+import { setLocalTail } from './window-updates.js';
 
 /** The module that owns catch-up after every connect, gap filling and resync, as other modules reach it through `ctx`. */
 export type CatchUpModule = ReturnType<typeof createCatchUp>;
 
 /** A window further behind than this many seqs or versions is replaced by its newest page. */
 export const CATCH_UP_RESET_GAP = 1000;
+/**
+ * A live event ahead of what a window holds waits this long for the ones before it (with
+ * several nodes they may arrive slightly out of order) before the gap is fetched.
+ */
+export const GAP_HOLD_MS = 300;
 /** Something unreadable arrived: refetch after this pause... */
 const RESYNC_DELAY_MS = 1000;
 /** ...and at most this often, so a server that keeps sending it cannot keep us refetching. */
@@ -33,10 +39,14 @@ export function createCatchUp(ctx: ClientContext) {
   /** Live messages of conversations not yet known while the list was being fetched. */
   let deferredLive: Message[] = [];
   const gapFills = new Map<string, boolean>();
+  /** Conversations whose live gap is being held (see GAP_HOLD_MS). */
+  const heldGaps = new Map<string, TimerHandle>();
   /** Gaps seen while catch-up was running; filled when it ends. */
   const gapsDuringCatchUp = new Set<string>();
   let resyncTimer: TimerHandle | null = null;
   let lastResyncAt = -Infinity;
+  /** The server epoch the cached conversations and messages came from. */
+  let cacheEpoch: string | undefined;
 
   const setProgress = (patch: Partial<{ active: boolean; done: number; total: number }>): void =>
     ctx.update((s) => ({ ...s, catchUp: { ...s.catchUp, ...patch } }));
@@ -45,6 +55,15 @@ export function createCatchUp(ctx: ClientContext) {
     const stale = (): boolean => gen !== ctx.connection.generation();
     catchingUp = true;
     ctx.update((s) => ({ ...s, catchUp: { active: true, done: 0, total: 0 } }));
+    // Restored from a backup: the seqs we hold may name other messages now. Checked before
+    // anything cached (offline reads included) is sent or trusted.
+    await ctx.serverInfo.settled();
+    if (stale()) return;
+    const epoch = ctx.serverInfo.epoch();
+    if (epoch !== undefined) {
+      if (cacheEpoch !== undefined && epoch !== cacheEpoch) dropCache();
+      cacheEpoch = epoch;
+    }
     if (!(await ctx.reads.sendPending(gen))) return;
 
     const listRequestedAt = ctx.presence.clock();
@@ -100,6 +119,35 @@ export function createCatchUp(ctx: ClientContext) {
     for (const id of [...gapsDuringCatchUp]) fillGap(id);
     gapsDuringCatchUp.clear();
     void ctx.outbox.drain();
+  }
+
+  /**
+   * The server's data is another copy (a new epoch): forget every cached conversation,
+   * message, read position and offline read. Open windows stay as placeholders holding only
+   * the outbox, which is sent again once the fresh list and history are in.
+   */
+  function dropCache(): void {
+    const myId = ctx.session.me()?.id ?? '';
+    const windows = Object.keys(ctx.state().messages);
+    ctx.messages.reset();
+    ctx.reads.reset();
+    for (const id of windows) ctx.messages.addPlaceholder(id);
+    deferredLive = [];
+    gapsDuringCatchUp.clear();
+    // The fresh list is not news: no per-conversation events for it.
+    everLoadedConversations = false;
+    ctx.update((s) => ({
+      ...s,
+      conversations: [],
+      messages: Object.fromEntries(
+        windows.map((id) => [
+          id,
+          setLocalTail({ items: [], hasOlder: true, loadingOlder: false }, ctx.outbox.entriesOf(id), myId),
+        ]),
+      ),
+      reads: {},
+      typing: {},
+    }));
   }
 
   /** Whether a loaded window misses something the conversation summary says exists. */
@@ -225,9 +273,22 @@ export function createCatchUp(ctx: ClientContext) {
       });
   }
 
+  /** A live event arrived ahead of the window: fetch the gap only if it is still open shortly. */
+  function liveGap(conversationId: string): void {
+    if (heldGaps.has(conversationId)) return;
+    heldGaps.set(
+      conversationId,
+      setTimer(() => {
+        heldGaps.delete(conversationId);
+        if (needsSync(conversationId)) fillGap(conversationId);
+      }, GAP_HOLD_MS),
+    );
+  }
+
   return {
     run,
     fillGap,
+    liveGap,
     /**
      * Something arrived that the client could not apply (an unreadable or unknown event):
      * nothing of it is applied, and a full catch-up refetches shortly.
@@ -258,6 +319,8 @@ export function createCatchUp(ctx: ClientContext) {
       catchingUp = false;
       clearTimer(resyncTimer);
       resyncTimer = null;
+      for (const timer of heldGaps.values()) clearTimer(timer);
+      heldGaps.clear();
       gapsDuringCatchUp.clear();
     },
     /** The next list is the first of a session again (no per-conversation events for it). */

@@ -12,6 +12,7 @@ describe('messages module', () => {
     expect(items.map((m) => `${m.seq}:${m.body}`)).toEqual(['1:body 1', '2:edited', '3:body 3']);
     expect(ctx.messages.syncedVersion('c1')).toBe(4);
     expect(ctx.catchUp.fillGap).not.toHaveBeenCalled();
+    expect(ctx.catchUp.liveGap).not.toHaveBeenCalled();
   });
 
   it('a deletion takes an unread message off the count and updates the last message', () => {
@@ -29,7 +30,7 @@ describe('messages module', () => {
     withWindow(ctx, [message(1), message(2)]);
     // Version 3 (an edit somewhere) was missed: message 3 arrives with version 4.
     ctx.messages.applyLive(message(3, { version: 4 }));
-    expect(ctx.catchUp.fillGap).toHaveBeenCalledWith('c1');
+    expect(ctx.catchUp.liveGap).toHaveBeenCalledWith('c1');
     expect(ctx.messages.syncedVersion('c1')).toBe(2);
     expect(ctx.state().messages.c1!.items.map((m) => m.seq)).toEqual([1, 2, 3]);
   });

@@ -45,6 +45,8 @@ export function createMessages(ctx: ClientContext) {
    * in the window. Catch-up and version gaps page the change feed from here.
    */
   const syncedVersion = new Map<string, number>();
+  /** Live versions that arrived ahead of the synced one (out of order), per conversation. */
+  const aheadVersions = new Map<string, Set<number>>();
 
   const path = (conversationId: string, query: string): string =>
     `/api/conversations/${encodeURIComponent(conversationId)}/messages?${query}`;
@@ -107,7 +109,7 @@ export function createMessages(ctx: ClientContext) {
     for (const message of incoming) {
       if (message.senderId !== myId) ctx.typing.clearRemote(conversationId, message.senderId);
     }
-    if (gap) ctx.catchUp.fillGap(conversationId);
+    if (gap) ctx.catchUp.liveGap(conversationId);
 
     if (source === 'history') return;
     const report = new Map<string, Message>();
@@ -121,15 +123,25 @@ export function createMessages(ctx: ClientContext) {
 
   /**
    * A live `message:new` or `message:updated`. Its version says whether the window missed a
-   * change in between: a version gap is fetched like a seq gap.
+   * change in between: a version gap is fetched like a seq gap, unless the missing events
+   * arrive meanwhile (with several nodes, live events may come slightly out of order): one
+   * that fills the hole carries the synced version over the ones that came ahead of it.
    */
   function applyLive(message: Message, source: 'live' | 'ack' = 'live'): void {
     const id = message.conversationId;
     const held = syncedVersion.get(id);
     applyStored(id, [message], source);
     if (held === undefined || message.version == null || !ctx.state().messages[id]) return;
-    if (message.version === held + 1) syncedVersion.set(id, message.version);
-    else if (message.version > held + 1) ctx.catchUp.fillGap(id);
+    const ahead = aheadVersions.get(id);
+    if (message.version === held + 1) {
+      let version = message.version;
+      while (ahead?.delete(version + 1)) version++;
+      if (ahead?.size === 0) aheadVersions.delete(id);
+      syncedVersion.set(id, version);
+    } else if (message.version > held + 1) {
+      aheadVersions.set(id, (ahead ?? new Set()).add(message.version));
+      ctx.catchUp.liveGap(id);
+    }
   }
 
   function loadNewestPage(conversationId: string, replace: boolean): Promise<Result<void>> {
@@ -287,15 +299,19 @@ export function createMessages(ctx: ClientContext) {
     setSyncedVersion(conversationId: string, version: number): void {
       if (!ctx.state().messages[conversationId]) return;
       syncedVersion.set(conversationId, Math.max(version, syncedVersion.get(conversationId) ?? 0));
+      const ahead = aheadVersions.get(conversationId);
+      if (ahead) for (const v of ahead) if (v <= version) ahead.delete(v);
     },
     /** The conversation is gone: forget its window's bookkeeping. */
     forget(conversationId: string): void {
       placeholders.delete(conversationId);
       syncedVersion.delete(conversationId);
+      aheadVersions.delete(conversationId);
     },
     reset(): void {
       placeholders.clear();
       syncedVersion.clear();
+      aheadVersions.clear();
     },
   };
 }

@@ -49,7 +49,13 @@ export function testContext(options: { socket?: ParleySocket; storage?: ClientSt
   const ctx = createClientContext({ storage: options.storage ?? createMemoryStorage() });
   ctx.session = { ...ctx.session, me: () => ME, serverUrl: () => 'http://test' };
   ctx.connection = { ...ctx.connection, socket: () => options.socket ?? null, generation: () => 1 };
-  ctx.catchUp = { ...ctx.catchUp, fillGap: vi.fn(), resync: vi.fn(), isActive: () => false };
+  ctx.catchUp = {
+    ...ctx.catchUp,
+    fillGap: vi.fn(),
+    liveGap: vi.fn(),
+    resync: vi.fn(),
+    isActive: () => false,
+  };
   ctx.running = true;
   return ctx;
 }

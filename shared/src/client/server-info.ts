@@ -72,6 +72,8 @@ export function serverStatusFrom(
 /** Creates the module that owns the server's contract (`ClientState.server`). */
 export function createServerInfo(ctx: ClientContext) {
   let checking: Promise<void> | null = null;
+  /** The server's data epoch, as last told (undefined: not told, or a server without one). */
+  let epoch: string | undefined;
 
   async function check(): Promise<void> {
     const url = ctx.session.serverUrl();
@@ -80,6 +82,8 @@ export function createServerInfo(ctx: ClientContext) {
     if (ctx.session.serverUrl() !== url) return;
     // A network failure says nothing about the server: keep what we knew.
     if (!answer.ok && answer.status === undefined) return;
+    const about = answer.ok ? serverInfoSchema.safeParse(answer.value) : null;
+    if (about?.success) epoch = about.data.epoch;
     const status = serverStatusFrom(answer);
     ctx.update((s) => (JSON.stringify(s.server) === JSON.stringify(status) ? s : { ...s, server: status }));
   }
@@ -94,7 +98,14 @@ export function createServerInfo(ctx: ClientContext) {
         });
       return checking;
     },
+    /** Resolves once the check under way, if any, is done (catch-up waits for the epoch). */
+    settled(): Promise<void> {
+      return checking ?? Promise.resolve();
+    },
+    /** The epoch the server last said its data has (`GET /api/server`). */
+    epoch: (): string | undefined => epoch,
     reset(): void {
+      epoch = undefined;
       ctx.update((s) => (s.server === UNKNOWN ? s : { ...s, server: UNKNOWN }));
     },
   };

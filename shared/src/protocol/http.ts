@@ -181,8 +181,21 @@ export const serverInfoSchema = z.object({
     maxBodyLength: z.number().int(),
     maxAttachmentBytes: z.number().int(),
     maxAttachments: z.number().int(),
+    /**
+     * The largest Socket.IO packet the server takes, in bytes (an addition, issue 11): the
+     * WebSocket message `42<ack id>["event",payload]` as UTF-8. A larger one closes the
+     * transport unanswered; every packet within it is answered. Also the largest HTTP body
+     * (uploads aside).
+     */
+    maxPacketBytes: z.number().int().optional(),
   }),
   features: z.array(z.string()),
+  /**
+   * Names this copy of the server's data (an addition, issue 11): a restore from a backup
+   * changes it. A client that sees a different epoch than the one its cache came from drops
+   * its cached conversations and messages instead of trusting the seqs it holds.
+   */
+  epoch: z.string().min(1).max(100).optional(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 

@@ -5,3 +5,4 @@ export * from './limits.js';
 export * from './models.js';
 export * from './socket.js';
 export * from './files.js';
+export * from './operations.js';
