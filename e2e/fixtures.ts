@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import { registerUser, startTestServer, type TestServer } from '../server/test/harness.js';
+import type { ParleyHost } from '@parley/shared';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** The web client `npm run build:web` produced; the server serves it at `/`. */
@@ -202,6 +203,20 @@ export function chatTitle(page: Page): Locator {
 /** The messages of the open conversation. */
 export function messages(page: Page): Locator {
   return page.getByRole('log', { name: 'Messages' }).getByTestId('message');
+}
+
+/**
+ * Marks every conversation read, as if read on another device: a chat then opens at its newest
+ * message rather than at "New messages" (where a chat with unread messages opens).
+ */
+export async function markAllRead(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const host = (window as unknown as { parley: ParleyHost }).parley;
+    const { conversations } = await host.getState();
+    await Promise.all(
+      conversations.filter((c) => c.unreadCount > 0).map((c) => host.conversations.markRead(c.id, c.lastSeq)),
+    );
+  });
 }
 
 /** Types a message in the composer and presses Enter. */

@@ -9,6 +9,7 @@ import { connectSocket, createConversation, sendMessage as socketSend } from '..
 import {
   conversationRow,
   expect,
+  markAllRead,
   messageBodies,
   messages,
   registerViaApi,
@@ -34,6 +35,10 @@ async function pair(serverUrl: string, title?: string): Promise<Pair> {
 /** Signs in on a new device and opens the conversation. */
 async function openAs(page: Page, user: ApiUser, conversationTitle: string): Promise<void> {
   await signIn(page, user);
+  // These tests are about the newest messages: open at the bottom, not at "New messages".
+  await expect(conversationRow(page, conversationTitle)).toBeVisible();
+  await markAllRead(page);
+  await expect(conversationRow(page, conversationTitle)).not.toHaveAccessibleName(/unread$/);
   await conversationRow(page, conversationTitle).click();
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 }

@@ -10,6 +10,7 @@ import {
   chatTitle,
   conversationRow,
   expect,
+  markAllRead,
   messages,
   registerViaApi,
   signIn,
@@ -127,6 +128,10 @@ test('Ctrl+F searches the open conversation; edits are found by their new text, 
 
     const a = await openClient();
     await signIn(a, alice);
+    // Read elsewhere, so the chat opens at its newest message, not at "New messages".
+    await expect(conversationRow(a, 'Bob')).toBeVisible();
+    await markAllRead(a);
+    await expect(conversationRow(a, 'Bob')).not.toHaveAccessibleName(/unread$/);
     await conversationRow(a, 'Bob').click();
     await expect(message(a, 'The secret kayak plan')).toBeVisible();
 
