@@ -8,6 +8,7 @@
  *   npm run bench -- --smoke               # every scenario in a few seconds (the test runs this)
  *   npm run bench -- fanout --profile prof # CPU profile of Parley's server (node --cpu-prof)
  *   npm run bench -- fanout --database-url postgres://...   # Parley on PostgreSQL
+ *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
  *
  * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
  * Socket.IO relay), saturation (a rate sweep, Parley vs the Socket.IO relay), capacity (idle
@@ -41,6 +42,8 @@ const { values: args, positionals } = parseArgs({
     profile: { type: 'string' },
     bin: { type: 'string' },
     'database-url': { type: 'string' },
+    /** Also run this Parley build (e.g. main's server/dist/bin.js) in fanout and saturation. */
+    'baseline-bin': { type: 'string' },
   },
 });
 
@@ -59,8 +62,11 @@ const num = (v: string | undefined, fallback: number) => (v === undefined ? fall
 const start: StartOptions = {
   ...(args.profile ? { profile: args.profile } : {}),
   ...(args.bin ? { bin: args.bin } : {}),
+  ...(args['baseline-bin'] ? { baselineBin: args['baseline-bin'] } : {}),
   ...(args['database-url'] ? { env: { DATABASE_URL: args['database-url'] } } : {}),
 };
+const withBaseline = (systems: SystemName[]): SystemName[] =>
+  args['baseline-bin'] ? [...systems, 'baseline'] : systems;
 const rounds = num(args.rounds, pick(1, 2, 3));
 const group = num(args.group, 10);
 
@@ -73,7 +79,11 @@ async function runScenario(name: Scenario): Promise<unknown> {
         rate: num(args.rate, pick(40, 500, 500)),
         seconds: num(args.seconds, pick(1, 5, 10)),
         rounds,
-        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? ['parley', 'socketio', 'ws'],
+        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? [
+          ...withBaseline(['parley']),
+          'socketio',
+          'ws',
+        ],
         start,
       });
     case 'saturation':
@@ -86,7 +96,10 @@ async function runScenario(name: Scenario): Promise<unknown> {
           pick([50, 100], [1000, 2500, 4000], [1000, 2000, 3000, 4000, 5000, 6000]),
         seconds: num(args.seconds, pick(1, 3, 5)),
         rounds: num(args.rounds, 1),
-        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? ['parley', 'socketio'],
+        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? [
+          ...withBaseline(['parley']),
+          'socketio',
+        ],
         start,
       });
     case 'capacity':

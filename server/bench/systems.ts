@@ -17,9 +17,10 @@ import type {
 } from '@parley/shared';
 import { pool, serverDir, spawnUntilUrl, type Proc } from './lib.js';
 
-export type SystemName = 'parley' | 'socketio' | 'ws';
+export type SystemName = 'parley' | 'baseline' | 'socketio' | 'ws';
 export const RELAY_LABEL: Record<SystemName, string> = {
   parley: 'Parley',
+  baseline: 'Parley baseline (--baseline-bin)',
   socketio: 'plain Socket.IO relay',
   ws: 'bare ws relay',
 };
@@ -36,6 +37,8 @@ export interface StartOptions {
   profile?: string;
   /** Run this Parley server bin (e.g. an older dist/bin.js) instead of src/bin.ts under tsx. */
   bin?: string;
+  /** The `baseline` system: another Parley build (e.g. main's dist/bin.js), for before/after in one run. */
+  baselineBin?: string;
   /** Extra environment for Parley's server (e.g. DATABASE_URL for PostgreSQL). */
   env?: NodeJS.ProcessEnv;
 }
@@ -55,6 +58,10 @@ export interface RunningSystem {
 
 export async function startSystem(name: SystemName, options: StartOptions = {}): Promise<RunningSystem> {
   if (name === 'parley') return startParley(options);
+  if (name === 'baseline') {
+    if (!options.baselineBin) throw new Error('the baseline system needs --baseline-bin');
+    return { ...(await startParley({ ...options, bin: options.baselineBin, profile: undefined })), name };
+  }
   const proc = await spawnUntilUrl(['--import', 'tsx', join(serverDir, 'bench', 'relay.ts'), name]);
   let count = 0;
   let group = 1;
