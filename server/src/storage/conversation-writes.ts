@@ -11,6 +11,7 @@ import type {
   MessageActionInput,
   Repository,
 } from './repository.js';
+import { BatchFallback, batchable, insertBatchPostgres } from './postgres-message-batch.js';
 import { compare } from './rows.js';
 import type { Database } from './schema.js';
 import { SqliteMessageInserts } from './sqlite-message-insert.js';
@@ -44,7 +45,7 @@ export class ConversationWrites implements Pick<
 
   constructor(
     private readonly db: Kysely<Database>,
-    dialect: 'sqlite' | 'postgres',
+    private readonly dialect: 'sqlite' | 'postgres',
     /** The better-sqlite3 connection under `db` (SQLite), for the prepared insert path. */
     sqlite?: SqliteDatabase.Database,
   ) {
@@ -87,6 +88,20 @@ export class ConversationWrites implements Pick<
     const order = items
       .map((_, i) => i)
       .sort((a, b) => compare(items[a]!.input.conversationId, items[b]!.input.conversationId));
+    if (this.dialect === 'postgres' && items.every((w) => w.op === 'insert' && batchable(w.input))) {
+      try {
+        const inputs = order.map((i) => items[i]!.input as InsertMessageInput);
+        const sorted = await retryOnConflict(() =>
+          this.db.transaction().execute((trx) => insertBatchPostgres(trx, inputs)),
+        );
+        const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
+        order.forEach((i, n) => (outcomes[i] = sorted[n]!));
+        return outcomes;
+      } catch (err) {
+        // Rolled back whole; the per-message path below handles what the batch could not.
+        if (!(err instanceof BatchFallback)) throw err;
+      }
+    }
     return retryOnConflict(async () => {
       const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
       const fast = this.fast;
