@@ -18,7 +18,7 @@ export async function capacity(o: CapacityOptions) {
   const runs: Record<string, unknown>[] = [];
   for (let r = 1; r <= o.rounds; r++) {
     for (const name of ['parley', 'socketio'] as SystemName[]) {
-      const system = await startSystem(name, name === 'parley' ? o.start : {});
+      const system = await startSystem(name, o.start);
       try {
         const pid = system.proc.child.pid;
         await system.prepare(o.sockets, o.group);

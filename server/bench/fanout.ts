@@ -107,7 +107,7 @@ export interface FanoutOptions {
 
 /** One system: start it, connect, run the load, stop. */
 async function measure(name: SystemName, o: FanoutOptions, rates: number[], seconds: number) {
-  const system = await startSystem(name, name === 'parley' || name === 'baseline' ? o.start : {});
+  const system = await startSystem(name, o.start);
   try {
     await system.prepare(o.users, o.group);
     const clients = await system.connect();

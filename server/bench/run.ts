@@ -7,7 +7,7 @@
  *   npm run bench -- fanout --rounds 3 --users 1000 --rate 500 --seconds 10
  *   npm run bench -- --smoke               # every scenario in a few seconds (the test runs this)
  *   npm run bench -- fanout --profile prof # CPU profile of Parley's server (node --cpu-prof)
- *   npm run bench -- fanout --database-url postgres://...   # Parley on PostgreSQL
+ *   npm run bench -- fanout --database-url postgres://...   # adds Parley on PostgreSQL
  *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
  *
  * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
@@ -63,10 +63,15 @@ const start: StartOptions = {
   ...(args.profile ? { profile: args.profile } : {}),
   ...(args.bin ? { bin: args.bin } : {}),
   ...(args['baseline-bin'] ? { baselineBin: args['baseline-bin'] } : {}),
-  ...(args['database-url'] ? { env: { DATABASE_URL: args['database-url'] } } : {}),
+  ...(args['database-url'] ? { databaseUrl: args['database-url'] } : {}),
 };
-const withBaseline = (systems: SystemName[]): SystemName[] =>
-  args['baseline-bin'] ? [...systems, 'baseline'] : systems;
+/** Parley, plus its baseline build and its PostgreSQL variants when asked for. */
+const withBaseline = (systems: SystemName[]): SystemName[] => [
+  ...systems,
+  ...(args['baseline-bin'] ? (['baseline'] as const) : []),
+  ...(args['database-url'] ? (['parley-pg'] as const) : []),
+  ...(args['database-url'] && args['baseline-bin'] ? (['baseline-pg'] as const) : []),
+];
 const rounds = num(args.rounds, pick(1, 2, 3));
 const group = num(args.group, 10);
 

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type {
@@ -17,10 +18,12 @@ import type {
 } from '@parley/shared';
 import { pool, serverDir, spawnUntilUrl, type Proc } from './lib.js';
 
-export type SystemName = 'parley' | 'baseline' | 'socketio' | 'ws';
+export type SystemName = 'parley' | 'baseline' | 'parley-pg' | 'baseline-pg' | 'socketio' | 'ws';
 export const RELAY_LABEL: Record<SystemName, string> = {
   parley: 'Parley',
   baseline: 'Parley baseline (--baseline-bin)',
+  'parley-pg': 'Parley on PostgreSQL',
+  'baseline-pg': 'Parley baseline on PostgreSQL',
   socketio: 'plain Socket.IO relay',
   ws: 'bare ws relay',
 };
@@ -39,7 +42,9 @@ export interface StartOptions {
   bin?: string;
   /** The `baseline` system: another Parley build (e.g. main's dist/bin.js), for before/after in one run. */
   baselineBin?: string;
-  /** Extra environment for Parley's server (e.g. DATABASE_URL for PostgreSQL). */
+  /** The PostgreSQL server of the `-pg` systems (each run gets a schema of its own). */
+  databaseUrl?: string;
+  /** Extra environment for Parley's server. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,10 +62,17 @@ export interface RunningSystem {
 }
 
 export async function startSystem(name: SystemName, options: StartOptions = {}): Promise<RunningSystem> {
-  if (name === 'parley') return startParley(options);
-  if (name === 'baseline') {
-    if (!options.baselineBin) throw new Error('the baseline system needs --baseline-bin');
-    return { ...(await startParley({ ...options, bin: options.baselineBin, profile: undefined })), name };
+  if (name === 'parley' || name === 'baseline' || name === 'parley-pg' || name === 'baseline-pg') {
+    const baseline = name.startsWith('baseline');
+    const postgres = name.endsWith('-pg');
+    if (baseline && !options.baselineBin) throw new Error(`${name} needs --baseline-bin`);
+    if (postgres && !options.databaseUrl) throw new Error(`${name} needs --database-url`);
+    const started = await startParley({
+      ...options,
+      ...(baseline ? { bin: options.baselineBin, profile: undefined } : {}),
+      env: { ...options.env, ...(postgres ? { DATABASE_URL: options.databaseUrl } : {}) },
+    });
+    return { ...started, name };
   }
   const proc = await spawnUntilUrl(['--import', 'tsx', join(serverDir, 'bench', 'relay.ts'), name]);
   let count = 0;
@@ -143,6 +155,11 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
 
 async function startParley(options: StartOptions): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  // PostgreSQL: a schema of its own, dropped again at the end.
+  const pgUrl = options.env?.DATABASE_URL;
+  const schema = pgUrl
+    ? `parley_bench_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`
+    : undefined;
   const nodeArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
   const entry = options.bin ? [options.bin] : ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')];
   const proc = await spawnUntilUrl([...nodeArgs, ...entry], {
@@ -156,6 +173,7 @@ async function startParley(options: StartOptions): Promise<RunningSystem> {
     REGISTRATION_RATE: '100000',
     SCRYPT_LOG_N: '10',
     ...options.env,
+    ...(schema ? { DATABASE_SCHEMA: schema } : {}),
   });
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   let sent = 0;
@@ -211,6 +229,12 @@ async function startParley(options: StartOptions): Promise<RunningSystem> {
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (pgUrl && schema) {
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      }
     },
   };
 }
