@@ -211,7 +211,7 @@ describe('KyselyRepository message batches', () => {
     // The duplicate's seq bump was rolled back with its savepoint: no gap after it.
     expect((await repo.getConversation(c1, b.id))?.lastSeq).toBe(4);
     expect((await repo.getConversation(c2, b.id))?.lastSeq).toBe(2);
-    // Sending implies reading, per message, inside the batch.
+    // Sending implies reading: each sender's position is their last message of the batch.
     expect((await repo.getConversation(c1, a.id))?.readSeq).toBe(4);
     expect((await repo.getConversation(c2, b.id))?.readSeq).toBe(1);
   });
