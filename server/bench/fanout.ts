@@ -1,257 +1,170 @@
 /**
- * Fan-out benchmark: many sockets in small groups, a steady message rate, delivery latency.
- *
- *   npm run bench                       # defaults below
- *   npm run bench -- --users 1000 --group 10 --rate 500 --seconds 10
- *
- * The server runs as its own process (the TS source via tsx, or `--bin path/to/bin.js`) on
- * a fresh data dir, so the load generator does not share its event loop. `--profile DIR`
- * writes a CPU profile of the server process (node --cpu-prof) for a look at where it spends. Each
- * message carries its send time; every receiving member socket records the delay. Prints
- * p50/p95/p99 of delivery and ack latency and the delivered share (received / expected).
+ * Fan-out and saturation: clients in rooms of `group`, a steady message rate, delivery
+ * latency (send to every other member's receipt) and the server's CPU, for Parley and the
+ * two reference relays in the same run, in interleaved rounds (a shared machine's noise
+ * then hits all of them alike; compare the ratios, not the absolute figures).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  AuthResponse,
-  ClientToServerEvents,
-  ConversationResponse,
-  ServerToClientEvents,
-} from '@parley/shared';
+import { cpuSeconds, percentile, printTable, round, sleep } from './lib.js';
+import { RELAY_LABEL, startSystem, type BenchClient, type StartOptions, type SystemName } from './systems.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const { values: args } = parseArgs({
-  options: {
-    users: { type: 'string', default: '1000' },
-    group: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '500' },
-    seconds: { type: 'string', default: '10' },
-    port: { type: 'string', default: '0' },
-    /**
-     * Run this server bin (e.g. dist/bin.js, or an older build to compare before and after)
-     * instead of src/bin.ts under tsx. The source is the default so that a stale build is
-     * never measured by accident.
-     */
-    bin: { type: 'string' },
-    /** Write a V8 CPU profile of the server process into this directory (node --cpu-prof). */
-    profile: { type: 'string' },
-  },
-});
-const USERS = Number(args.users);
-const GROUP = Number(args.group);
-const RATE = Number(args.rate);
-const SECONDS = Number(args.seconds);
-
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const entry = args.bin ? [args.bin] : ['--import', 'tsx', join(serverDir, 'src', 'bin.ts')];
-  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
-    env: {
-      ...process.env,
-      PORT: args.port,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      // The benchmark measures fan-out, not the limits or password hashing.
-      MESSAGE_RATE: '100000',
-      LOGIN_RATE: '100000',
-      REGISTRATION_RATE: '100000',
-      SCRYPT_LOG_N: '10',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /https?:\/\/[\w.:[\]-]+/.exec(out);
-      if (match) resolve(match[0].replace('0.0.0.0', '127.0.0.1'));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { url, child };
-}
-
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!, index);
-      }
-    }),
-  );
-  return results;
+export interface LoadResult {
+  rate: number;
+  seconds: number;
+  sent: number;
+  acked: number;
+  failedAcks: number;
+  deliveredShare: number | null;
+  p50: number | null;
+  p99: number | null;
+  ackP99: number | null;
+  /** Server CPU seconds (user + system) while sending and draining. */
+  cpuSeconds: number | null;
+  cpuMsPerMessage: number | null;
 }
 
 /**
- * CPU seconds (user + system) the server process has used so far, from /proc (Linux; else
- * undefined). Latency on a shared machine depends on what else runs there; CPU per message
- * does much less, so it is the figure to compare between two versions of the server.
+ * Sends `rate` messages a second for `seconds` over `clients` (message n goes to room
+ * n mod rooms, from a random member), waits for the tail (at most `drainMs`), and measures.
+ * Bodies carry the send time and the sender's index, so a receiver can time it and skip its own.
  */
-function serverCpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
+export async function runLoad(
+  pid: number | undefined,
+  clients: BenchClient[],
+  group: number,
+  rate: number,
+  seconds: number,
+  drainMs = 5000,
+): Promise<LoadResult> {
+  const rooms = Math.floor(clients.length / group);
+  const deliveries: number[] = [];
+  const acks: number[] = [];
+  let failedAcks = 0;
+  const listeners = clients.map((_, self) => (body: string) => {
+    const [at, from] = body.split(' ');
+    if (Number(from) !== self) deliveries.push(performance.timeOrigin + performance.now() - Number(at));
+  });
+  const active = { on: true };
+  clients.forEach((c, i) => c.onMessage((body) => active.on && listeners[i]!(body)));
+  const total = Math.round(rate * seconds);
+  let sent = 0;
+  const started = performance.now();
+  const cpuBefore = cpuSeconds(pid);
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      // Send whatever is due by now, so timer jitter does not lower the rate.
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; sent < due; sent++) {
+        const room = sent % rooms;
+        const sender = room * group + Math.floor(Math.random() * group);
+        const sentAt = performance.timeOrigin + performance.now();
+        clients[sender]!.send(`${sentAt} ${sender}`, (ok) => {
+          if (ok) acks.push(performance.timeOrigin + performance.now() - sentAt);
+          else failedAcks++;
+        });
+      }
+      if (sent >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  const expected = total * (group - 1);
+  const drainUntil = performance.now() + drainMs;
+  while (
+    (deliveries.length < expected || acks.length + failedAcks < total) &&
+    performance.now() < drainUntil
+  ) {
+    await sleep(50);
   }
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  active.on = false;
+  deliveries.sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
+  return {
+    rate,
+    seconds,
+    sent: total,
+    acked: acks.length,
+    failedAcks,
+    deliveredShare: round(deliveries.length / expected, 4),
+    p50: round(percentile(deliveries, 50), 1),
+    p99: round(percentile(deliveries, 99), 1),
+    ackP99: round(percentile(acks, 99), 1),
+    cpuSeconds: round(cpu),
+    cpuMsPerMessage: round((cpu * 1000) / Math.max(1, total), 3),
+  };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export interface FanoutOptions {
+  users: number;
+  group: number;
+  rate: number;
+  seconds: number;
+  rounds: number;
+  systems: SystemName[];
+  start?: StartOptions;
 }
 
-async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const { url, child } = await startServer(dataDir);
-  const run = Date.now().toString(36);
+/** One system: start it, connect, run the load, stop. */
+async function measure(name: SystemName, o: FanoutOptions, rates: number[], seconds: number) {
+  const system = await startSystem(name, o.start);
   try {
-    console.log(`server ${url}; ${USERS} users in groups of ${GROUP}, ${RATE} msg/s for ${SECONDS} s`);
-    const setupStart = performance.now();
-    const auths = await pool(
-      Array.from({ length: USERS }, (_, i) => i),
-      16,
-      (i) =>
-        post<AuthResponse>(`${url}/api/auth/register`, {
-          username: `b${run}_${i}`,
-          password: 'bench-password',
-        }),
-    );
-    const groups: { conversationId: string; members: number[] }[] = [];
-    for (let start = 0; start + GROUP <= USERS; start += GROUP) {
-      const members = Array.from({ length: GROUP }, (_, k) => start + k);
-      const { conversation } = await post<ConversationResponse>(
-        `${url}/api/conversations`,
-        { type: 'group', title: `g${start}`, memberIds: members.slice(1).map((m) => auths[m]!.user.id) },
-        auths[members[0]!]!.accessToken,
-      );
-      groups.push({ conversationId: conversation.id, members });
-    }
-
-    const deliveries: number[] = [];
-    const sockets: ClientSocket[] = await pool(auths, 50, async (auth) => {
-      const socket: ClientSocket = io(url, {
-        auth: { token: auth.accessToken },
-        transports: ['websocket'],
-        reconnection: false,
-      });
-      socket.on('message:new', ({ message }) => {
-        if (message.senderId === auth.user.id) return;
-        const sentAt = Number(message.body.split(' ')[0]);
-        deliveries.push(performance.timeOrigin + performance.now() - sentAt);
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('connect_error', reject);
-      });
-      return socket;
-    });
-    console.log(`setup: ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
-
-    const acks: number[] = [];
-    let failedAcks = 0;
-    let sent = 0;
-    const total = RATE * SECONDS;
-    const started = performance.now();
-    const cpuBefore = serverCpuSeconds(child.pid);
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        // Send whatever is due by now, so timer jitter does not lower the rate.
-        const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
-        for (; sent < due; sent++) {
-          const group = groups[sent % groups.length]!;
-          const sender = group.members[Math.floor(Math.random() * group.members.length)]!;
-          const sentAt = performance.timeOrigin + performance.now();
-          sockets[sender]!.emit(
-            'message:send',
-            { conversationId: group.conversationId, clientId: `${run}-${sent}`, body: `${sentAt} bench` },
-            (ack) => {
-              if (ack.ok) acks.push(performance.timeOrigin + performance.now() - sentAt);
-              else failedAcks++;
-            },
-          );
-        }
-        if (sent >= total) {
-          clearInterval(tick);
-          resolve();
-        }
-      }, 5);
-    });
-    // Let the tail drain.
-    const expected = total * (GROUP - 1);
-    const drainUntil = performance.now() + 10_000;
-    while (deliveries.length < expected && performance.now() < drainUntil) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const elapsed = (performance.now() - started) / 1000;
-    const cpuAfter = serverCpuSeconds(child.pid);
-    const cpuMsPerMessage =
-      cpuBefore === undefined || cpuAfter === undefined
-        ? undefined
-        : +(((cpuAfter - cpuBefore) * 1000) / Math.max(1, acks.length)).toFixed(2);
-
-    deliveries.sort((a, b) => a - b);
-    acks.sort((a, b) => a - b);
-    const fmt = (n: number) => `${n.toFixed(1)} ms`;
-    console.log(
-      JSON.stringify(
-        {
-          users: USERS,
-          group: GROUP,
-          rate: RATE,
-          seconds: SECONDS,
-          sent: total,
-          acked: acks.length,
-          failedAcks,
-          deliveredShare: +(deliveries.length / expected).toFixed(4),
-          delivery: {
-            p50: fmt(percentile(deliveries, 50)),
-            p95: fmt(percentile(deliveries, 95)),
-            p99: fmt(percentile(deliveries, 99)),
-          },
-          ack: { p50: fmt(percentile(acks, 50)), p99: fmt(percentile(acks, 99)) },
-          wallSeconds: +elapsed.toFixed(1),
-          // Server CPU (user + system) during sending and draining, per acknowledged message.
-          serverCpuMsPerMessage: cpuMsPerMessage,
-        },
-        null,
-        2,
-      ),
-    );
-    for (const socket of sockets) socket.close();
+    await system.prepare(o.users, o.group);
+    const clients = await system.connect();
+    await sleep(300); // let the joins and presence settle
+    const results: LoadResult[] = [];
+    for (const rate of rates)
+      results.push(await runLoad(system.proc.child.pid, clients, o.group, rate, seconds));
+    for (const c of clients) c.close();
+    return results;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await system.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a != null && b != null && b > 0 ? round(a / b) : null;
+
+export async function fanout(o: FanoutOptions) {
+  const rounds: { round: number; system: SystemName; result: LoadResult }[] = [];
+  for (let r = 1; r <= o.rounds; r++) {
+    for (const name of o.systems) {
+      const [result] = await measure(name, o, [o.rate], o.seconds);
+      rounds.push({ round: r, system: name, result: result! });
+    }
+  }
+  const rows = rounds.map(({ round: r, system, result }) => {
+    const relay = rounds.find((x) => x.round === r && x.system === 'socketio')?.result;
+    return {
+      round: r,
+      system: RELAY_LABEL[system],
+      delivered: result.deliveredShare,
+      'p50 ms': result.p50,
+      'p99 ms': result.p99,
+      'server CPU s': result.cpuSeconds,
+      'CPU ÷ Socket.IO': ratio(result.cpuSeconds, relay?.cpuSeconds),
+      'p99 ÷ Socket.IO': ratio(result.p99, relay?.p99),
+    };
+  });
+  printTable(`fanout: ${o.users} clients, rooms of ${o.group}, ${o.rate} msg/s for ${o.seconds} s`, rows);
+  return { options: { ...o, start: undefined }, rounds, table: rows };
+}
+
+export async function saturation(o: FanoutOptions & { rates: number[] }) {
+  const runs: { system: SystemName; result: LoadResult }[] = [];
+  for (let r = 1; r <= o.rounds; r++) {
+    for (const name of o.systems) {
+      for (const result of await measure(name, o, o.rates, o.seconds)) runs.push({ system: name, result });
+    }
+  }
+  const rows = runs.map(({ system, result }) => ({
+    system: RELAY_LABEL[system],
+    'rate msg/s': result.rate,
+    delivered: result.deliveredShare,
+    'p99 ms': result.p99,
+    'ack p99 ms': result.ackP99,
+    'CPU ms/msg': result.cpuMsPerMessage,
+  }));
+  printTable(`saturation: ${o.users} clients, rooms of ${o.group}, ${o.seconds} s per rate`, rows);
+  return { options: { ...o, start: undefined }, runs, table: rows };
+}

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Message } from '@parley/shared';
 import { applyConversationChange, type ConversationChangeResult } from './conversation-changes.js';
@@ -10,8 +11,10 @@ import type {
   MessageActionInput,
   Repository,
 } from './repository.js';
+import { BatchFallback, batchable, insertBatchPostgres } from './postgres-message-batch.js';
 import { compare } from './rows.js';
 import type { Database } from './schema.js';
+import { SqliteMessageInserts } from './sqlite-message-insert.js';
 
 /** One write to a conversation, as the group-commit queue carries it. */
 export type ConversationWrite =
@@ -37,11 +40,16 @@ export class ConversationWrites implements Pick<
   'insertMessage' | 'applyMessageAction' | 'changeConversation'
 > {
   readonly queue: GroupCommitQueue<ConversationWrite, Outcome>;
+  /** SQLite only: plain inserts on prepared statements (see sqlite-message-insert.ts). */
+  private readonly fast: SqliteMessageInserts | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
-    dialect: 'sqlite' | 'postgres',
+    private readonly dialect: 'sqlite' | 'postgres',
+    /** The better-sqlite3 connection under `db` (SQLite), for the prepared insert path. */
+    sqlite?: SqliteDatabase.Database,
   ) {
+    this.fast = sqlite ? new SqliteMessageInserts(sqlite) : undefined;
     this.queue = new GroupCommitQueue({
       runBatch: (items) => this.runBatch(items),
       // Bounds how long one transaction holds the writer (SQLite) or its row locks.
@@ -76,17 +84,44 @@ export class ConversationWrites implements Pick<
    * each other.
    */
   private async runBatch(items: readonly ConversationWrite[]): Promise<ItemOutcome<Outcome>[]> {
-    if (items.length === 1) return [await this.runSingle(items[0]!)];
+    if (items.length === 1 && !this.isFast(items[0]!)) return [await this.runSingle(items[0]!)];
     const order = items
       .map((_, i) => i)
       .sort((a, b) => compare(items[a]!.input.conversationId, items[b]!.input.conversationId));
+    if (this.dialect === 'postgres' && items.every((w) => w.op === 'insert' && batchable(w.input))) {
+      try {
+        const inputs = order.map((i) => items[i]!.input as InsertMessageInput);
+        const sorted = await retryOnConflict(() =>
+          this.db.transaction().execute((trx) => insertBatchPostgres(trx, inputs)),
+        );
+        const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
+        order.forEach((i, n) => (outcomes[i] = sorted[n]!));
+        return outcomes;
+      } catch (err) {
+        // Rolled back whole; the per-message path below handles what the batch could not.
+        if (!(err instanceof BatchFallback)) throw err;
+      }
+    }
     return retryOnConflict(async () => {
       const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
+      const fast = this.fast;
+      fast?.discard();
       await this.db.transaction().execute(async (trx) => {
         for (const i of order) {
+          const item = items[i]!;
+          if (fast && this.isFast(item)) {
+            try {
+              outcomes[i] = { ok: true, value: await fast.insertOne(trx, item.input as InsertMessageInput) };
+            } catch (error) {
+              outcomes[i] = { ok: false, error };
+            }
+            continue;
+          }
+          // Anything else may read or move read positions: the deferred ones go first.
+          fast?.flushReadPositions();
           await sql`savepoint parley_message`.execute(trx);
           try {
-            outcomes[i] = { ok: true, value: await this.applyOne(trx, items[i]!, true) };
+            outcomes[i] = { ok: true, value: await this.applyOne(trx, item, true) };
             await sql`release savepoint parley_message`.execute(trx);
           } catch (error) {
             // If the rollback itself fails, the transaction is unusable: that fails the batch.
@@ -95,9 +130,15 @@ export class ConversationWrites implements Pick<
             outcomes[i] = { ok: false, error };
           }
         }
+        fast?.flushReadPositions();
       });
       return outcomes;
     });
+  }
+
+  /** A plain message insert on SQLite: the prepared-statement path takes it, even alone. */
+  private isFast(item: ConversationWrite): boolean {
+    return this.fast !== undefined && item.op === 'insert' && SqliteMessageInserts.handles(item.input);
   }
 
   /**

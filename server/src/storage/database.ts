@@ -62,7 +62,7 @@ export async function openRepository(config: Config, options: OpenOptions = {}):
     await db.destroy();
     throw err;
   }
-  return new KyselyRepository(db, 'sqlite');
+  return new KyselyRepository(db, 'sqlite', sqlite);
 }
 
 /**

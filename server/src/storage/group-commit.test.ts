@@ -211,9 +211,70 @@ describe('KyselyRepository message batches', () => {
     // The duplicate's seq bump was rolled back with its savepoint: no gap after it.
     expect((await repo.getConversation(c1, b.id))?.lastSeq).toBe(4);
     expect((await repo.getConversation(c2, b.id))?.lastSeq).toBe(2);
-    // Sending implies reading, per message, inside the batch.
+    // Sending implies reading: each sender's position is their last message of the batch.
     expect((await repo.getConversation(c1, a.id))?.readSeq).toBe(4);
     expect((await repo.getConversation(c2, b.id))?.readSeq).toBe(1);
+  });
+
+  it('stores a batch of plain messages (the multi-row path on PostgreSQL) with outsiders, repeats and retries', async () => {
+    const [a, b, outsider] = await Promise.all([user(), user(), user()]);
+    const c1 = await group([a.id, b.id]);
+    const c2 = await group([a.id, b.id]);
+    const send = (over: Parameters<typeof input>[0]) => repo.insertMessage(input(over));
+    const settle = async (list: Promise<{ message: Message; created: boolean }>[]) => {
+      const results = await Promise.allSettled(list);
+      return results.map((r) =>
+        r.status === 'fulfilled'
+          ? { ...r.value.message, created: r.value.created }
+          : (r.reason as AppError).code,
+      );
+    };
+    // Only plain messages, in one turn: one batch.
+    const before = batchesSoFar();
+    const first = await settle([
+      send({ conversationId: c2, senderId: a.id, body: 'x1' }),
+      send({ conversationId: c1, senderId: a.id, body: 'y1' }),
+      send({ conversationId: c1, senderId: outsider.id, body: 'intruder' }),
+      send({ conversationId: c1, senderId: b.id, clientId: 'again', body: 'y2' }),
+      send({ conversationId: c1, senderId: b.id, clientId: 'again', body: 'y2' }),
+      send({ conversationId: c2, senderId: b.id, body: 'x2' }),
+      send({ conversationId: c1, senderId: a.id, body: 'y3' }),
+    ]);
+    expect(batchesSoFar() - before).toBe(1);
+    const pick = (i: number) => {
+      const r = first[i]!;
+      if (typeof r === 'string') throw new Error(`item ${i}: ${r}`);
+      return r;
+    };
+    expect(first[2]).toBe('not_found');
+    expect([0, 1, 3, 4, 5, 6].map((i) => [pick(i).body, pick(i).seq, pick(i).created])).toEqual([
+      ['x1', 1, true],
+      ['y1', 1, true],
+      ['y2', 2, true],
+      ['y2', 2, false],
+      ['x2', 2, true],
+      ['y3', 3, true],
+    ]);
+    const { created: _c, ...stored } = pick(3);
+    expect(await repo.listMessages(c1, { limit: 10 })).toEqual([
+      expect.objectContaining({ body: 'y1', seq: 1 }),
+      stored,
+      expect.objectContaining({ body: 'y3', seq: 3 }),
+    ]);
+    // Versions are gap-free too, and reads moved to each sender's last message.
+    const conversation = await repo.getConversation(c1, a.id);
+    expect(conversation?.lastSeq).toBe(3);
+    expect(conversation?.readSeq).toBe(3);
+    expect((await repo.getConversation(c1, b.id))?.readSeq).toBe(2);
+
+    // A later batch retrying a stored clientId among new ones: answered with the stored row.
+    const second = await settle([
+      send({ conversationId: c1, senderId: b.id, clientId: 'again', body: 'y2' }),
+      send({ conversationId: c1, senderId: a.id, body: 'y4' }),
+    ]);
+    expect(second[0]).toEqual({ ...stored, created: false });
+    expect(second[1]).toMatchObject({ body: 'y4', seq: 4, created: true });
+    expect((await repo.listMessages(c1, { limit: 10 })).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
   it('answers a retry alone in its transaction (a batch of one) with the stored message', async () => {

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { AccountAdminStore } from './account-admin.js';
 import { AccountStore } from './accounts.js';
@@ -33,13 +34,15 @@ export class KyselyRepository implements Repository {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
+    /** SQLite: the better-sqlite3 connection under `db`, for the prepared message inserts. */
+    sqlite?: SqliteDatabase.Database,
   ) {
     this.accounts = new AccountStore(db, dialect);
     this.accountAdmin = new AccountAdminStore(db);
     this.invites = new InviteStore(db);
     this.conversations = new ConversationStore(db);
     this.reads = new MessageReads(db);
-    this.writes = new ConversationWrites(db, dialect);
+    this.writes = new ConversationWrites(db, dialect, sqlite);
     this.attachments = new AttachmentRecords(db);
     this.audit = new AuditStore(db);
   }

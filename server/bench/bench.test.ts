@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, expect, test } from 'vitest';
+import { repoDir } from './lib.js';
+
+// Runs every bench scenario in its smoke size, so none can rot. It asserts that each ran and
+// produced numbers, never anything about time: the figures depend on the machine.
+const out = mkdtempSync(join(tmpdir(), 'parley-bench-smoke-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+test(
+  'every bench scenario runs (smoke size) and writes a table of numbers',
+  { timeout: 180_000 },
+  async () => {
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(repoDir, 'server', 'bench', 'run.ts'), '--smoke', '--out', out],
+      { cwd: repoDir, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as {
+        result: { table: Record<string, unknown>[] };
+      };
+
+    const fanout = read('fanout').result.table;
+    expect(fanout.map((r) => r.system)).toEqual(['Parley', 'plain Socket.IO relay', 'bare ws relay']);
+    for (const row of fanout) {
+      expect(row.delivered).toBeGreaterThan(0);
+      expect(typeof row['p99 ms']).toBe('number');
+      expect(typeof row['CPU ÷ Socket.IO']).toBe('number');
+    }
+    const saturation = read('saturation').result.table;
+    expect(saturation.length).toBeGreaterThanOrEqual(4);
+    for (const row of saturation) expect(row.delivered).toBeGreaterThan(0);
+    const capacity = read('capacity').result.table;
+    expect(capacity.map((r) => r.system)).toEqual(['Parley', 'plain Socket.IO relay']);
+    for (const row of capacity) expect(typeof row['accept CPU ms/socket']).toBe('number');
+    const catchup = read('catchup').result.table;
+    expect(catchup[0]!['catch-up ms']).toBeGreaterThan(0);
+  },
+);

@@ -1,0 +1,131 @@
+/**
+ * The benches by name. Each prints a Markdown table (with the load average) and writes
+ * JSON to bench-results/<name>.json (git-ignored).
+ *
+ *   npm run bench                          # every scenario, short versions
+ *   npm run bench -- fanout                # one scenario, full size
+ *   npm run bench -- fanout --rounds 3 --users 1000 --rate 500 --seconds 10
+ *   npm run bench -- --smoke               # every scenario in a few seconds (the test runs this)
+ *   npm run bench -- fanout --profile prof # CPU profile of Parley's server (node --cpu-prof)
+ *   npm run bench -- fanout --database-url postgres://...   # adds Parley on PostgreSQL
+ *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
+ *
+ * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
+ * Socket.IO relay), saturation (a rate sweep, Parley vs the Socket.IO relay), capacity (idle
+ * authenticated sockets), catchup (through the client core). The machine is usually shared:
+ * compare the ratios within one run, not absolute numbers between runs.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { capacity } from './capacity.js';
+import { catchup } from './catchup.js';
+import { fanout, saturation } from './fanout.js';
+import { loadAverage, repoDir, writeResult } from './lib.js';
+import type { StartOptions, SystemName } from './systems.js';
+
+const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    smoke: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    users: { type: 'string' },
+    group: { type: 'string' },
+    rate: { type: 'string' },
+    rates: { type: 'string' },
+    seconds: { type: 'string' },
+    sockets: { type: 'string' },
+    systems: { type: 'string' },
+    out: { type: 'string', default: join(repoDir, 'bench-results') },
+    profile: { type: 'string' },
+    bin: { type: 'string' },
+    'database-url': { type: 'string' },
+    /** Also run this Parley build (e.g. main's server/dist/bin.js) in fanout and saturation. */
+    'baseline-bin': { type: 'string' },
+  },
+});
+
+const unknown = positionals.filter((p) => !SCENARIOS.includes(p as Scenario));
+if (unknown.length > 0) {
+  console.error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  process.exit(2);
+}
+const chosen: Scenario[] = positionals.length > 0 ? (positionals as Scenario[]) : [...SCENARIOS];
+// Named alone: the full size. All at once: the short versions. --smoke: a few seconds each.
+const size: 'smoke' | 'short' | 'full' = args.smoke ? 'smoke' : positionals.length > 0 ? 'full' : 'short';
+const pick = <T>(smoke: T, short: T, full: T): T =>
+  size === 'smoke' ? smoke : size === 'short' ? short : full;
+const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
+
+const start: StartOptions = {
+  ...(args.profile ? { profile: args.profile } : {}),
+  ...(args.bin ? { bin: args.bin } : {}),
+  ...(args['baseline-bin'] ? { baselineBin: args['baseline-bin'] } : {}),
+  ...(args['database-url'] ? { databaseUrl: args['database-url'] } : {}),
+};
+/** Parley, plus its baseline build and its PostgreSQL variants when asked for. */
+const withBaseline = (systems: SystemName[]): SystemName[] => [
+  ...systems,
+  ...(args['baseline-bin'] ? (['baseline'] as const) : []),
+  ...(args['database-url'] ? (['parley-pg'] as const) : []),
+  ...(args['database-url'] && args['baseline-bin'] ? (['baseline-pg'] as const) : []),
+];
+const rounds = num(args.rounds, pick(1, 2, 3));
+const group = num(args.group, 10);
+
+async function runScenario(name: Scenario): Promise<unknown> {
+  switch (name) {
+    case 'fanout':
+      return fanout({
+        users: num(args.users, pick(40, 1000, 1000)),
+        group,
+        rate: num(args.rate, pick(40, 500, 500)),
+        seconds: num(args.seconds, pick(1, 5, 10)),
+        rounds,
+        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? [
+          ...withBaseline(['parley']),
+          'socketio',
+          'ws',
+        ],
+        start,
+      });
+    case 'saturation':
+      return saturation({
+        users: num(args.users, pick(40, 1000, 1000)),
+        group,
+        rate: 0,
+        rates:
+          args.rates?.split(',').map(Number) ??
+          pick([50, 100], [1000, 2500, 4000], [1000, 2000, 3000, 4000, 5000, 6000]),
+        seconds: num(args.seconds, pick(1, 3, 5)),
+        rounds: num(args.rounds, 1),
+        systems: (args.systems?.split(',') as SystemName[] | undefined) ?? [
+          ...withBaseline(['parley']),
+          'socketio',
+        ],
+        start,
+      });
+    case 'capacity':
+      return capacity({
+        sockets: num(args.sockets, pick(50, 1000, 5000)),
+        group,
+        idleSeconds: pick(1, 5, 10),
+        rounds: num(args.rounds, 1),
+        start,
+      });
+    case 'catchup':
+      return catchup({
+        conversations: pick(2, 10, 10),
+        changes: pick(30, 300, 1000),
+        rounds: num(args.rounds, 1),
+      });
+  }
+}
+
+console.log(`bench (${size}): ${chosen.join(', ')}; load average ${loadAverage()}; node ${process.version}`);
+for (const name of chosen) {
+  const result = await runScenario(name);
+  console.log(`wrote ${writeResult(args.out, name, { size, ...(result as object) })}`);
+}
