@@ -105,6 +105,19 @@ describe('search', () => {
     expect(await ids(alice, { q: 'café' })).toEqual([m.id]);
   });
 
+  it('finds the words of tags, e-mail addresses and URLs on both backends', async () => {
+    const m = ok(
+      await sendMessage(
+        aliceSocket,
+        withBob,
+        'Use <Widget onClick> and mail quokka@example.org or see https://docs.example.org/tapir-guide',
+      ),
+    );
+    for (const q of ['widget', 'onclick', 'quokka', 'tapir guide', 'docs example']) {
+      expect(await ids(alice, { q }), q).toEqual([m.id]);
+    }
+  });
+
   it('reflects edits and deletes at once', async () => {
     const m = ok(await sendMessage(aliceSocket, withBob, 'walrus on the beach'));
     expect(await ids(bob, { q: 'walrus' })).toEqual([m.id]);

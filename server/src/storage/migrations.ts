@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { createAuditLog } from './audit.js';
-import { createSearchIndex } from './search-index.js';
+import { createSearchIndex, indexWordsBetweenPunctuation } from './search-index.js';
 import { createServerMeta } from './server-meta.js';
 
 /**
@@ -227,6 +227,10 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('conversations').addColumn('avatar_id', 'text').execute();
     },
+  },
+  '0009_search_punctuation': {
+    // PostgreSQL search finds the words of tags, e-mail addresses and URLs, as SQLite does.
+    up: indexWordsBetweenPunctuation,
   },
 };
 

@@ -69,3 +69,30 @@ export async function createSearchIndex(db: Kysely<unknown>): Promise<void> {
     db,
   );
 }
+
+/**
+ * Migration 0009_search_punctuation: PostgreSQL's text parser reads `<Button onClick>` as one
+ * `tag` token (which 'simple' drops), `bob@example.com` as one e-mail token and a URL as host
+ * and path tokens, so their words were not found, while SQLite's tokenizer and the query's
+ * own splitting (`searchTerms`: runs of letters and digits) see plain words. Indexing the body
+ * with ASCII punctuation turned into spaces gives PostgreSQL the same words. SQLite: nothing.
+ */
+export async function indexWordsBetweenPunctuation(db: Kysely<unknown>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`drop index messages_search`.execute(db);
+  await sql`alter table messages drop column search_vector`.execute(db);
+  await sql`
+    alter table messages add column search_vector tsvector generated always as (
+      to_tsvector('simple', translate(
+        case when kind = 'text' and deleted_at is null then body else '' end,
+        ${sql.lit(ASCII_PUNCTUATION)},
+        ${sql.lit(' '.repeat(ASCII_PUNCTUATION.length))}
+      ))
+    ) stored`.execute(db);
+  await sql`create index messages_search on messages using gin (search_vector)`.execute(db);
+}
+
+/** Every printable ASCII character that is neither a letter nor a digit (nor a space). */
+const ASCII_PUNCTUATION = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))
+  .filter((c) => !/[A-Za-z0-9 ]/.test(c))
+  .join('');
