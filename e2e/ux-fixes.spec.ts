@@ -96,3 +96,21 @@ test('a chat with more unread than one page opens at "New messages", and stays u
   // Opening it read only what is on screen, not the 200-odd messages below.
   await expect(row).toHaveAccessibleName(/, \d+ unread$/);
 });
+
+test('a long chat name does not break the composer at 400 px', async ({ parley, openClient }) => {
+  const me = await registerViaApi(parley.url, 'Narrow Nora');
+  const other = await registerViaApi(parley.url, 'Narrow Ned');
+  const title = 'The extraordinarily long name of our weekend hiking and climbing club';
+  await createConversation(parley.url, me.accessToken, [other.id], title);
+  const page = await openClient({ viewport: { width: 400, height: 800 } });
+  await signIn(page, me);
+  await conversationRow(page, title).click();
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await expect(composer).toHaveAttribute('placeholder', /^Message The extraordinar.*…$/);
+  // One line: as tall as the composer is with a short name.
+  const height = (await composer.boundingBox())?.height ?? 0;
+  await composer.evaluate((el: HTMLTextAreaElement) => (el.placeholder = 'Message Ned'));
+  await composer.fill('x');
+  await composer.fill('');
+  expect(height).toBeLessThanOrEqual(((await composer.boundingBox())?.height ?? 0) + 1);
+});

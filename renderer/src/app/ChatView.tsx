@@ -14,7 +14,7 @@ import {
   selectWindow,
 } from '../store/selectors';
 import { conversationTitle, directPeer, visiblePresence } from '../lib/conversation';
-import { formatLastSeen } from '../lib/format';
+import { ellipsize, formatLastSeen } from '../lib/format';
 import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
@@ -306,7 +306,8 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
         <Composer
           key={conversationId}
           initialText={getDraft(conversationId)}
-          placeholder={`Message ${title}`}
+          // A long name would wrap the placeholder onto a second, clipped line (narrow windows).
+          placeholder={`Message ${ellipsize(title, 20)}`}
           onSend={onSend}
           onChange={onChange}
           autoFocus

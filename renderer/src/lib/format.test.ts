@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calendarDaysBetween,
+  ellipsize,
   formatDayLabel,
   formatDuration,
   formatLastSeen,
@@ -67,5 +68,13 @@ describe('small formatters', () => {
     expect(joinNames(['Alice'])).toBe('Alice');
     expect(joinNames(['Alice', 'Bob'])).toBe('Alice and Bob');
     expect(joinNames(['A', 'B', 'C', 'D', 'E'])).toBe('A, B and 3 others');
+  });
+});
+
+describe('ellipsize', () => {
+  it('keeps short text, cuts long text at a code point and ends it with …', () => {
+    expect(ellipsize('Bob', 10)).toBe('Bob');
+    expect(ellipsize('The weekend hiking club', 12)).toBe('The weekend…');
+    expect(ellipsize('😀😀😀😀', 3)).toBe('😀😀…');
   });
 });

@@ -93,3 +93,14 @@ export function initials(name: string): string {
   const second = parts.length > 1 ? ([...(parts[parts.length - 1] ?? '')][0] ?? '') : '';
   return (first + second).toUpperCase();
 }
+
+/** `text` cut to at most `max` characters (code points), ending in "…" when cut. */
+export function ellipsize(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
