@@ -4,7 +4,14 @@
  * snapshot, so a typing or presence change re-renders no message row.
  */
 import { connectSocket, createConversation, registerUser, sendMessage } from '../../server/test/harness.js';
-import { chatTitle, conversationRow, messageBodies, registerViaApi, signIn } from '../fixtures.js';
+import {
+  chatTitle,
+  conversationRow,
+  markAllRead,
+  messageBodies,
+  registerViaApi,
+  signIn,
+} from '../fixtures.js';
 import { expect, test } from './fixtures.js';
 import { renderCounterScript, renderCounts } from './render-counter.js';
 
@@ -25,6 +32,10 @@ test('typing and presence changes re-render no message row', async ({ launchDesk
 
   const { app, page } = await launchDesktop({ initScripts: [renderCounterScript, noMinuteTicks] });
   await signIn(page, alice);
+  // Read elsewhere: the chat opens at its newest message (with unread ones, at the first).
+  await expect(conversationRow(page, 'Bob Render')).toBeVisible();
+  await markAllRead(page);
+  await expect(conversationRow(page, 'Bob Render')).not.toHaveAccessibleName(/unread$/);
   await conversationRow(page, 'Bob Render').click();
   await expect(chatTitle(page)).toHaveText('Bob Render');
   await expect(messageBodies(page).last()).toHaveText('history 30');
