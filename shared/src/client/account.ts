@@ -1,7 +1,8 @@
 /**
  * The signed-in account (contract v1.1): profile and picture, password, sessions, deletion,
  * pictures as bytes for the renderer, and invite links. Requests go through `session.api`;
- * the two that carry bytes (an upload, an image) use `binaryRequest` below.
+ * bytes (a picture's upload, a picture) go through the attachments module, the one way the
+ * client core uploads and downloads.
  */
 import type { AccountInfo, ImageFile, ParleyHost } from '../host-api.js';
 import {
@@ -14,29 +15,10 @@ import {
   type InvitesResponse,
   type SessionsResponse,
 } from '../protocol/accounts.js';
-import type { AttachmentResponse } from '../protocol/files.js';
 import type { MeResponse } from '../protocol/http.js';
 import { userSchema, type User } from '../protocol/models.js';
 import type { ClientContext } from './context.js';
-import { describeError, fail, guard, invalid, ok, readErrorBody, type Result } from './http.js';
-
-/** The parts of the platform's fetch the byte transfers need (Node 20+, browsers, Electron). */
-interface BinaryResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-  text(): Promise<string>;
-}
-interface BinaryGlobals {
-  fetch(
-    url: string,
-    init: { method: string; headers: Record<string, string>; body?: unknown },
-  ): Promise<BinaryResponse>;
-  FormData: new () => { append(name: string, value: unknown, fileName?: string): void };
-  Blob: new (parts: unknown[], options?: { type?: string }) => unknown;
-}
-const platform = globalThis as unknown as BinaryGlobals;
+import { fail, guard, invalid, ok, type Result } from './http.js';
 
 /** Pictures larger than this are refused before upload (the server's attachment limit applies too). */
 export const AVATAR_MAX_BYTES = 10 * 1024 * 1024;
@@ -46,50 +28,6 @@ export type AccountModule = ReturnType<typeof createAccount>;
 export function createAccount(ctx: ClientContext) {
   const { session } = ctx;
 
-  /** An authenticated request whose body or answer is bytes; one retry after a refresh. */
-  async function binaryRequest(
-    path: string,
-    init: { method: string; body?: unknown },
-  ): Promise<Result<BinaryResponse>> {
-    const url = session.serverUrl();
-    if (!url) return fail('signed_out', 'Not signed in');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const token = await session.ensureAccessToken();
-      if (!token.ok) return token;
-      let response: BinaryResponse;
-      try {
-        response = await platform.fetch(url + path, {
-          method: init.method,
-          headers: { authorization: `Bearer ${token.value}` },
-          ...(init.body !== undefined ? { body: init.body } : {}),
-        });
-      } catch (error) {
-        return fail('network', `Cannot reach the server (${describeError(error)})`);
-      }
-      if (response.status === 401 && attempt === 0) {
-        session.dropAccessToken();
-        continue;
-      }
-      return ok(response);
-    }
-    return fail('signed_out', 'Not signed in');
-  }
-
-  async function errorOf(response: BinaryResponse): Promise<Result<never>> {
-    let json: unknown;
-    try {
-      json = JSON.parse(await response.text());
-    } catch {
-      json = undefined;
-    }
-    const error = readErrorBody(json);
-    return fail(
-      error?.code ?? `http_${response.status}`,
-      error?.message ?? `The server answered ${response.status}`,
-      response.status,
-    );
-  }
-
   /** Uploads an image (`POST /api/attachments`); resolves to the upload's id. */
   async function uploadImage(file: ImageFile): Promise<Result<string>> {
     if (!(file?.bytes instanceof Uint8Array) || file.bytes.length === 0)
@@ -98,15 +36,12 @@ export function createAccount(ctx: ClientContext) {
       return fail('too_large', 'That picture is too large (at most 10 MB)');
     if (!/^image\//.test(String(file.type)))
       return fail('unsupported_media_type', 'Choose a PNG, JPEG, GIF or WebP image');
-    const form = new platform.FormData();
-    form.append('file', new platform.Blob([file.bytes], { type: file.type }), String(file.name || 'picture'));
-    const sent = await binaryRequest('/api/attachments', { method: 'POST', body: form });
-    if (!sent.ok) return sent;
-    if (!sent.value.ok) return errorOf(sent.value);
-    const json = JSON.parse(await sent.value.text()) as AttachmentResponse;
-    return typeof json?.attachment?.id === 'string'
-      ? ok(json.attachment.id)
-      : fail('bad_response', 'The upload got no id');
+    const uploaded = await ctx.attachments.upload({
+      name: String(file.name || 'picture'),
+      type: file.type,
+      bytes: file.bytes.slice().buffer,
+    });
+    return uploaded.ok ? ok(uploaded.value.id) : uploaded;
   }
 
   /** `PATCH /api/me`; the answer updates the signed-in user at once (user:updated follows). */
@@ -192,14 +127,10 @@ export function createAccount(ctx: ClientContext) {
           target?.kind === 'conversation' ? 'conversations' : target?.kind === 'user' ? 'users' : null;
         if (!kind || typeof target.id !== 'string' || target.id === '')
           return fail('invalid_input', 'No picture named');
-        const got = await binaryRequest(`/api/${kind}/${encodeURIComponent(target.id)}/avatar`, {
-          method: 'GET',
-        });
-        if (!got.ok) return got;
-        if (got.value.status === 404) return ok(null);
-        if (!got.value.ok) return errorOf(got.value);
-        const type = got.value.headers.get('content-type') ?? 'image/jpeg';
-        const bytes = new Uint8Array(await got.value.arrayBuffer());
+        const got = await ctx.attachments.readBytes(`/api/${kind}/${encodeURIComponent(target.id)}/avatar`);
+        if (!got.ok) return got.status === 404 ? ok(null) : got;
+        const type = got.value.contentType;
+        const bytes = new Uint8Array(got.value.bytes);
         return ok({ name: 'avatar', type, bytes });
       }),
   };

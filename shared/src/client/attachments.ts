@@ -138,13 +138,21 @@ export function createAttachments(ctx: ClientContext) {
   }
 
   async function read(id: unknown, variant: unknown): Promise<Result<AttachmentBytes>> {
-    const url = ctx.session.serverUrl();
-    if (!url || !ctx.session.me()) return fail('signed_out', 'Sign in first');
     if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id))
       return fail('invalid_input', 'No attachment given');
     if (variant !== 'full' && variant !== 'thumbnail')
       return fail('invalid_input', 'variant: must be "full" or "thumbnail"');
     const path = `/api/attachments/${encodeURIComponent(id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
+    return readBytes(path);
+  }
+
+  /**
+   * An authenticated GET whose answer is bytes (an attachment, a picture); one retry after a
+   * token refresh. The one way the client core downloads.
+   */
+  async function readBytes(path: string): Promise<Result<AttachmentBytes>> {
+    const url = ctx.session.serverUrl();
+    if (!url || !ctx.session.me()) return fail('signed_out', 'Sign in first');
     return withToken(async (token) => {
       try {
         const response = await fetchBinary(url + path, { headers: { authorization: `Bearer ${token}` } });
@@ -216,6 +224,7 @@ export function createAttachments(ctx: ClientContext) {
     api,
     upload,
     read,
+    readBytes,
     /** An attachment this run uploaded (for showing a queued message with its files). */
     uploadedInfo: (id: string): Attachment | undefined => uploaded.get(id),
     /** Stops every running upload (sign-out). */
