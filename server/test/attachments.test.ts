@@ -3,6 +3,7 @@
  * download with Range, who may read (checked on every request), sending with
  * `attachmentIds`, and deletion taking the files with it.
  */
+import { crc32 } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -155,6 +156,28 @@ describe('uploading', () => {
     const disguised = await uploaded(alice, png, 'report.pdf', 'application/pdf');
     expect(disguised).toMatchObject({ contentType: 'image/png', width: 800, hasThumbnail: true });
     expect(await thumbnailStatus(alice, text.id)).toBe(404);
+  });
+
+  it('takes an animated PNG as a PNG, and keeps a long name whole to the last character', async () => {
+    // An APNG is a PNG with an acTL chunk after IHDR (browsers send it as image/png).
+    const acTL = Buffer.alloc(4 + 4 + 8 + 4);
+    acTL.writeUInt32BE(8, 0);
+    acTL.write('acTL', 4, 'latin1');
+    acTL.writeUInt32BE(1, 8); // frames
+    acTL.writeUInt32BE(0, 12); // plays (0: forever)
+    acTL.writeUInt32BE(crc32(acTL.subarray(4, 16)), 16);
+    const ihdrEnd = 8 + 4 + 4 + 13 + 4;
+    const apng = Buffer.concat([png.subarray(0, ihdrEnd), acTL, png.subarray(ihdrEnd)]);
+    const name = `${'a'.repeat(254)}😀.png`;
+    const animated = await uploaded(alice, apng, name, 'image/png');
+    expect(animated).toMatchObject({ contentType: 'image/png', width: 800, height: 600, hasThumbnail: true });
+    // 255 code points: the emoji is kept whole (never half of its surrogate pair).
+    expect(animated.name).toBe(`${'a'.repeat(254)}😀`);
+  });
+
+  it('answers 404 for an attachment id it could never have made', async () => {
+    const res = await api(server.url, `/api/attachments/${'x'.repeat(65)}`, { token: alice.accessToken });
+    expect(res.status).toBe(404);
   });
 
   it('refuses a file too large (413), an empty one (400) and one that is not the image it claims (415), keeping nothing', async () => {

@@ -22,7 +22,9 @@ export const SNIFF_BYTES = 4100;
  * has none (plain text, unknown formats).
  */
 export async function sniffType(head: Uint8Array): Promise<string | undefined> {
-  return (await fileTypeFromBuffer(head))?.mime;
+  const mime = (await fileTypeFromBuffer(head))?.mime;
+  // An animated PNG is a PNG (browsers label it so, and it shows as one): keep it one.
+  return mime === 'image/apng' ? 'image/png' : mime;
 }
 
 /**

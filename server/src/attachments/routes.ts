@@ -3,7 +3,7 @@ import type { AttachmentResponse } from '@parley/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { AppError, notFound, parseInput } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { consume } from '../rate-limits.js';
 import type { AttachmentRow } from '../storage/attachments.js';
 import { isImageType } from './images.js';
@@ -119,8 +119,10 @@ export async function registerAttachmentRoutes(app: FastifyInstance, ctx: Server
   });
 
   const readable = async (request: { params: unknown }, userId: string): Promise<AttachmentRow> => {
-    const { id } = parseInput(paramsSchema, request.params);
-    const row = await ctx.repo.getAttachmentFor(id, userId);
+    // Whatever the caller cannot read is 404, a malformed id included (the contract's rule).
+    const params = paramsSchema.safeParse(request.params);
+    if (!params.success) throw notFound('attachment');
+    const row = await ctx.repo.getAttachmentFor(params.data.id, userId);
     if (!row) throw notFound('attachment');
     return row;
   };

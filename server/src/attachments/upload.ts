@@ -17,7 +17,8 @@ const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp']);
 export function cleanName(name: string | undefined): string {
   // eslint-disable-next-line no-control-regex
   const cleaned = basename((name ?? '').replaceAll('\\', '/')).replace(/[\u0000-\u001f\u007f]/g, '');
-  const wellFormed = cleaned.toWellFormed().trim().slice(0, 255);
+  // Cut by code points after making it well-formed, so the cut never splits a surrogate pair.
+  const wellFormed = Array.from(cleaned.toWellFormed().trim()).slice(0, 255).join('');
   return wellFormed === '' || wellFormed === '.' || wellFormed === '..' ? 'file' : wellFormed;
 }
 
