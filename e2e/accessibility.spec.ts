@@ -68,6 +68,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectAccessible(page, 'new group dialog');
       await page.keyboard.press('Escape');
 
+      await page.keyboard.press('Control+Shift+F');
+      await page.getByRole('combobox', { name: 'Search messages' }).fill('team');
+      await expect(page.locator('mark').first()).toBeVisible();
+      await expectAccessible(page, 'search panel with results');
+      await page.keyboard.press('Escape');
+
+      await page.keyboard.press('Control+,');
+      await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+      await expectAccessible(page, 'settings');
+      await page.keyboard.press('Escape');
+
       // Bob calls: the incoming-call dialog.
       const ack = await bobSocket.emitWithAck('call:initiate', { conversationId: direct.id, media: 'audio' });
       expect(ack.ok).toBe(true);
