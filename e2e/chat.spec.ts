@@ -255,7 +255,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     // Empty state right after sign-up.
     const me = await signUpNewUser(page, 'Sam Rivera');
-    await expect(page.getByRole('heading', { name: 'Start your first conversation' })).toBeVisible();
+    // One welcome with the next steps, and one "new chat" button on screen (issue 12).
+    await expect(page.getByRole('heading', { name: 'Welcome to Parley, Sam' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Start a chat' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'New chat', exact: true })).toBeHidden();
     await shot(page, 'empty');
 
     // Others, seeded over the API and real sockets, talk to Sam.

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { MessagesSquare, MessageSquarePlus } from 'lucide-react';
+import { MessagesSquare } from 'lucide-react';
 import { useClientState, useHost } from '../store/hooks';
 import { useMutedIds } from '../store/notification-prefs';
 import {
@@ -22,6 +22,7 @@ import { Sidebar } from './Sidebar';
 import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
 import { QuickSwitcher } from './QuickSwitcher';
+import { WelcomeState } from './WelcomeState';
 import { AdminDialog } from '../settings/AdminDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 
@@ -140,21 +141,7 @@ export function Shell() {
           <section className="chat chat-placeholder" aria-label="No conversation open">
             {conversations.length === 0 && connection.status !== 'connected' ? null : conversations.length ===
               0 ? (
-              <EmptyState
-                icon={<MessageSquarePlus size={32} />}
-                title="Start your first conversation"
-                action={
-                  <button
-                    type="button"
-                    className="button button-primary"
-                    onClick={() => setNewChat('direct')}
-                  >
-                    <MessageSquarePlus size={16} aria-hidden="true" /> New chat
-                  </button>
-                }
-              >
-                Find someone on this server by name or username, or create a group.
-              </EmptyState>
+              <WelcomeState onNewChat={() => setNewChat('direct')} onNewGroup={() => setNewChat('group')} />
             ) : (
               <EmptyState icon={<MessagesSquare size={32} />} title="Pick a conversation">
                 Choose one on the left, or press <kbd>{modKey}</kbd> <kbd>K</kbd> to jump to any conversation.

@@ -224,12 +224,13 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
             icon={<MessagesSquare size={28} />}
             title="No conversations yet"
             action={
-              <button type="button" className="button button-primary" onClick={onNewChat}>
+              // Only where the welcome pane beside the list is hidden (narrow windows).
+              <button type="button" className="button button-primary narrow-only" onClick={onNewChat}>
                 <MessageSquarePlus size={16} aria-hidden="true" /> New chat
               </button>
             }
           >
-            Start one with New chat: find someone by their username.
+            Your chats and groups will be listed here.
           </EmptyState>
         ) : visible.length === 0 ? (
           <p className="conv-list-empty">No conversations match “{filter.trim()}”.</p>

@@ -1,0 +1,40 @@
+import { MessageSquarePlus, UserPlus, Users } from 'lucide-react';
+import { shortName } from '@parley/shared';
+import { EmptyState } from '../components/EmptyState';
+import { canInvite, openAccountPage, useAccountInfo } from '../settings/account-store';
+import { useClientState, useHost } from '../store/hooks';
+import { selectMe } from '../store/selectors';
+
+/**
+ * The first screen of someone with no conversations: one welcome with the next steps (start a
+ * chat, a group, or invite someone where the server lets them). The list beside it only says
+ * it is empty (its own button shows where this pane does not: narrow windows).
+ */
+export function WelcomeState({ onNewChat, onNewGroup }: { onNewChat: () => void; onNewGroup: () => void }) {
+  const host = useHost();
+  const me = useClientState(selectMe);
+  const account = useAccountInfo(host, me?.id ?? null);
+  return (
+    <EmptyState
+      icon={<MessageSquarePlus size={32} />}
+      title={me ? `Welcome to Parley, ${shortName(me)}` : 'Welcome to Parley'}
+      action={
+        <div className="welcome-actions">
+          <button type="button" className="button button-primary" onClick={onNewChat}>
+            <MessageSquarePlus size={16} aria-hidden="true" /> Start a chat
+          </button>
+          <button type="button" className="button" onClick={onNewGroup}>
+            <Users size={16} aria-hidden="true" /> New group
+          </button>
+          {canInvite(account) && (
+            <button type="button" className="button" onClick={() => openAccountPage('settings')}>
+              <UserPlus size={16} aria-hidden="true" /> Invite someone
+            </button>
+          )}
+        </div>
+      }
+    >
+      Find someone on this server by name or username, or make a group for several people.
+    </EmptyState>
+  );
+}
