@@ -206,26 +206,39 @@ export async function expectAllBack(sockets: ClientSocket[], ms = 10_000): Promi
 export function watchViews(sockets: ClientSocket[], conversationId: string) {
   const views = sockets.map(() => new Map<number, Message>());
   const conflicts: string[] = [];
-  sockets.forEach((socket, i) =>
+  // Live events below the highest seq already seen (across nodes they may cross; the client
+  // core holds them briefly before fetching a gap): counted, not an error.
+  let outOfOrder = 0;
+  sockets.forEach((socket, i) => {
+    let highest = 0;
     socket.on('message:new', ({ message }) => {
       if (message.conversationId !== conversationId) return;
       const seen = views[i]!.get(message.seq);
       if (seen && seen.id !== message.id) conflicts.push(`client ${i}: seq ${message.seq} twice`);
+      if (message.seq < highest) outOfOrder++;
+      highest = Math.max(highest, message.seq);
       views[i]!.set(message.seq, message);
-    }),
-  );
-  return { views, conflicts };
+    });
+  });
+  return {
+    views,
+    conflicts,
+    get outOfOrder() {
+      return outOfOrder;
+    },
+  };
 }
 
 /**
  * Every live event equals the stored message at its seq (none that the history lacks, none
  * different), and each view, with its gaps filled from the history, is the history.
- * Returns how many messages were delivered live and how many came from gap-filling.
+ * Returns how many messages were delivered live, how many came from gap-filling, and how
+ * many live events arrived out of seq order.
  */
 export function expectViewsMatch(
   watched: ReturnType<typeof watchViews>,
   stored: Message[],
-): { live: number; filled: number } {
+): { live: number; filled: number; outOfOrder: number } {
   expect(watched.conflicts).toEqual([]);
   let live = 0;
   let filled = 0;
@@ -239,5 +252,5 @@ export function expectViewsMatch(
     }
     expect([...view.keys()].sort((x, y) => x - y)).toEqual(stored.map((m) => m.seq));
   }
-  return { live, filled };
+  return { live, filled, outOfOrder: watched.outOfOrder };
 }
