@@ -74,10 +74,13 @@ export function isUnavailableError(err: unknown, depth = 0): boolean {
     if (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code) || SQLITE_UNAVAILABLE.test(code))
       return true;
   }
-  // pg's pool reports a lost connection only in words.
+  // pg's pool reports a lost connection only in words, and so does ioredis while Redis is
+  // down (a command that ran out of retries, or one sent on a closed connection).
   if (
     typeof message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+    /Connection terminated|connection timeout|Client has encountered a connection error|max retries per request limit|Connection is closed|Stream isn't writeable/i.test(
+      message,
+    )
   ) {
     return true;
   }

@@ -8,115 +8,77 @@
  *   and every client is connected again.
  * - churn: meanwhile clients drop their own connections at random.
  * - restart avalanche: many connected clients, SIGTERM (and kill -9), restart: all back.
+ * - two nodes (PostgreSQL + a private redis-server): clients on both send while one node is
+ *   killed with kill -9 and restarted, and Redis is killed and restarted empty; the same checks.
+ * Every scenario also checks each client's view (live events, gaps filled from the history)
+ * equals the history.
  *
  *   npx vitest run server/test/faults.test.ts            short (part of npm test)
  *   npm run test:faults                                  full (PARLEY_FAULTS=full)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Ack, Message, MessagesResponse } from '@parley/shared';
-import { io as ioClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, createConversation, registerUser, type ClientSocket, type TestUser } from './harness.js';
+import {
+  client,
+  expectAllBack,
+  expectHistoryIsAcked,
+  expectViewsMatch,
+  freePort,
+  history,
+  killAll,
+  sendContinuously,
+  sleep,
+  startRedis,
+  startServer,
+  stop,
+  watchViews,
+} from './faults-support.js';
+import { createConversation, registerUser, type ClientSocket, type TestUser } from './harness.js';
 
 const FULL = process.env.PARLEY_FAULTS === 'full';
 const KILLS = FULL ? 20 : 2;
 const SENDERS = FULL ? 8 : 4;
 const AVALANCHE = FULL ? 2000 : 100;
+const NODE_KILLS = FULL ? 10 : 1;
+/** Time under load between faults in the two-node scenario (short in CI: the file stays ~40 s). */
+const NODE_PAUSE = FULL ? 1500 : 1000;
 
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
-const children = new Set<ChildProcess>();
+const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
+const clusterEnabled = Boolean(
+  databaseUrl?.startsWith('postgres') &&
+  process.env.PARLEY_TEST_REDIS_URL &&
+  spawnSync('redis-server', ['--version']).status === 0,
+);
+if (!clusterEnabled)
+  console.info(
+    'faults.test.ts: two-node scenario skipped: needs PARLEY_TEST_DATABASE_URL=postgres://..., PARLEY_TEST_REDIS_URL and redis-server',
+  );
+
 const dirs: string[] = [];
+const schemas: string[] = [];
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killAll();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  if (schemas.length === 0) return;
+  const pg = (await import('pg')).default;
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  for (const schema of schemas) await db.query(`drop schema if exists "${schema}" cascade`);
+  await db.end();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** The server process on `port` and `dataDir`; resolves once it listens. */
-function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/bin.ts', '--port', String(port), '--host', '127.0.0.1'],
-    {
-      cwd: serverDir,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        REDIS_URL: '',
-        LOG_LEVEL: 'warn',
-        SCRYPT_LOG_N: '10',
-        MESSAGE_RATE: '100000',
-        LOGIN_RATE: '100000',
-        REGISTRATION_RATE: '100000',
-        JWT_SECRET: 'faults-secret-faults-secret-faults-secret-0123',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/listening on/.test(out)) resolve(child);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited early (${code}): ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
-
-/** A client as apps connect: socket.io-client's default reconnection (with its jitter). */
-function client(url: string, token: string): ClientSocket {
-  return ioClient(url, { auth: { token }, transports: ['websocket'], forceNew: true }) as ClientSocket;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function history(url: string, token: string, conversationId: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    const after = all.at(-1)?.seq ?? 0;
-    const res = await api<MessagesResponse>(
-      url,
-      `/api/conversations/${conversationId}/messages?afterSeq=${after}&limit=200`,
-      {
-        token,
-      },
-    );
-    expect(res.status).toBe(200);
-    all.push(...res.body.messages);
-    if (res.body.messages.length < 200) return all;
-  }
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-faults-'));
+  dirs.push(dir);
+  return dir;
 }
 
 async function setup(users: number) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'parley-faults-'));
-  dirs.push(dataDir);
+  const dataDir = await tempDir();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child = await startServer(dataDir, port);
@@ -144,41 +106,11 @@ describe('faults', { timeout: FULL ? 1_800_000 : 180_000 }, () => {
   it(`kill -9 ${KILLS} times while ${SENDERS} clients send and churn: no loss, no duplicate, no gap`, async () => {
     const world = await setup(SENDERS);
     const sockets = world.people.map((p) => client(world.url, p.accessToken));
-    const acked = new Map<string, Message>();
-    let running = true;
+    const watched = watchViews(sockets, world.conversationId);
+    const load = sendContinuously(sockets, world.conversationId);
     let churned = 0;
-
-    const sender = async (socket: ClientSocket, name: string) => {
-      for (let i = 0; running; i++) {
-        const clientId = `${name}-${i}`;
-        // Retried with the same clientId until acknowledged, as an outbox does.
-        for (;;) {
-          if (!socket.connected) {
-            await sleep(50);
-            continue;
-          }
-          let ack: Ack<{ message: Message }> | undefined;
-          try {
-            ack = await socket.timeout(5000).emitWithAck('message:send', {
-              conversationId: world.conversationId,
-              clientId,
-              body: `message ${clientId}`,
-            });
-          } catch {
-            ack = undefined; // timed out or the connection dropped: try again
-          }
-          if (ack?.ok) {
-            expect(ack.message.clientId).toBe(clientId);
-            acked.set(clientId, ack.message);
-            break;
-          }
-          if (ack && !ack.ok) expect(ack.error.code).toBe('unavailable');
-          await sleep(50);
-        }
-      }
-    };
     const churn = async () => {
-      while (running) {
+      while (load.running) {
         await sleep(700);
         const socket = sockets[Math.floor(Math.random() * sockets.length)]!;
         if (socket.connected) {
@@ -189,31 +121,23 @@ describe('faults', { timeout: FULL ? 1_800_000 : 180_000 }, () => {
         }
       }
     };
-    const senders = sockets.map((s, i) => sender(s, `c${i}`));
     const churning = churn();
     for (let k = 0; k < KILLS; k++) {
       await sleep(1500);
       await world.restart('SIGKILL');
     }
     await sleep(1500);
-    running = false;
-    await Promise.all([...senders, churning]);
+    const acked = await load.finish();
+    await churning;
 
     const stored = await history(world.url, world.people[0]!.accessToken, world.conversationId);
-    const seqs = stored.map((m) => m.seq);
-    expect(seqs).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
-    const ids = stored.map((m) => m.clientId);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual([...acked.keys()].sort());
-    for (const [clientId, message] of acked) expect(stored[message.seq - 1]?.clientId).toBe(clientId);
-    await Promise.all(
-      sockets.map(async (s) => {
-        for (let i = 0; i < 200 && !s.connected; i++) await sleep(50);
-        expect(s.connected).toBe(true);
-      }),
-    );
+    expectHistoryIsAcked(stored, acked);
+    await expectAllBack(sockets);
+    await sleep(500); // the last live events in flight
+    const { live, filled, outOfOrder } = expectViewsMatch(watched, stored);
     console.info(
-      `faults: ${KILLS} kills, ${churned} forced disconnects, ${acked.size} messages, 0 lost/dup/gap`,
+      `faults: ${KILLS} kills, ${churned} forced disconnects, ${acked.size} messages, 0 lost/dup/gap; ` +
+        `${SENDERS} views = history (${live} live, ${filled} gap-filled, ${outOfOrder} live out of order)`,
     );
     for (const s of sockets) s.close();
     await stop(world.child(), 'SIGTERM');
@@ -249,4 +173,78 @@ describe('faults', { timeout: FULL ? 1_800_000 : 180_000 }, () => {
       await stop(world.child(), 'SIGTERM');
     });
   }
+
+  it.runIf(clusterEnabled)(
+    `two nodes: one killed ${NODE_KILLS} times and Redis restarted while ${SENDERS} clients on both send`,
+    async () => {
+      const suffix = randomBytes(6).toString('hex');
+      const schema = `parley_faults_${suffix}`;
+      schemas.push(schema);
+      const redisPort = await freePort();
+      let redis = await startRedis(redisPort);
+      const env = {
+        DATABASE_URL: databaseUrl!,
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_PREFIX: `parley-faults-${suffix}`,
+      };
+      const [dirA, dirB, portA, portB] = [
+        await tempDir(),
+        await tempDir(),
+        await freePort(),
+        await freePort(),
+      ];
+      const urlA = `http://127.0.0.1:${portA}`;
+      const urlB = `http://127.0.0.1:${portB}`;
+      // One after the other: the first runs the migrations on the fresh schema.
+      const nodeA = await startServer(dirA, portA, env);
+      let nodeB: ChildProcess = await startServer(dirB, portB, env);
+      const people: TestUser[] = [];
+      for (let i = 0; i < SENDERS; i++) people.push(await registerUser(i % 2 ? urlB : urlA));
+      const conversation = await createConversation(
+        urlA,
+        people[0]!.accessToken,
+        people.slice(1).map((p) => p.user.id),
+        'Faults',
+      );
+      // Half the clients on each node; B's come back when B does (same address, as behind a
+      // proxy that keeps them on it).
+      const sockets: ClientSocket[] = people.map((p, i) => client(i % 2 ? urlB : urlA, p.accessToken));
+      const watched = watchViews(sockets, conversation.id);
+      const load = sendContinuously(sockets, conversation.id);
+      const redisAt = Math.floor(NODE_KILLS / 2);
+      let redisDownMs = 0;
+      for (let k = 0; k < NODE_KILLS; k++) {
+        await sleep(NODE_PAUSE);
+        if (k === redisAt) {
+          // Redis dies and comes back empty (no persistence) while both nodes serve.
+          const down = Date.now();
+          await stop(redis, 'SIGKILL');
+          await sleep(1000);
+          redis = await startRedis(redisPort);
+          redisDownMs = Date.now() - down;
+          await sleep(NODE_PAUSE);
+        }
+        await stop(nodeB, 'SIGKILL');
+        nodeB = await startServer(dirB, portB, env);
+      }
+      await sleep(NODE_PAUSE);
+      const acked = await load.finish();
+
+      const stored = await history(urlA, people[0]!.accessToken, conversation.id);
+      expectHistoryIsAcked(stored, acked);
+      // Both nodes serve the same history.
+      expect(await history(urlB, people[1]!.accessToken, conversation.id)).toEqual(stored);
+      await expectAllBack(sockets);
+      await sleep(500); // the last live events in flight
+      const { live, filled, outOfOrder } = expectViewsMatch(watched, stored);
+      console.info(
+        `faults: two nodes, ${NODE_KILLS} kill -9 of one, Redis down ${(redisDownMs / 1000).toFixed(1)} s, ` +
+          `${acked.size} messages, 0 lost/dup/gap; ${SENDERS} views = history (${live} live, ${filled} gap-filled, ${outOfOrder} live out of order)`,
+      );
+      for (const s of sockets) s.close();
+      await Promise.all([stop(nodeB, 'SIGTERM'), stop(nodeA, 'SIGTERM')]);
+      await stop(redis, 'SIGKILL');
+    },
+  );
 });

@@ -7,9 +7,8 @@
  * right users, and live delivery works across nodes again.
  * Needs PARLEY_TEST_DATABASE_URL (postgres://) and redis-server on the PATH.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { ConversationListResponse, HealthResponse } from '@parley/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import {
   type ClientSocket,
   type TestServer,
 } from './harness.js';
+import { freePort, startRedis, stop } from './faults-support.js';
 
 const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
@@ -32,46 +32,6 @@ if (!enabled)
   console.info(
     'redis-restart.test.ts skipped: needs PARLEY_TEST_DATABASE_URL=postgres://... and redis-server',
   );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of this test's own; resolves once it accepts connections. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /** Polls `check` until it holds; rejects after `ms` with the last value seen. */
 async function within<T>(
@@ -104,7 +64,7 @@ describe.runIf(enabled)('a Redis restart under two nodes', { timeout: 120_000 },
     for (const s of sockets) s.close();
     await b?.close();
     await a?.close();
-    if (redis) await kill(redis);
+    if (redis) await stop(redis, 'SIGKILL');
     const pg = (await import('pg')).default;
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -163,7 +123,7 @@ describe.runIf(enabled)('a Redis restart under two nodes', { timeout: 120_000 },
     expect(await users(nodeA)).toBe(3);
 
     // Redis dies. Carol leaves and Dave arrives while it is gone.
-    await kill(redis);
+    await stop(redis, 'SIGKILL');
     redis = undefined;
     carolB.close();
     const daveB = await open(nodeB, dave.accessToken);
