@@ -134,6 +134,33 @@ test('deleting the account needs the password, signs out and shows “Deleted us
   await signIn(alicePage, alice, { expectError: true });
 });
 
+test('notification permission is asked for from the settings, never unprompted at sign-in', async ({
+  parley,
+  openClient,
+}) => {
+  const sam = await registerViaApi(parley.url, 'Sam Asked');
+  const page = await openClient();
+  // Counts the page's permission prompts, and answers them as a user who allows.
+  await page.addInitScript(() => {
+    let permission: NotificationPermission = 'default';
+    (window as unknown as { __asked: number }).__asked = 0;
+    Object.defineProperty(Notification, 'permission', { get: () => permission });
+    Notification.requestPermission = () => {
+      (window as unknown as { __asked: number }).__asked++;
+      permission = 'granted';
+      return Promise.resolve(permission);
+    };
+  });
+  await page.reload();
+  await signIn(page, sam);
+  const asked = () => page.evaluate(() => (window as unknown as { __asked: number }).__asked);
+  expect(await asked()).toBe(0);
+  const settings = await openSettings(page);
+  await settings.getByRole('button', { name: 'Allow notifications' }).click();
+  expect(await asked()).toBe(1);
+  await expect(settings.getByTestId('notification-state')).not.toHaveText(/blocked/);
+});
+
 test('notifications blocked for the site: the settings say how to allow them again', async ({
   parley,
   openClient,

@@ -42,16 +42,10 @@ export function createWebHost(): ParleyHost {
     onState: (listener) => client.subscribe(() => listener(client.getSnapshot())),
     auth: {
       defaultServerUrl: () => client.auth.defaultServerUrl(),
-      async signIn(input) {
-        const r = await client.auth.signIn(input);
-        if (r.ok) askNotificationPermission();
-        return r;
-      },
-      async signUp(input) {
-        const r = await client.auth.signUp(input);
-        if (r.ok) askNotificationPermission();
-        return r;
-      },
+      // Notification permission is asked for only when the user turns notifications on in
+      // the settings, where the page says what they are for (never unprompted at sign-in).
+      signIn: (input) => client.auth.signIn(input),
+      signUp: (input) => client.auth.signUp(input),
       signOut: () => client.auth.signOut(),
       serverInfo: (serverUrl) => client.auth.serverInfo(serverUrl),
     },
@@ -112,15 +106,6 @@ function writePrefs(prefs: NotificationPrefs): HostResult<NotificationPrefs> {
   } catch {
     return { ok: false, error: 'The browser would not store the setting', code: 'internal' };
   }
-}
-
-/**
- * Asked once, right after an explicit sign-in (a user gesture), never on page load:
- * browsers penalise sites that prompt unprompted, and users dismiss such prompts.
- */
-function askNotificationPermission(): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
-  void Notification.requestPermission().catch(() => undefined);
 }
 
 /**
