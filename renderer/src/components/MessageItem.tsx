@@ -77,18 +77,20 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           <time className="call-record-time" dateTime={m.createdAt} title={fullTime}>
             {time}
           </time>
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => props.onCallBack(m.call?.media === 'video' ? 'video' : 'audio')}
-          >
-            {m.call?.media === 'video' ? (
-              <Video size={14} aria-hidden="true" />
-            ) : (
-              <Phone size={14} aria-hidden="true" />
-            )}
-            Call back
-          </button>
+          {row.groupEnd && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => props.onCallBack(m.call?.media === 'video' ? 'video' : 'audio')}
+            >
+              {m.call?.media === 'video' ? (
+                <Video size={14} aria-hidden="true" />
+              ) : (
+                <Phone size={14} aria-hidden="true" />
+              )}
+              Call back
+            </button>
+          )}
         </div>
       ) : m.kind === 'system' ? (
         <div className="system-message">{m.body}</div>

@@ -67,6 +67,26 @@ describe('buildMessageRows', () => {
     expect(rows[1]?.groupStart).toBe(true);
   });
 
+  it('runs consecutive call records together, so only the last offers "Call back"', () => {
+    const call = (seq: number, sender: string, minutes: number) =>
+      msg(seq, sender, minutes, {
+        kind: 'call',
+        call: { callId: `k${seq}`, media: 'audio', outcome: 'missed' },
+      });
+    const rows = buildMessageRows(
+      [call(1, 'a', 0), call(2, 'me', 30), call(3, 'a', 90), msg(4, 'a', 91), call(5, 'a', 92)],
+      'me',
+      null,
+    );
+    expect(rows.map((r) => [r.groupStart, r.groupEnd])).toEqual([
+      [true, false],
+      [false, false],
+      [false, true],
+      [true, true],
+      [true, true],
+    ]);
+  });
+
   it('keys rows by clientId so a pending message keeps its row when acknowledged', () => {
     const pending = msg(0, 'me', 5, { status: 'pending', clientId: 'local-1', id: 'local-1' });
     const sent = { ...pending, id: 'server-9', seq: 9, status: 'sent' as const };

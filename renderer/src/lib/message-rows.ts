@@ -18,7 +18,10 @@ export interface MessageRow {
   dayBreak: boolean;
   /** Show the "New messages" divider above this row. */
   unreadBreak: boolean;
-  /** First / last message of a group from one sender (avatar and name on the first, tail on the last). */
+  /**
+   * First / last message of a group from one sender (avatar and name on the first, tail on the
+   * last), or of a run of call records (the last one offers "Call back").
+   */
   groupStart: boolean;
   groupEnd: boolean;
 }
@@ -27,7 +30,12 @@ function isStored(m: MessageView): boolean {
   return m.status === 'sent';
 }
 
+/**
+ * Whether `b` continues `a`'s group: text from one sender within the window, or call records
+ * in a row (a run of calls reads as one block with one "Call back", not six).
+ */
 function groupable(a: MessageView, b: MessageView): boolean {
+  if (a.kind === 'call' && b.kind === 'call') return dayKey(a.createdAt) === dayKey(b.createdAt);
   if (a.kind !== 'text' || b.kind !== 'text') return false;
   if (a.senderId !== b.senderId) return false;
   if (dayKey(a.createdAt) !== dayKey(b.createdAt)) return false;
