@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { createConversation } from '../server/test/harness.js';
+import { connectSocket, createConversation, sendMessage } from '../server/test/harness.js';
 import {
   accountChip,
   conversationRow,
@@ -203,3 +203,55 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test('a message notification shows the sender’s picture', async ({ parley, openClient }) => {
+  const alice = await registerViaApi(parley.url, 'Alice Notified');
+  const bob = await registerViaApi(parley.url, 'Bob Pictured');
+  const conversation = await createConversation(parley.url, bob.accessToken, [alice.id]);
+  // Bob's picture: an upload named in PATCH /api/me.
+  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#2a9d8f' } })
+    .png()
+    .toBuffer();
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'bob.png');
+  const upload = await fetch(`${parley.url}/api/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bob.accessToken}` },
+    body: form,
+  });
+  const { attachment } = (await upload.json()) as { attachment: { id: string } };
+  const patched = await fetch(`${parley.url}/api/me`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${bob.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ avatarId: attachment.id }),
+  });
+  expect(patched.status).toBe(200);
+
+  const page = await openClient();
+  // A background tab whose notifications are allowed; each notification is recorded.
+  await page.addInitScript(() => {
+    const shown: { title: string; icon?: string }[] = [];
+    (window as unknown as { __shown: typeof shown }).__shown = shown;
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+    class RecordingNotification {
+      static permission = 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { icon?: string } = {}) {
+        shown.push({ title, ...(options.icon ? { icon: options.icon } : {}) });
+      }
+      close() {}
+    }
+    (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+  });
+  await page.reload();
+  await signIn(page, alice);
+  const socket = await connectSocket(parley.url, bob.accessToken);
+  try {
+    expect((await sendMessage(socket, conversation.id, 'Look at my new picture')).ok).toBe(true);
+  } finally {
+    socket.close();
+  }
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __shown: { icon?: string }[] }).__shown))
+    .toEqual([{ title: 'Bob Pictured', icon: expect.stringMatching(/^blob:/) }]);
+});

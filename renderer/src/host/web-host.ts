@@ -1,5 +1,6 @@
 import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost } from '@parley/shared';
 import { createParleyClient, type ClientEvent, type ParleyClient } from '@parley/shared/client';
+import { loadAvatarUrl } from '../lib/avatar-images';
 import { conversationTitle } from '../lib/conversation';
 import { createLocalStorage } from './local-storage';
 import { xhrUploadTransport } from './xhr-upload';
@@ -128,14 +129,24 @@ function notify(client: ParleyClient, event: ClientEvent, navigate: (target: Nav
   const title =
     conversation.type === 'group' ? `${sender} · ${conversationTitle(conversation, me.id)}` : sender;
   const body = message.kind === 'call' ? 'Call' : message.body.slice(0, 200);
-  try {
-    const n = new Notification(title, { body, tag: conversation.id });
-    n.onclick = () => {
-      window.focus();
-      navigate({ conversationId: conversation.id });
-      n.close();
-    };
-  } catch {
-    // Some browsers only allow notifications from a service worker; skip quietly.
-  }
+  const show = (icon: string | null) => {
+    try {
+      const n = new Notification(title, { body, tag: conversation.id, ...(icon ? { icon } : {}) });
+      n.onclick = () => {
+        window.focus();
+        navigate({ conversationId: conversation.id });
+        n.close();
+      };
+    } catch {
+      // Some browsers only allow notifications from a service worker; skip quietly.
+    }
+  };
+  // The sender's picture as the icon, if it loads quickly (cached by avatarId); else none.
+  const avatarId = conversation.members.find((m) => m.id === message.senderId)?.avatarId;
+  if (!avatarId) return show(null);
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PICTURE_WAIT_MS));
+  void Promise.race([loadAvatarUrl(client, 'user', message.senderId, avatarId), timeout]).then(show);
 }
+
+/** How long a message notification may wait for its sender's picture (as on the desktop). */
+const PICTURE_WAIT_MS = 1500;

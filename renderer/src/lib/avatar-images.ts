@@ -11,7 +11,13 @@ const cache = new Map<string, Promise<string | null>>();
 /** Cached pictures kept at most; the oldest object URLs are released beyond it. */
 const MAX_CACHED = 300;
 
-function load(host: ParleyHost, kind: 'user' | 'conversation', id: string, avatarId: string) {
+/** The picture's object URL (cached by `avatarId`), or null when there is none or it failed. */
+export function loadAvatarUrl(
+  host: Pick<ParleyHost, 'account'>,
+  kind: 'user' | 'conversation',
+  id: string,
+  avatarId: string,
+): Promise<string | null> {
   const key = `${kind}:${id}:${avatarId}`;
   let entry = cache.get(key);
   if (!entry) {
@@ -49,7 +55,7 @@ export function useAvatarImage(
   useEffect(() => {
     if (!avatarId || !host.account) return;
     let live = true;
-    void load(host, kind, id, avatarId).then((url) => {
+    void loadAvatarUrl(host, kind, id, avatarId).then((url) => {
       if (live) setLoaded({ key: `${kind}:${id}:${avatarId}`, url });
     });
     return () => {
