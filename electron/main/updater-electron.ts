@@ -6,7 +6,7 @@
  * Electron module is passed in instead (the same objects, and testable outside Electron): the
  * app adapter and the HTTP executor (still Electron's `net`, so system proxies apply).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { RequestOptions } from 'node:http';
 import { join } from 'node:path';
 import type { ClientRequest, ClientRequestConstructorOptions, MessageBoxOptions, Session } from 'electron';
@@ -135,25 +135,28 @@ const CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 
 /**
  * The controller wired to Electron: a quiet check now and every few hours. Packaged: the feed
- * in app-update.yml; unpackaged: only with a development feed URL, otherwise no updates.
+ * in app-update.yml; unpackaged: only with a development feed URL (PARLEY_UPDATE_FEED_URL),
+ * otherwise no updates.
  */
 export function startUpdates(options: StartUpdatesOptions): UpdateController {
   const { app } = options;
-  const packaged = app.isPackaged;
-  const feedUrl = packaged ? undefined : options.devFeedUrl;
-  const available = packaged || Boolean(feedUrl);
+  const feedUrl = app.isPackaged ? undefined : options.devFeedUrl;
+  // A packaged build without `publish` has no app-update.yml: nothing to check against.
+  const packagedConfig =
+    app.isPackaged && process.resourcesPath ? join(process.resourcesPath, 'app-update.yml') : null;
+  const available = Boolean(feedUrl) || (packagedConfig !== null && existsSync(packagedConfig));
   const controller = new UpdateController({
     enabled: options.enabled,
     available,
     currentVersion: app.getVersion(),
     createUpdater: () => {
-      let configPath = join(process.resourcesPath, 'app-update.yml');
+      let configPath = packagedConfig ?? '';
       if (feedUrl) {
         const config = devUpdateConfig(feedUrl, app.getPath('userData'));
         writeFileSync(config.path, config.yaml);
         configPath = config.path;
       }
-      return createElectronUpdater({
+      const updater = createElectronUpdater({
         app,
         request: (requestOptions) => options.net.request(requestOptions),
         // As electron-updater's own executor: a partition without an HTTP cache.
@@ -163,6 +166,13 @@ export function startUpdates(options: StartUpdatesOptions): UpdateController {
         cacheDir: feedUrl ? join(app.getPath('userData'), 'update-cache') : getAppCacheDir(),
         forceDevUpdateConfig: Boolean(feedUrl),
       });
+      // Into the file log (main.log), not the console; only its errors are warnings of ours.
+      updater.logger = {
+        info: (message?: unknown) => options.log('info', `updater: ${String(message)}`),
+        warn: (message?: unknown) => options.log('info', `updater: ${String(message)}`),
+        error: (message?: unknown) => options.log('warn', `updater: ${String(message)}`),
+      };
+      return updater;
     },
     // No parent window: a window-modal box would block the app until answered.
     show: (message) =>
