@@ -134,6 +134,14 @@ test('with updates turned off nothing reaches the feed, and the menu says they a
   await expect(toggle).toBeChecked();
   await toggle.uncheck();
   await expect(toggle).not.toBeChecked();
+  // The dialog with the switch, both themes (e2e/screenshots/ is git-ignored).
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await first.page.emulateMedia({ colorScheme });
+    await settings.screenshot({
+      path: `e2e/screenshots/desktop-updates-setting-${colorScheme}.png`,
+      animations: 'disabled',
+    });
+  }
   expect(await first.app.quit()).toBe(true);
 
   feed.requests.length = 0;
