@@ -20,6 +20,10 @@ export interface LaunchDesktopOptions {
   initScripts?: string[];
   /** Command-line arguments after the executable (e.g. a parley:// link). */
   argv?: string[];
+  /** More environment for main (PARLEY_UPDATE_FEED_URL, say). */
+  env?: Record<string, string>;
+  /** `app.isPackaged` (true by default, as users run it). */
+  isPackaged?: boolean;
 }
 
 export interface RunningDesktop {
@@ -77,9 +81,10 @@ export const test: DesktopTest = base.extend<DesktopTestFixtures, DesktopWorkerF
       const app = await launchDesktopApp({
         browser,
         outDir: desktopBuild,
-        env: { PARLEY_SERVER_URL: parley.url, PARLEY_USER_DATA_DIR: userDataDir },
+        env: { PARLEY_SERVER_URL: parley.url, PARLEY_USER_DATA_DIR: userDataDir, ...options.env },
         initScripts: options.initScripts,
         argv: options.argv,
+        isPackaged: options.isPackaged,
       });
       apps.push(app);
       return app;

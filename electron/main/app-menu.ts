@@ -1,16 +1,15 @@
 /**
  * The application menu: the standard edit roles (copy/paste shortcuts need them on macOS),
  * View with zoom (Ctrl/Cmd with plus, minus and 0; kept per window by the caller), Window,
- * and Help with "Open logs folder" and, when updates are on, "Check for updates". Devtools
- * only in development.
+ * and Help with "Open logs folder" and "Check for updates…" (which says so when updates are
+ * managed or off). Devtools only in development.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface AppMenuActions {
   zoom(direction: 'in' | 'out' | 'reset'): void;
   openLogsFolder(): void;
-  /** Absent: updates are off (setting, or a build without a feed); no menu item. */
-  checkForUpdates?: () => void;
+  checkForUpdates(): void;
 }
 
 export function appMenuTemplate(
@@ -40,9 +39,7 @@ export function appMenuTemplate(
     role: 'help',
     submenu: [
       { label: 'Open logs folder', click: () => actions.openLogsFolder() },
-      ...(actions.checkForUpdates
-        ? [{ label: 'Check for updates…', click: () => actions.checkForUpdates?.() }]
-        : []),
+      { label: 'Check for updates…', click: () => actions.checkForUpdates() },
     ],
   });
   return template;

@@ -13,6 +13,7 @@ import {
   app,
   dialog,
   nativeImage,
+  net,
   powerMonitor,
   powerSaveBlocker,
   safeStorage,
@@ -45,6 +46,7 @@ import { isAppUrl, rendererSource } from './security.js';
 import { EncryptedClientStorage, Settings, protectionNotice } from './stores.js';
 import { TrayController } from './tray.js';
 import { totalUnread } from './unread.js';
+import { startUpdates } from './updater-electron.js';
 
 /** Used when neither the environment nor a previous sign-in names a server. */
 const FALLBACK_SERVER_URL = 'http://localhost:8080';
@@ -144,6 +146,17 @@ async function run(): Promise<void> {
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
   installScreenSharePicker(defaultSession, source, () => window);
+  const updates = startUpdates({
+    app,
+    net,
+    session: electronSession,
+    dialog,
+    enabled: () => desktopStore.get().updatesEnabled,
+    // A feed for development builds and the desktop specs only; a packaged app uses the
+    // app-update.yml electron-builder wrote (the `publish` URL in electron-builder.yml).
+    devFeedUrl: isDev ? process.env.PARLEY_UPDATE_FEED_URL : undefined,
+    log: (level, message, context) => logger[level](message, context),
+  });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       appMenuTemplate(process.platform, isDev, {
@@ -156,6 +169,7 @@ async function run(): Promise<void> {
           if (window && !window.isDestroyed()) window.webContents.setZoomLevel(next);
         },
         openLogsFolder: () => void shell.openPath(app.getPath('logs')),
+        checkForUpdates: () => void updates.checkFromMenu(),
       }),
     ),
   );

@@ -146,7 +146,10 @@ export const electronModule = {
       return Buffer.from(buffer.subarray(4).map((byte) => byte ^ 0x5a)).toString();
     },
   },
+  // The updater's (unpackaged here: never used unless a test sets a feed).
+  net: { request: vi.fn() },
   session: {
+    fromPartition: vi.fn(() => ({})),
     defaultSession: {
       on: fake.session.on,
       setPermissionRequestHandler: (handler: (...args: unknown[]) => unknown) => {

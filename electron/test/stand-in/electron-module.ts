@@ -4,6 +4,8 @@
  * new use of the API fails loudly here instead of passing silently.
  */
 import { EventEmitter } from 'node:events';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { StandInBrowserWindow, type WindowOptions } from './browser-window.js';
 import type { Launch } from './launch.js';
@@ -80,6 +82,24 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
     },
     getBadgeCount: () => launch.badgeCounts.at(-1) ?? 0,
     focus(): void {},
+  });
+
+  // `net.request` on node:http(s): the same ClientRequest events electron-updater listens to
+  // (response, error); Electron's `redirect` event never fires, electron-updater then follows
+  // 3xx from the response. Only what the updater uses.
+  const net = {
+    request(requestOptions: RequestOptions & { session?: unknown; url?: string }) {
+      const { session: _session, ...rest } = requestOptions;
+      const url = `${rest.protocol ?? 'http:'}//${rest.hostname ?? rest.host}${rest.port ? `:${rest.port}` : ''}${rest.path ?? '/'}`;
+      launch.netRequests.push(url);
+      return (rest.protocol === 'https:' ? httpsRequest : httpRequest)(rest);
+    },
+  };
+  const autoUpdater = Object.assign(new EventEmitter(), {
+    emit(event: string, ...args: unknown[]): boolean {
+      launch.autoUpdaterEvents.push(event);
+      return EventEmitter.prototype.emit.call(autoUpdater, event, ...args);
+    },
   });
 
   const ipcMain = Object.assign(new EventEmitter(), {
@@ -197,7 +217,13 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
     ipcMain,
     nativeImage,
     safeStorage,
-    session: { defaultSession },
+    session: {
+      defaultSession,
+      // The updater's partition: requests only, nothing of the default session's handlers.
+      fromPartition: (partition: string) => ({ partition }),
+    },
+    net,
+    autoUpdater,
     protocol: {
       ...protocolApi,
       registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {

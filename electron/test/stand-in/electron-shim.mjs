@@ -8,6 +8,7 @@ if (!electron)
   throw new Error(`electron stand-in: no launch ${launch} (import the main bundle through launchDesktopApp)`);
 
 export const app = electron.app;
+export const autoUpdater = electron.autoUpdater;
 export const BrowserWindow = electron.BrowserWindow;
 export const Menu = electron.Menu;
 export const Notification = electron.Notification;
@@ -17,6 +18,7 @@ export const desktopCapturer = electron.desktopCapturer;
 export const dialog = electron.dialog;
 export const ipcMain = electron.ipcMain;
 export const nativeImage = electron.nativeImage;
+export const net = electron.net;
 export const powerMonitor = electron.powerMonitor;
 export const powerSaveBlocker = electron.powerSaveBlocker;
 export const protocol = electron.protocol;

@@ -74,6 +74,9 @@ export class Launch {
   /** getDisplayMedia calls: what main's handler answered (a source id), 'denied', or 'pending'. */
   readonly displayMediaRequests: { frameUrl: string; result: string }[] = [];
   readonly desktopCapturerCalls: { types: string[] }[] = [];
+  /** Every `net.request` URL (the updater's), and what was emitted on `autoUpdater`. */
+  readonly netRequests: string[] = [];
+  readonly autoUpdaterEvents: string[] = [];
   /** Every IPC invoke channel the pages called, in order. */
   readonly invocations: string[] = [];
   /** Uncaught errors in the app's pages (the blank-window kind). */

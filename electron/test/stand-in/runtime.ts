@@ -9,7 +9,7 @@
  *   await app.quit();
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { register } from 'node:module';
+import { Module, createRequire, register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,6 +44,7 @@ function registry(): Registry {
       nextId: 1,
     };
     global[REGISTRY] = existing;
+    requireElectronFromCommonJs(modules);
     register(new URL('./loader-hooks.mjs', import.meta.url), {
       data: {
         shimUrl: new URL('./electron-shim.mjs', import.meta.url).href,
@@ -52,6 +53,23 @@ function registry(): Registry {
     });
   }
   return existing;
+}
+
+/**
+ * CommonJS dependencies (electron-updater) `require('electron')` lazily, out of reach of the
+ * ESM resolve hook and without the launch's URL parameter: they get the newest launch's module,
+ * through a module put in place of the npm `electron` package (which only knows the binary's
+ * path). One app at a time is what the specs that need it run.
+ */
+function requireElectronFromCommonJs(modules: Map<string, ElectronModule>): void {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('electron');
+  const newest = () => [...modules.values()].at(-1) ?? {};
+  const stub = new Module(path);
+  stub.filename = path;
+  stub.loaded = true;
+  stub.exports = new Proxy({}, { get: (_target, key: string) => newest()[key] });
+  require.cache[path] = stub;
 }
 
 export interface LaunchOptions {

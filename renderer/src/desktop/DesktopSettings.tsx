@@ -14,8 +14,8 @@ const SWITCHES: { key: keyof Settings; label: string }[] = [
   { key: 'startMinimized', label: 'Start minimised to the tray' },
   { key: 'closeToTray', label: 'Keep running in the tray when the window is closed' },
   { key: 'notificationSound', label: 'Play a sound with notifications' },
-  // `updatesEnabled` is kept by the host but not shown until the updater exists
-  // (electron/README.md, "Updates"): a switch that does nothing would mislead.
+  // Off for managed installs: no update checks at all (electron/README.md, "Updates").
+  { key: 'updatesEnabled', label: 'Download updates automatically' },
 ];
 
 /** The Desktop section of the settings: what only the desktop host has. */
