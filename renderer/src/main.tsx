@@ -14,12 +14,14 @@ applyTheme();
 
 /**
  * The desktop preload provides `window.parley`; in a browser we install the web host (the
- * client core runs in the page). `?demo` runs on an in-memory fake with sample data.
+ * client core runs in the page). `?demo` runs on an in-memory fake with sample data, in dev
+ * builds only (or a build made with VITE_PARLEY_DEMO=1): production builds drop the fake host,
+ * since the condition is a constant there and the dynamic import is dead code.
  */
 async function resolveHost(): Promise<ParleyHost> {
   if ('parley' in window && window.parley) return window.parley;
   const params = new URLSearchParams(location.search);
-  if (params.has('demo')) {
+  if ((import.meta.env.DEV || import.meta.env.VITE_PARLEY_DEMO === '1') && params.has('demo')) {
     const { createFakeHost } = await import('./host/fake-host');
     return createFakeHost({ signedIn: params.get('demo') !== 'signed-out' });
   }
