@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { offlineShell } from './offline-shell';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,7 +10,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react()],
+  plugins: [react(), offlineShell()],
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,

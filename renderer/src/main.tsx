@@ -12,14 +12,19 @@ import './attachments/attachments.css';
 
 applyTheme();
 
+/** The desktop preload installed `window.parley` before this script ran. */
+const providedHost = 'parley' in window && !!window.parley;
+
 /**
  * The desktop preload provides `window.parley`; in a browser we install the web host (the
- * client core runs in the page). `?demo` runs on an in-memory fake with sample data.
+ * client core runs in the page). `?demo` runs on an in-memory fake with sample data, in dev
+ * builds only (or a build made with VITE_PARLEY_DEMO=1): production builds drop the fake host,
+ * since the condition is a constant there and the dynamic import is dead code.
  */
 async function resolveHost(): Promise<ParleyHost> {
   if ('parley' in window && window.parley) return window.parley;
   const params = new URLSearchParams(location.search);
-  if (params.has('demo')) {
+  if ((import.meta.env.DEV || import.meta.env.VITE_PARLEY_DEMO === '1') && params.has('demo')) {
     const { createFakeHost } = await import('./host/fake-host');
     return createFakeHost({ signedIn: params.get('demo') !== 'signed-out' });
   }
@@ -34,6 +39,7 @@ void resolveHost().then((host) => {
   const store = createHostStore(host);
   const root = document.getElementById('root');
   if (!root) throw new Error('#root is missing from index.html');
+  if (!providedHost) registerOfflineShell();
   createRoot(root).render(
     <StrictMode>
       <ParleyContext.Provider value={{ host, store }}>
@@ -42,3 +48,15 @@ void resolveHost().then((host) => {
     </StrictMode>,
   );
 });
+
+/**
+ * The offline shell (service worker, see renderer/offline-shell.ts) is for the web client the
+ * server serves over http(s) only: not the desktop app (app://, its own host), not dev builds.
+ */
+function registerOfflineShell(): void {
+  if (!import.meta.env.PROD || !/^https?:$/.test(location.protocol)) return;
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('./sw.js').catch((err: unknown) => {
+    console.warn('Parley: offline shell unavailable', err);
+  });
+}

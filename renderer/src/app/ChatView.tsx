@@ -30,7 +30,9 @@ import type { JumpRequest } from '../search/use-search';
 import { MessageList, type MessageListHandle } from './MessageList';
 import { usePendingFiles } from '../attachments/use-pending-files';
 import { DropZone, useFileDrop } from '../attachments/DropZone';
-import { GroupInfoDialog } from '../groups/GroupInfoDialog';
+import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
+
+const GroupInfoDialog = lazyNamed(() => import('../groups/GroupInfoDialog'), 'GroupInfoDialog');
 
 interface ChatViewProps {
   conversationId: string;
@@ -117,6 +119,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   const canAttach = useClientState((st) => st.server?.compatibility !== 'legacy');
   const drop = useFileDrop(files.add);
   const [groupInfoOpen, setGroupInfoOpen] = useState(false);
+  const groupInfoMounted = useOpenedOnce(groupInfoOpen);
 
   const onSend = useCallback(
     (body: string, attachmentIds: string[]) => {
@@ -325,13 +328,15 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           files={canAttach ? files : undefined}
         />
       </div>
-      {conversation.type === 'group' && (
-        <GroupInfoDialog
-          conversation={conversation}
-          meId={meId}
-          open={groupInfoOpen}
-          onClose={() => setGroupInfoOpen(false)}
-        />
+      {conversation.type === 'group' && groupInfoMounted && (
+        <LazyBoundary label="Loading group info…">
+          <GroupInfoDialog
+            conversation={conversation}
+            meId={meId}
+            open={groupInfoOpen}
+            onClose={() => setGroupInfoOpen(false)}
+          />
+        </LazyBoundary>
       )}
       <DeleteMessageDialog
         message={deleting}

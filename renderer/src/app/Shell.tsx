@@ -16,15 +16,19 @@ import { modKey } from '../lib/platform';
 import { ConnectionBar } from '../components/ConnectionBar';
 import { EmptyState } from '../components/EmptyState';
 import { CallLayer } from '../calls/CallLayer';
-import { SearchPanel } from '../search/SearchPanel';
 import { useSearch } from '../search/use-search';
 import { Sidebar } from './Sidebar';
 import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
 import { QuickSwitcher } from './QuickSwitcher';
 import { WelcomeState } from './WelcomeState';
-import { AdminDialog } from '../settings/AdminDialog';
-import { SettingsDialog } from '../settings/SettingsDialog';
+import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
+import { useAccountPage } from '../settings/account-store';
+import { useSettingsShortcut } from '../settings/settings-shortcut';
+
+const SearchPanel = lazyNamed(() => import('../search/SearchPanel'), 'SearchPanel');
+const SettingsDialog = lazyNamed(() => import('../settings/SettingsDialog'), 'SettingsDialog');
+const AdminDialog = lazyNamed(() => import('../settings/AdminDialog'), 'AdminDialog');
 
 const OPEN_KEY = 'parley.openConversation';
 
@@ -150,20 +154,35 @@ export function Shell() {
           </section>
         )}
         {search.panel && (
-          <SearchPanel
-            state={search.panel}
-            conversationId={shown}
-            onScopeChange={search.setScope}
-            onPick={search.pick}
-            onClose={search.closePanel}
-          />
+          <LazyBoundary label="Loading search…">
+            <SearchPanel
+              state={search.panel}
+              conversationId={shown}
+              onScopeChange={search.setScope}
+              onPick={search.pick}
+              onClose={search.closePanel}
+            />
+          </LazyBoundary>
         )}
       </div>
       <NewChatDialog mode={newChat} onClose={() => setNewChat(null)} onCreated={open} />
       <QuickSwitcher open={switcherOpen} onOpenChange={setSwitcherOpen} onPick={open} />
       <CallLayer />
-      <SettingsDialog />
-      <AdminDialog />
+      <AccountPages />
     </div>
+  );
+}
+
+/** Settings and server administration load the first time one of them opens. */
+function AccountPages() {
+  const page = useAccountPage();
+  useSettingsShortcut();
+  const settings = useOpenedOnce(page === 'settings');
+  const admin = useOpenedOnce(page === 'admin');
+  return (
+    <LazyBoundary label="Loading settings…">
+      {settings && <SettingsDialog />}
+      {admin && <AdminDialog />}
+    </LazyBoundary>
   );
 }

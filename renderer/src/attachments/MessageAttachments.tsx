@@ -6,7 +6,9 @@ import { useHost } from '../store/hooks';
 import { showToast } from '../lib/toast';
 import { downloadAttachment, useAttachmentUrl } from './attachment-urls';
 import { formatSize, isImage, thumbnailBox } from './files';
-import { ImageViewer } from './ImageViewer';
+import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
+
+const ImageViewer = lazyNamed(() => import('./ImageViewer'), 'ImageViewer');
 
 const Thumbnail = forwardRef<HTMLButtonElement, { attachment: Attachment; onOpen: () => void }>(
   function Thumbnail({ attachment, onOpen }, ref) {
@@ -85,6 +87,7 @@ export const MessageAttachments = memo(function MessageAttachments({
   const all = useContext(ConversationImagesContext);
   const viewerImages = all && images.every((a) => all.some((b) => b.id === a.id)) ? all : images;
   const [open, setOpen] = useState<number | null>(null);
+  const viewerMounted = useOpenedOnce(open !== null);
   const [shown, setShown] = useState(0);
   const indexOf = (id: string) =>
     Math.max(
@@ -117,23 +120,25 @@ export const MessageAttachments = memo(function MessageAttachments({
       {others.map((a) => (
         <FileCard key={a.id} attachment={a} />
       ))}
-      {images.length > 0 && (
-        <ImageViewer
-          open={open !== null}
-          images={viewerImages}
-          index={open ?? shown}
-          onIndexChange={(i) => {
-            setOpen(i);
-            setShown(i);
-          }}
-          onClose={() => setOpen(null)}
-          returnFocus={(i) => {
-            // Back to the image last shown if it is one of this message's, else the one opened.
-            const local = images.findIndex((a) => a.id === viewerImages[i]?.id);
-            const opened = images.findIndex((a) => a.id === viewerImages[shownFrom.current]?.id);
-            thumbs.current[local >= 0 ? local : Math.max(0, opened)]?.focus();
-          }}
-        />
+      {images.length > 0 && viewerMounted && (
+        <LazyBoundary label="Loading image viewer…">
+          <ImageViewer
+            open={open !== null}
+            images={viewerImages}
+            index={open ?? shown}
+            onIndexChange={(i) => {
+              setOpen(i);
+              setShown(i);
+            }}
+            onClose={() => setOpen(null)}
+            returnFocus={(i) => {
+              // Back to the image last shown if it is one of this message's, else the one opened.
+              const local = images.findIndex((a) => a.id === viewerImages[i]?.id);
+              const opened = images.findIndex((a) => a.id === viewerImages[shownFrom.current]?.id);
+              thumbs.current[local >= 0 ? local : Math.max(0, opened)]?.focus();
+            }}
+          />
+        </LazyBoundary>
       )}
     </div>
   );

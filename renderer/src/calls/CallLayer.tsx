@@ -5,15 +5,20 @@ import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { conversationTitle } from '../lib/conversation';
 import { selectCall, selectConversations, selectMe } from '../store/selectors';
-import { CallEndedScreen } from './CallEndedScreen';
 import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './call-session';
 import { endedText } from './call-text';
-import { InCallScreen, type InCallActions } from './InCallScreen';
+import type { InCallActions } from './InCallScreen';
 import { IncomingCallDialog } from './IncomingCallDialog';
-import { OutgoingCallScreen } from './OutgoingCallScreen';
 import { startTone } from './tones';
 import { useConnectionQuality, useSessionSnapshot } from './use-call-media';
+import { LazyBoundary, lazyNamed } from '../components/Lazy';
 import './calls.css';
+
+// The incoming-call dialog is in the main chunk so it shows at once; the other call screens
+// load on demand (and are fetched ahead as soon as a call rings or starts).
+const OutgoingCallScreen = lazyNamed(() => import('./OutgoingCallScreen'), 'OutgoingCallScreen');
+const InCallScreen = lazyNamed(() => import('./InCallScreen'), 'InCallScreen');
+const CallEndedScreen = lazyNamed(() => import('./CallEndedScreen'), 'CallEndedScreen');
 
 /**
  * Everything about calls on screen, above the rest of the app. The client core owns the call's
@@ -74,6 +79,12 @@ function CallView({ call }: { call: CallState }) {
     }
   }, [host, callId, phase, media, initiator]);
 
+  // A call is under way: fetch the screens it will need (accepting must not wait for a chunk).
+  useEffect(() => {
+    void InCallScreen.preload();
+    void CallEndedScreen.preload();
+  }, []);
+
   // Tones loop while ringing.
   useEffect(() => {
     if (phase === 'outgoing') return startTone('ringback');
@@ -126,37 +137,43 @@ function CallView({ call }: { call: CallState }) {
       );
     case 'outgoing':
       return (
-        <OutgoingCallScreen
-          peer={call.peer}
-          group={group}
-          media={media}
-          preview={snapshot?.localPreview ?? null}
-          onCancel={() => void host.calls.cancel(callId)}
-        />
+        <LazyBoundary label="Starting the call…">
+          <OutgoingCallScreen
+            peer={call.peer}
+            group={group}
+            media={media}
+            preview={snapshot?.localPreview ?? null}
+            onCancel={() => void host.calls.cancel(callId)}
+          />
+        </LazyBoundary>
       );
     case 'active':
       if (!snapshot || !actions) return null;
       return (
-        <InCallScreen
-          peer={call.peer}
-          media={media}
-          elapsedSeconds={call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null}
-          quality={quality}
-          media$={mediaError ? { ...snapshot, error: mediaError } : snapshot}
-          actions={actions}
-        />
+        <LazyBoundary label="Joining the call…">
+          <InCallScreen
+            peer={call.peer}
+            media={media}
+            elapsedSeconds={call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null}
+            quality={quality}
+            media$={mediaError ? { ...snapshot, error: mediaError } : snapshot}
+            actions={actions}
+          />
+        </LazyBoundary>
       );
     case 'ended':
       return (
-        <CallEndedScreen
-          key={callId}
-          peer={call.peer}
-          text={mediaError ?? endedText(call)}
-          startedAt={
-            call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null
-          }
-          onDismiss={dismiss}
-        />
+        <LazyBoundary label="Call ended">
+          <CallEndedScreen
+            key={callId}
+            peer={call.peer}
+            text={mediaError ?? endedText(call)}
+            startedAt={
+              call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null
+            }
+            onDismiss={dismiss}
+          />
+        </LazyBoundary>
       );
   }
 }

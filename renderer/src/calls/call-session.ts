@@ -7,7 +7,7 @@ import {
   type DeviceChoice,
   type DeviceLists,
 } from './media';
-import { createPeerConnection, type PeerConnection, type PeerSignal } from './peer-connection';
+import type { PeerConnection, PeerConnectionOptions, PeerSignal } from './peer-connection';
 
 /**
  * The media side of one call: local tracks, the peer connection, and what the call UI shows.
@@ -177,6 +177,10 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
     (r) => (r.ok ? (r.value.iceServers as RTCIceServer[]) : []),
     () => [],
   );
+  // simple-peer is a chunk of its own: fetched now, alongside the camera and the ICE servers,
+  // so it is there by the time the peer is built (and absent from the first paint).
+  const peerLibrary = import('./peer-connection');
+  const peerInputs = (ready: Promise<unknown>) => Promise.all([ready, icePromise, peerLibrary]);
 
   const unsubscribeSignals = host.calls.onSignal((s: CallSignal) => {
     if (s.callId !== callId || closed) return;
@@ -185,9 +189,13 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
     else pendingSignals.push(s.signal);
   });
 
-  function buildPeer(initiator: boolean, iceServers: RTCIceServer[]) {
+  function buildPeer(
+    create: (options: PeerConnectionOptions) => PeerConnection,
+    initiator: boolean,
+    iceServers: RTCIceServer[],
+  ) {
     if (closed || peer || !stream) return;
-    const p = createPeerConnection({ initiator, stream, iceServers });
+    const p = create({ initiator, stream, iceServers });
     peer = p;
     set({ link: 'connecting' });
     p.on('signal', (data) => {
@@ -267,8 +275,8 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
     prewarm() {
       if (closed || peer || marks.acceptedAt !== null || !prepared) return;
       // Errors surface on connect(), which awaits the same promises.
-      void Promise.all([prepared, icePromise]).then(
-        ([, iceServers]) => buildPeer(true, iceServers),
+      void peerInputs(prepared).then(
+        ([, iceServers, lib]) => buildPeer(lib.createPeerConnection, true, iceServers),
         () => {},
       );
     },
@@ -280,8 +288,8 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
       released = true;
       for (const s of heldSignals.splice(0)) sendSignal(s);
       const ready = prepared ?? Promise.reject(new Error('Local media was never requested'));
-      void Promise.all([ready, icePromise]).then(
-        ([, iceServers]) => buildPeer(initiator, iceServers),
+      void peerInputs(ready).then(
+        ([, iceServers, lib]) => buildPeer(lib.createPeerConnection, initiator, iceServers),
         (err: unknown) => fail(describe(err)),
       );
     },

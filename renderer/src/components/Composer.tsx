@@ -10,7 +10,8 @@ import {
 import * as Popover from '@radix-ui/react-popover';
 import { Paperclip, Reply, SendHorizontal, Smile, X } from 'lucide-react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
-import { EmojiPicker } from '../messages/EmojiPicker';
+import { LazyBoundary } from './Lazy';
+import { EmojiPicker } from '../messages/lazy-emoji-picker';
 import { PendingFilesTray } from '../attachments/PendingFilesTray';
 import type { PendingFiles } from '../attachments/use-pending-files';
 import { IconButton } from './IconButton';
@@ -197,7 +198,9 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             aria-label="Insert an emoji"
             onCloseAutoFocus={(e) => e.preventDefault()}
           >
-            <EmojiPicker onPick={insertEmoji} />
+            <LazyBoundary label="Loading emoji…">
+              <EmojiPicker onPick={insertEmoji} />
+            </LazyBoundary>
           </Popover.Content>
         </Popover.Portal>
       </Popover.Root>

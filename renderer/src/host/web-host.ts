@@ -13,6 +13,8 @@ import { xhrUploadTransport } from './xhr-upload';
 export function createWebHost(): ParleyHost {
   const client = createParleyClient({
     storage: createLocalStorage(),
+    // The offline shell shows the last conversation list and messages after an offline reload.
+    cacheState: true,
     defaultServerUrl: location.origin,
     uploadTransport: xhrUploadTransport,
     // Tabs share one refresh token in localStorage. Two tabs refreshing at once would present

@@ -6,7 +6,8 @@ import { Copy, MoreHorizontal, Pencil, Plus, Reply, SmilePlus, Trash2 } from 'lu
 import type { MessageView } from '@parley/shared';
 import { IconButton } from '../components/IconButton';
 import type { MessageActionHandlers, MessagePermissions } from './actions';
-import { EmojiPicker } from './EmojiPicker';
+import { LazyBoundary } from '../components/Lazy';
+import { EmojiPicker } from './lazy-emoji-picker';
 import { QUICK_REACTIONS } from './emoji-data';
 
 export type PickerState = false | 'quick' | 'full';
@@ -75,7 +76,9 @@ export function MessageToolbar(props: ToolbarProps) {
               aria-label={picker === 'full' ? 'Choose a reaction' : 'Quick reactions'}
             >
               {picker === 'full' ? (
-                <EmojiPicker onPick={pick} />
+                <LazyBoundary label="Loading emoji…">
+                  <EmojiPicker onPick={pick} />
+                </LazyBoundary>
               ) : (
                 <div className="quick-row" role="group" aria-label="Quick reactions">
                   {QUICK_REACTIONS.map((emoji) => (

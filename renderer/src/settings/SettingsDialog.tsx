@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import * as Dialog from '@radix-ui/react-dialog';
 import { ImagePlus, LoaderCircle, Monitor, Moon, Sun, Trash2, X } from 'lucide-react';
 import { DISPLAY_NAME_MAX, type User } from '@parley/shared';
@@ -23,17 +23,6 @@ const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
 export function SettingsDialog() {
   const page = useAccountPage();
   const me = useClientState(selectMe);
-  // Ctrl+, (⌘, on a Mac) opens it, as in most desktop apps.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key === ',') {
-        e.preventDefault();
-        openAccountPage('settings');
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
   return (
     <Dialog.Root
       open={page === 'settings' && me !== null}

@@ -25,7 +25,16 @@ const isApiPath = (url: string) =>
 export async function registerWebClient(app: FastifyInstance, webDir: string): Promise<void> {
   const built = existsSync(join(webDir, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      index: 'index.html',
+      // The offline shell's service worker (renderer/offline-shell.ts) and the page that lists
+      // the hashed assets must be revalidated on every load, or a new build would not reach users.
+      setHeaders: (reply, path) => {
+        if (path.endsWith('sw.js') || path.endsWith('index.html')) reply.header('cache-control', 'no-cache');
+      },
+    });
   } else {
     app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
   }

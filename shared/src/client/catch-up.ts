@@ -288,6 +288,12 @@ export function createCatchUp(ctx: ClientContext) {
   return {
     run,
     fillGap,
+    /** The epoch the cached data came from (state-cache.ts saves it with the data). */
+    cacheEpoch: (): string | undefined => cacheEpoch,
+    /** Data restored from the offline cache came from this epoch: a new one drops it at catch-up. */
+    restoreCacheEpoch(epoch: string): void {
+      cacheEpoch ??= epoch;
+    },
     liveGap,
     /**
      * Something arrived that the client could not apply (an unreadable or unknown event):

@@ -14,6 +14,7 @@ import { userSchema } from '../protocol/models.js';
 import { createAttachments } from './attachments.js';
 import { createAccount } from './account.js';
 import { createAdmin } from './admin.js';
+import { createStateCache } from './state-cache.js';
 import { createCalls } from './calls.js';
 import { createGroups } from './groups.js';
 import { createCatchUp } from './catch-up.js';
@@ -56,6 +57,7 @@ export function createClientContext(options: ParleyClientOptions): ClientContext
   ctx.account = createAccount(ctx);
   ctx.groups = createGroups(ctx);
   ctx.admin = createAdmin(ctx);
+  ctx.stateCache = createStateCache(ctx);
   return ctx;
 }
 

@@ -20,6 +20,7 @@ import type { ReadsModule } from './reads.js';
 import type { FetchLike } from './runtime.js';
 import type { ServerInfoModule } from './server-info.js';
 import type { SessionModule } from './session.js';
+import type { StateCacheModule } from './state-cache.js';
 import { MAX_NOTICES, type ClientNotice, type ClientState } from './state.js';
 import type { Store } from './store.js';
 import type { TypingModule } from './typing.js';
@@ -42,6 +43,7 @@ export interface ClientModules {
   account: AccountModule;
   groups: GroupsModule;
   admin: AdminModule;
+  stateCache: StateCacheModule;
 }
 
 /** The context every module is created over (see the top of this file). */

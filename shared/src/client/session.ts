@@ -222,6 +222,7 @@ export function createSession(ctx: ClientContext) {
     ctx.running = true;
     setAccessToken(auth);
     ctx.update((s) => ({ ...s, session: { status: 'signed-in', serverUrl: url, user: user.data } }));
+    ctx.stateCache.start(user.data.id, url);
     ctx.outbox.showAll();
     ctx.connection.connectNow();
     return ok(undefined);
@@ -237,7 +238,7 @@ export function createSession(ctx: ClientContext) {
     ctx.typing.reset();
     ctx.catchUp.reset();
     // Let queued outbox writes land before a sign-out clears the storage under them.
-    await ctx.outbox.stop();
+    await Promise.all([ctx.outbox.stop(), ctx.stateCache.stop()]);
   }
 
   function forgetSession(): void {
@@ -256,7 +257,11 @@ export function createSession(ctx: ClientContext) {
     await teardown();
     forgetSession();
     // The outbox stays (it is tagged with its user): signing in again as the same user sends it.
-    await Promise.all([storage.delete(STORAGE_KEYS.refreshToken), storage.delete(STORAGE_KEYS.user)]);
+    await Promise.all([
+      storage.delete(STORAGE_KEYS.refreshToken),
+      storage.delete(STORAGE_KEYS.user),
+      ctx.stateCache.clear(),
+    ]);
     ctx.store.update(() => ({
       ...initialClientState,
       session: { status: 'signed-out', serverUrl: url, error: reason },
@@ -280,6 +285,7 @@ export function createSession(ctx: ClientContext) {
       storage.delete(STORAGE_KEYS.refreshToken),
       storage.delete(STORAGE_KEYS.user),
       storage.delete(STORAGE_KEYS.outbox),
+      ctx.stateCache.clear(),
     ]);
     // Local sign-out happens whatever the network says; the server is told if reachable.
     if (url && token) {
@@ -313,6 +319,8 @@ export function createSession(ctx: ClientContext) {
       }
       const user = parseStoredUser(storedUser);
       if (user) await ctx.outbox.load(user.id);
+      // What the user last saw, before connecting: offline, that is what shows.
+      if (user && myEpoch === epoch && !ctx.running) await ctx.stateCache.load(user.id, url);
       if (myEpoch !== epoch || ctx.running) return;
       epoch++;
       refreshToken = storedToken;
@@ -326,6 +334,7 @@ export function createSession(ctx: ClientContext) {
           ? { status: 'signed-in', serverUrl: url, user }
           : { status: 'signing-in', serverUrl: url },
       }));
+      if (user) ctx.stateCache.start(user.id, url);
       // Pending messages show at once, even offline, in placeholder windows if need be.
       ctx.outbox.showAll();
       ctx.connection.connectNow();

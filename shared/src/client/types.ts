@@ -50,6 +50,11 @@ export interface ParleyClientOptions {
   /** Reconnect backoff: first delay and cap, in ms (defaults 500 ms and 30 s, with jitter). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   /**
+   * Keep the conversation list and the newest messages in `storage` so a start without network
+   * shows them (the web host; see state-cache.ts). Off by default.
+   */
+  cacheState?: boolean;
+  /**
    * Runs the token refresh under a lock shared by every client core that uses the same
    * storage. Refresh tokens rotate and a reused one revokes the session, so two browser tabs
    * over one localStorage must not refresh at once. The web host passes
