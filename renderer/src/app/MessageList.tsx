@@ -119,18 +119,26 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     scroller.current = el instanceof HTMLElement ? el : null;
   }, []);
 
+  // See `jumpTo` below: set while the list is away from the bottom because of a jump.
+  const awayForJump = useRef(false);
+  // Bumped to stop `jumpToBottom`'s pinning loop.
+  const pinGeneration = useRef(0);
+
   /**
    * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
    * single jump can land short once they render at their real height (more so on a busy
    * machine): keep pinning the scroller to its end until it stays there for a few frames.
    */
   const jumpToBottom = useCallback(() => {
+    awayForJump.current = false;
+    const generation = ++pinGeneration.current;
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
     const started = performance.now();
     let settledFrames = 0;
     const step = () => {
       const el = scroller.current;
-      if (!el) return;
+      // A jump to an older message since: stop pinning, or it would be pulled back down.
+      if (!el || generation !== pinGeneration.current) return;
       if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) {
         el.scrollTop = el.scrollHeight;
         settledFrames = 0;
@@ -140,7 +148,25 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     requestAnimationFrame(step);
   }, []);
 
-  const { highlightId, jumpTo } = useJumpToMessage(conversationId, rows, virtuoso, scroller);
+  /**
+   * Jumping to an older message (a reply's original, a search hit) leaves the bottom on
+   * purpose: until the user is back there, the list must not follow new output or a change of
+   * the last row's height (a reply whose quote just loaded), nor keep pinning to the bottom.
+   */
+  const { highlightId, jumpTo: jumpToMessage } = useJumpToMessage(conversationId, rows, virtuoso, scroller);
+  const jumpTo = useCallback(
+    (messageId: string, seq?: number) => {
+      awayForJump.current = true;
+      pinGeneration.current++;
+      return jumpToMessage(messageId, seq);
+    },
+    [jumpToMessage],
+  );
+  const onAtBottomChange = useCallback((bottom: boolean) => {
+    // Scrolled back down by the user (or "Jump to latest"): follow again.
+    if (bottom) awayForJump.current = false;
+    setAtBottom(bottom);
+  }, []);
 
   useImperativeHandle(ref, () => ({
     scrollToBottom() {
@@ -180,6 +206,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       stickToBottom.current = false;
       return 'auto' as const;
     }
+    if (awayForJump.current) return false;
     return isAtBottom ? ('smooth' as const) : false;
   }, []);
 
@@ -320,7 +347,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           components={{ Header: ListHeader, Footer: ListFooter }}
           alignToBottom
           followOutput={followOutput}
-          atBottomStateChange={setAtBottom}
+          atBottomStateChange={onAtBottomChange}
           atBottomThreshold={48}
           startReached={loadOlder}
           increaseViewportBy={{ top: 400, bottom: 200 }}
