@@ -76,22 +76,7 @@ export async function insertOne(
     if (stored) return { message: stored, changed: false };
     throw notFound();
   }
-  const row: Selectable<MessagesTable> = {
-    id: randomUUID(),
-    conversation_id: input.conversationId,
-    seq: Number(bumped.last_seq),
-    sender_id: input.senderId,
-    client_id: input.clientId,
-    kind: input.kind,
-    body: input.body,
-    reply_to_id: input.replyToId,
-    call_json: input.call ? JSON.stringify(input.call) : null,
-    created_at: input.now,
-    edited_at: null,
-    deleted_at: null,
-    version: Number(bumped.version),
-    system_json: input.system ? JSON.stringify(input.system) : null,
-  };
+  const row = newMessageRow(input, Number(bumped.last_seq), Number(bumped.version));
   try {
     await trx.insertInto('messages').values(row).execute();
   } catch (err) {
@@ -119,6 +104,33 @@ export async function insertOne(
     message.attachments = await claimAttachments(trx, row.id, input.senderId, input.attachmentIds);
   }
   return { message, changed: true };
+}
+
+/**
+ * The row of a new message: the one shape every insert path (the per-message path and the
+ * SQLite and PostgreSQL batch fast paths) stores.
+ */
+export function newMessageRow(
+  input: InsertMessageInput,
+  seq: number,
+  version: number,
+): Selectable<MessagesTable> {
+  return {
+    id: randomUUID(),
+    conversation_id: input.conversationId,
+    seq,
+    sender_id: input.senderId,
+    client_id: input.clientId,
+    kind: input.kind,
+    body: input.body,
+    reply_to_id: input.replyToId,
+    call_json: input.call ? JSON.stringify(input.call) : null,
+    created_at: input.now,
+    edited_at: null,
+    deleted_at: null,
+    version,
+    system_json: input.system ? JSON.stringify(input.system) : null,
+  };
 }
 
 export async function roleOf(db: Kysely<Database>, conversationId: string, userId: string) {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { notFound } from '../errors.js';
 import type { ItemOutcome } from './group-commit.js';
-import type { WriteResult } from './message-insert.js';
+import { newMessageRow, type WriteResult } from './message-insert.js';
 import type { InsertMessageInput } from './repository.js';
 import { toMessage } from './rows.js';
 import type { Database, MessagesTable } from './schema.js';
@@ -102,22 +101,7 @@ export async function insertBatchPostgres(
       const at = next.get(input.conversationId)!;
       at.seq++;
       at.version++;
-      rows.push({
-        id: randomUUID(),
-        conversation_id: input.conversationId,
-        seq: at.seq,
-        sender_id: input.senderId,
-        client_id: input.clientId,
-        kind: input.kind,
-        body: input.body,
-        reply_to_id: null,
-        call_json: input.call ? JSON.stringify(input.call) : null,
-        created_at: input.now,
-        edited_at: null,
-        deleted_at: null,
-        version: at.version,
-        system_json: input.system ? JSON.stringify(input.system) : null,
-      });
+      rows.push(newMessageRow(input, at.seq, at.version));
     }
     try {
       await trx.insertInto('messages').values(rows).execute();

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { notFound } from '../errors.js';
-import type { WriteResult } from './message-insert.js';
-import { messageByClientId } from './message-insert.js';
+import { messageByClientId, newMessageRow, type WriteResult } from './message-insert.js';
 import type { InsertMessageInput } from './repository.js';
 import { isUniqueViolation, toMessage } from './rows.js';
-import type { Database, MessagesTable } from './schema.js';
+import type { Database } from './schema.js';
 
 /**
  * The SQLite message insert path on prepared better-sqlite3 statements. Building and
@@ -84,22 +82,7 @@ export class SqliteMessageInserts {
       if (stored) return { message: stored, changed: false };
       throw notFound();
     }
-    const row: Selectable<MessagesTable> = {
-      id: randomUUID(),
-      conversation_id: input.conversationId,
-      seq: Number(bumped.last_seq),
-      sender_id: input.senderId,
-      client_id: input.clientId,
-      kind: input.kind,
-      body: input.body,
-      reply_to_id: null,
-      call_json: input.call ? JSON.stringify(input.call) : null,
-      created_at: input.now,
-      edited_at: null,
-      deleted_at: null,
-      version: Number(bumped.version),
-      system_json: input.system ? JSON.stringify(input.system) : null,
-    };
+    const row = newMessageRow(input, Number(bumped.last_seq), Number(bumped.version));
     try {
       this.insert.run(
         row.id,
