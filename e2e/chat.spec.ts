@@ -307,6 +307,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await conversationRow(page, 'Alice Martin').click();
       await sendMessage(page, 'Yes, I left a few comments in the doc.');
       await sendMessage(page, 'The server address step is the only part that felt heavy.');
+      // Both stored before Alice answers, so her answer comes after them (and reads them).
+      await expect(page.locator('[data-status="pending"]')).toHaveCount(0);
+      await expect(page.locator('[data-status="sent"], [data-status="read"]')).toHaveCount(2);
       await socketSend(aliceSocket, withAlice.id, 'Agreed. What if we prefill it from the invite link?');
       await socketSend(
         aliceSocket,
