@@ -75,7 +75,7 @@ async function load(language: Language): Promise<void> {
   i18n.addResourceBundle(language, 'translation', module[language], true, true);
 }
 
-async function use(language: Language): Promise<void> {
+async function switchTo(language: Language): Promise<void> {
   try {
     await load(language);
   } catch (err) {
@@ -89,7 +89,7 @@ async function use(language: Language): Promise<void> {
 
 /** Picks the language (the user's choice, else the system's) and loads it; awaited before the first render. */
 export function startI18n(): Promise<void> {
-  return use(languagePreference() ?? detectLanguage());
+  return switchTo(languagePreference() ?? detectLanguage());
 }
 
 /** Saves the user's choice (null: follow the system) and switches to it; every `useTranslation` re-renders. */
@@ -100,7 +100,7 @@ export async function setLanguagePreference(language: Language | null): Promise<
   } catch {
     // Storage unavailable: the choice lasts for this session only.
   }
-  await use(language ?? detectLanguage());
+  await switchTo(language ?? detectLanguage());
 }
 
 /**
