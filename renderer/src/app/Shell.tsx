@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { MessagesSquare } from 'lucide-react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useClientState, useHost } from '../store/hooks';
 import { useMutedIds } from '../store/notification-prefs';
 import {
@@ -44,6 +45,7 @@ function readOpen(): string | null {
 
 /** The signed-in app: connection bar, the two panes, dialogs and the call layer. */
 export function Shell() {
+  const { t } = useTranslation();
   const host = useHost();
   const connection = useClientState(selectConnection);
   const catchUp = useClientState(selectCatchUp);
@@ -147,18 +149,18 @@ export function Shell() {
             onJumpDone={search.jumpDone}
           />
         ) : (
-          <section className="chat chat-placeholder" aria-label="No conversation open">
+          <section className="chat chat-placeholder" aria-label={t('shell.noneOpen')}>
             {conversations.length === 0 && connection.status !== 'connected' ? null : !hasListed ? (
               <WelcomeState onNewChat={() => setNewChat('direct')} onNewGroup={() => setNewChat('group')} />
             ) : (
-              <EmptyState icon={<MessagesSquare size={32} />} title="Pick a conversation">
-                Choose one on the left, or press <kbd>{modKey}</kbd> <kbd>K</kbd> to jump to any conversation.
+              <EmptyState icon={<MessagesSquare size={32} />} title={t('shell.pickTitle')}>
+                <Trans i18nKey="shell.pickLead" values={{ mod: modKey }} components={{ kbd: <kbd /> }} />
               </EmptyState>
             )}
           </section>
         )}
         {search.panel && (
-          <LazyBoundary label="Loading search…">
+          <LazyBoundary label={t('shell.loadingSearch')}>
             <SearchPanel
               state={search.panel}
               conversationId={shown}
@@ -179,12 +181,13 @@ export function Shell() {
 
 /** Settings and server administration load the first time one of them opens. */
 function AccountPages() {
+  const { t } = useTranslation();
   const page = useAccountPage();
   useSettingsShortcut();
   const settings = useOpenedOnce(page === 'settings');
   const admin = useOpenedOnce(page === 'admin');
   return (
-    <LazyBoundary label="Loading settings…">
+    <LazyBoundary label={t('shell.loadingSettings')}>
       {settings && <SettingsDialog />}
       {admin && <AdminDialog />}
     </LazyBoundary>

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
@@ -137,7 +138,7 @@ function CallView({ call }: { call: CallState }) {
       );
     case 'outgoing':
       return (
-        <LazyBoundary label="Starting the call…">
+        <LazyBoundary label={t('calls.starting')}>
           <OutgoingCallScreen
             peer={call.peer}
             group={group}
@@ -150,7 +151,7 @@ function CallView({ call }: { call: CallState }) {
     case 'active':
       if (!snapshot || !actions) return null;
       return (
-        <LazyBoundary label="Joining the call…">
+        <LazyBoundary label={t('calls.joining')}>
           <InCallScreen
             peer={call.peer}
             media={media}
@@ -163,7 +164,7 @@ function CallView({ call }: { call: CallState }) {
       );
     case 'ended':
       return (
-        <LazyBoundary label="Call ended">
+        <LazyBoundary label={t('calls.ended')}>
           <CallEndedScreen
             key={callId}
             peer={call.peer}

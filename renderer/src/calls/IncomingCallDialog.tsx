@@ -3,6 +3,7 @@ import { Phone, PhoneOff, Video } from 'lucide-react';
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { mediaLabel } from './call-text';
+import { t } from '../i18n';
 
 interface IncomingCallDialogProps {
   from: User;
@@ -33,32 +34,32 @@ export function IncomingCallDialog({ from, media, onAccept, onDecline }: Incomin
             <button
               type="button"
               className="call-action call-action-decline"
-              aria-label="Decline call"
+              aria-label={t('calls.declineCall')}
               onClick={onDecline}
             >
               <PhoneOff aria-hidden="true" />
-              <span>Decline</span>
+              <span>{t('calls.decline')}</span>
             </button>
             {media === 'video' && (
               <button
                 type="button"
                 className="call-action call-action-neutral"
-                aria-label="Accept audio only"
+                aria-label={t('calls.acceptAudioOnly')}
                 onClick={() => onAccept('audio')}
               >
                 <Phone aria-hidden="true" />
-                <span>Audio only</span>
+                <span>{t('calls.audioOnly')}</span>
               </button>
             )}
             <button
               type="button"
               className="call-action call-action-accept"
-              aria-label={media === 'video' ? 'Accept with video' : 'Accept call'}
+              aria-label={media === 'video' ? t('calls.acceptVideo') : t('calls.acceptCall')}
               onClick={() => onAccept(media)}
               autoFocus
             >
               {media === 'video' ? <Video aria-hidden="true" /> : <Phone aria-hidden="true" />}
-              <span>Accept</span>
+              <span>{t('calls.accept')}</span>
             </button>
           </div>
         </Dialog.Content>

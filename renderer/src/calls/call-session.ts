@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { CallMedia, CallSignal, ParleyHost } from '@parley/shared';
 import {
   getDeviceTrack,
@@ -91,9 +92,9 @@ export interface CallSession {
 
 const describe = (err: unknown): string => {
   if (err instanceof DOMException) {
-    if (err.name === 'NotAllowedError') return 'Permission to use the microphone or camera was denied.';
-    if (err.name === 'NotFoundError') return 'No microphone was found.';
-    if (err.name === 'NotReadableError') return 'The microphone or camera is in use by another application.';
+    if (err.name === 'NotAllowedError') return t('calls.errors.permission');
+    if (err.name === 'NotFoundError') return t('calls.errors.noMicrophone');
+    if (err.name === 'NotReadableError') return t('calls.errors.inUse');
   }
   return err instanceof Error ? err.message : String(err);
 };
@@ -226,8 +227,8 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
         if (snapshot.link !== 'idle') set({ link: marks.connectedAt !== null ? 'connected' : 'connecting' });
       }
     });
-    p.on('error', (err) => fail(`Connection failed: ${err.message}`));
-    p.on('close', () => fail('The connection closed.'));
+    p.on('error', (err) => fail(t('calls.errors.connectionFailedWith', { error: err.message })));
+    p.on('close', () => fail(t('calls.errors.closed')));
     for (const s of pendingSignals.splice(0)) p.signal(s);
   }
 
@@ -311,7 +312,7 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
 
     async toggleScreenShare() {
       if (!peer || !camera) {
-        set({ error: 'Screen sharing needs a connected video call.' });
+        set({ error: t('calls.errors.screenShareNeedsCall') });
         return;
       }
       if (screen) {
