@@ -13,7 +13,7 @@ import { selectMe } from '../store/selectors';
 export function WelcomeState({ onNewChat, onNewGroup }: { onNewChat: () => void; onNewGroup: () => void }) {
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   return (
     <EmptyState
       icon={<MessageSquarePlus size={32} />}

@@ -8,6 +8,7 @@ export {
   conversationTitle,
   describeCall,
   directPeer,
+  isListedConversation,
   sortConversations as sortByActivity,
   visiblePresence,
 } from '@parley/shared';

@@ -9,7 +9,7 @@ import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { selectMe } from '../store/selectors';
-import { openAccountPage, refreshAccountInfo, useAccountInfo, useAccountPage } from './account-store';
+import { openAccountPage, useAccountInfo, useAccountPage } from './account-store';
 import { InvitesSection } from './InvitesSection';
 import './settings.css';
 
@@ -18,7 +18,7 @@ export function AdminDialog() {
   const page = useAccountPage();
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   const open = page === 'admin' && account?.serverRole === 'admin';
   return (
     <Dialog.Root open={open} onOpenChange={(o) => !o && openAccountPage(null)}>
@@ -175,7 +175,7 @@ function UsersSection({ meId }: { meId: string }) {
                       u.role === 'admin'
                         ? `${u.displayName} is no longer an admin.`
                         : `${u.displayName} is now a server admin.`,
-                    ).then(() => refreshAccountInfo(host, meId))
+                    )
                   }
                 >
                   <ShieldCheck size={16} />
