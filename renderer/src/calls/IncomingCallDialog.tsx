@@ -4,16 +4,26 @@ import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { mediaLabel } from './call-text';
 import { t } from '../i18n';
+import { useMediaStream } from './use-call-media';
 
 interface IncomingCallDialogProps {
   from: User;
   media: CallMedia;
+  /** The own camera while it rings (opened early when allowed); null before or without. */
+  preview?: MediaStream | null;
   onAccept: (media: CallMedia) => void;
   onDecline: () => void;
 }
 
 /** The ringing dialog above everything: Accept (with video), Audio only, Decline. */
-export function IncomingCallDialog({ from, media, onAccept, onDecline }: IncomingCallDialogProps) {
+export function IncomingCallDialog({
+  from,
+  media,
+  preview = null,
+  onAccept,
+  onDecline,
+}: IncomingCallDialogProps) {
+  const previewRef = useMediaStream<HTMLVideoElement>(preview);
   return (
     <Dialog.Root open>
       <Dialog.Portal>
@@ -30,6 +40,18 @@ export function IncomingCallDialog({ from, media, onAccept, onDecline }: Incomin
           </div>
           <Dialog.Title className="call-incoming-name">{from.displayName}</Dialog.Title>
           <Dialog.Description className="call-incoming-kind">{mediaLabel(media)}…</Dialog.Description>
+          {/* The camera is on while it rings (see call-session.ts): the user sees it is. */}
+          {preview && (
+            <video
+              ref={previewRef}
+              className="call-incoming-preview"
+              data-testid="incoming-preview"
+              aria-label="Your camera"
+              autoPlay
+              muted
+              playsInline
+            />
+          )}
           <div className="call-incoming-actions">
             <button
               type="button"
