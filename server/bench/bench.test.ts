@@ -13,7 +13,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
-  { timeout: 300_000 },
+  { timeout: 420_000 },
   async () => {
     await promisify(execFile)(
       process.execPath,
