@@ -24,7 +24,7 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
   const theme = useThemePreference();
   // Only where the host keeps notification prefs (feature-detected).
   const notifications = useNotificationControls();
-  const account = useAccountInfo(host, me.id);
+  const account = useAccountInfo(host);
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger

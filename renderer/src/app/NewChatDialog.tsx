@@ -47,12 +47,29 @@ export function useUserSearch(query: string, enabled: boolean) {
 }
 
 export function NewChatDialog({ mode, onClose, onCreated }: NewChatDialogProps) {
+  // A chat was opened: the composer has the focus, and keeps it rather than going back to the
+  // button that opened the dialog (cancelling still returns there).
+  const opened = useRef(false);
+  const created = (id: string) => {
+    opened.current = true;
+    onCreated(id);
+  };
   return (
     <Dialog.Root open={mode !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined} onOpenAutoFocus={focusMarkedField}>
-          {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={onCreated} />}
+        <Dialog.Content
+          className="dialog"
+          aria-describedby={undefined}
+          onOpenAutoFocus={(e) => {
+            opened.current = false;
+            focusMarkedField(e);
+          }}
+          onCloseAutoFocus={(e) => {
+            if (opened.current) e.preventDefault();
+          }}
+        >
+          {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={created} />}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>

@@ -7,6 +7,7 @@ import {
   selectCatchUp,
   selectConnection,
   selectConversations,
+  selectMe,
   selectNotices,
   selectServer,
   selectTotalUnread,
@@ -23,6 +24,7 @@ import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
 import { QuickSwitcher } from './QuickSwitcher';
 import { WelcomeState } from './WelcomeState';
+import { isListedConversation } from '../lib/conversation';
 import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
 import { useAccountPage } from '../settings/account-store';
 import { useSettingsShortcut } from '../settings/settings-shortcut';
@@ -48,6 +50,9 @@ export function Shell() {
   const connection = useClientState(selectConnection);
   const catchUp = useClientState(selectCatchUp);
   const conversations = useClientState(selectConversations);
+  const me = useClientState(selectMe);
+  // The welcome state counts what the list shows, not empty chats others started with me.
+  const hasListed = conversations.some((c) => isListedConversation(c, me?.id ?? ''));
   const server = useClientState(selectServer);
   const notices = useClientState(selectNotices);
   const shownNotices = useRef(new Set<string>());
@@ -145,8 +150,7 @@ export function Shell() {
           />
         ) : (
           <section className="chat chat-placeholder" aria-label={t('shell.noneOpen')}>
-            {conversations.length === 0 && connection.status !== 'connected' ? null : conversations.length ===
-              0 ? (
+            {conversations.length === 0 && connection.status !== 'connected' ? null : !hasListed ? (
               <WelcomeState onNewChat={() => setNewChat('direct')} onNewGroup={() => setNewChat('group')} />
             ) : (
               <EmptyState icon={<MessagesSquare size={32} />} title={t('shell.pickTitle')}>

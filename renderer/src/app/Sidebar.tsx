@@ -16,6 +16,7 @@ import { typingText as typingTextOf } from '../i18n/rules';
 import {
   conversationTitle,
   directPeer,
+  isListedConversation,
   matchesFilter,
   previewText,
   sortByActivity,
@@ -36,8 +37,11 @@ interface SidebarProps {
   onNewGroup: () => void;
 }
 
-/** Builds the list rows; shared with the quick switcher. */
-export function useConversationRows(): ConversationRowData[] {
+/**
+ * Builds the list rows; shared with the quick switcher. The open conversation is always listed,
+ * even an empty direct one someone else started (see `isListedConversation`).
+ */
+export function useConversationRows(openId: string | null = null): ConversationRowData[] {
   const me = useClientState(selectMe);
   const conversations = useClientState(selectConversations);
   const presence = useClientState(selectPresence);
@@ -51,7 +55,8 @@ export function useConversationRows(): ConversationRowData[] {
   const { t } = useTranslation();
   return useMemo(() => {
     const meId = me?.id ?? '';
-    return sortByActivity(conversations).map((c): ConversationRowData => {
+    const listed = conversations.filter((c) => c.id === openId || isListedConversation(c, meId));
+    return sortByActivity(listed).map((c): ConversationRowData => {
       const peer = directPeer(c, meId);
       const title = conversationTitle(c, meId);
       const typingText = typingTextOf(c, typing[c.id] ?? [], meId, true);
@@ -79,7 +84,7 @@ export function useConversationRows(): ConversationRowData[] {
         muted: muted.has(c.id),
       };
     });
-  }, [me, conversations, presence, typing, windows, connected, now, muted, t]);
+  }, [me, conversations, openId, presence, typing, windows, connected, now, muted, t]);
 }
 
 /** Placeholder rows while the first conversation list loads (skeletons, not a spinner). */
@@ -102,7 +107,7 @@ function ListSkeleton() {
 
 export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
   const { t } = useTranslation();
-  const rows = useConversationRows();
+  const rows = useConversationRows(selectedId);
   const conversations = useClientState(selectConversations);
   const me = useClientState(selectMe);
   const connection = useClientState(selectConnection);

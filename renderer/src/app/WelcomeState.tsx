@@ -15,7 +15,7 @@ export function WelcomeState({ onNewChat, onNewGroup }: { onNewChat: () => void;
   const { t } = useTranslation();
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   return (
     <EmptyState
       icon={<MessageSquarePlus size={32} />}

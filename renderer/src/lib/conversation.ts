@@ -8,6 +8,7 @@ import { describeCall, shortName } from '../i18n/rules';
 export {
   activityTime,
   directPeer,
+  isListedConversation,
   sortConversations as sortByActivity,
   visiblePresence,
 } from '@parley/shared';

@@ -11,7 +11,7 @@ import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { selectMe } from '../store/selectors';
-import { openAccountPage, refreshAccountInfo, useAccountInfo, useAccountPage } from './account-store';
+import { openAccountPage, useAccountInfo, useAccountPage } from './account-store';
 import { InvitesSection } from './InvitesSection';
 import './settings.css';
 
@@ -21,7 +21,7 @@ export function AdminDialog() {
   const page = useAccountPage();
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   const open = page === 'admin' && account?.serverRole === 'admin';
   return (
     <Dialog.Root open={open} onOpenChange={(o) => !o && openAccountPage(null)}>
@@ -187,7 +187,7 @@ function UsersSection({ meId }: { meId: string }) {
                       u.role === 'admin'
                         ? t('admin.noLongerAdmin', { name: u.displayName })
                         : t('admin.nowAdmin', { name: u.displayName }),
-                    ).then(() => refreshAccountInfo(host, meId))
+                    )
                   }
                 >
                   <ShieldCheck size={16} />

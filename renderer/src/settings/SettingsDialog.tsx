@@ -57,7 +57,7 @@ export function SettingsDialog() {
 
 function SettingsBody({ me }: { me: User }) {
   const host = useHost();
-  const account = useAccountInfo(host, me.id);
+  const account = useAccountInfo(host);
   return (
     <div className="dialog-body page-body">
       <ProfileSection me={me} />
