@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ArrowLeft, Bell, BellOff, Info, MessageCircle, Phone, Search, Video } from 'lucide-react';
 import type { MessageView, User } from '@parley/shared';
-import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
+import { shortName, shouldRepeatTyping, TYPING_IDLE_MS } from '@parley/shared';
 import { useClientState, useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../store/selectors';
 import { conversationTitle, directPeer, visiblePresence } from '../lib/conversation';
 import { ellipsize, formatLastSeen } from '../lib/format';
+import { chatTypingText } from '../lib/typing';
 import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
@@ -225,16 +226,14 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   const peer: User | null = directPeer(conversation, meId);
   const knownPresence = peer ? visiblePresence(peer, presence, true) : null;
   const peerPresence = peer ? visiblePresence(peer, presence, connected) : null;
-  const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
+  // Shown once, above the composer; the header keeps presence (see lib/typing.ts).
+  const typing = chatTypingText(conversation, typingMap[conversationId], meId);
   let subtitle: string;
   let subtitleClass = 'chat-subtitle';
   if (conversation.type === 'group') {
     const others = conversation.members.filter((m) => m.id !== meId);
     const online = others.filter((m) => visiblePresence(m, presence, connected).online).length;
     subtitle = `${conversation.members.length} members${online > 0 ? ` · ${online} online` : ''}`;
-  } else if (typing) {
-    subtitle = 'typing…';
-    subtitleClass += ' accent';
   } else if (peerPresence?.online) {
     subtitle = 'online';
     subtitleClass += ' online';

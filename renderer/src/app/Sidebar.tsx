@@ -11,7 +11,6 @@ import {
   selectPresence,
   selectTyping,
 } from '../store/selectors';
-import { typingText as typingTextOf } from '@parley/shared';
 import {
   conversationTitle,
   directPeer,
@@ -21,6 +20,7 @@ import {
   visiblePresence,
 } from '../lib/conversation';
 import { formatListTime } from '../lib/format';
+import { rowTypingText } from '../lib/typing';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
 import { ConversationRow, type ConversationRowData } from '../components/ConversationRow';
@@ -35,8 +35,8 @@ interface SidebarProps {
   onNewGroup: () => void;
 }
 
-/** Builds the list rows; shared with the quick switcher. */
-export function useConversationRows(): ConversationRowData[] {
+/** Builds the list rows; shared with the quick switcher. The open chat's row never says "typing…". */
+export function useConversationRows(openId: string | null = null): ConversationRowData[] {
   const me = useClientState(selectMe);
   const conversations = useClientState(selectConversations);
   const presence = useClientState(selectPresence);
@@ -51,7 +51,7 @@ export function useConversationRows(): ConversationRowData[] {
     return sortByActivity(conversations).map((c): ConversationRowData => {
       const peer = directPeer(c, meId);
       const title = conversationTitle(c, meId);
-      const typingText = typingTextOf(c, typing[c.id] ?? [], meId, true);
+      const typingText = rowTypingText(c, typing[c.id], meId, openId);
       // The outbox's newest message for this conversation, if it is newer than the server's.
       const items = windows[c.id]?.items;
       const local = items?.[items.length - 1];
@@ -75,7 +75,7 @@ export function useConversationRows(): ConversationRowData[] {
         muted: muted.has(c.id),
       };
     });
-  }, [me, conversations, presence, typing, windows, connected, now, muted]);
+  }, [me, conversations, presence, typing, windows, connected, now, muted, openId]);
 }
 
 /** Placeholder rows while the first conversation list loads (skeletons, not a spinner). */
@@ -96,7 +96,7 @@ function ListSkeleton() {
 }
 
 export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
-  const rows = useConversationRows();
+  const rows = useConversationRows(selectedId);
   const conversations = useClientState(selectConversations);
   const me = useClientState(selectMe);
   const connection = useClientState(selectConnection);
