@@ -63,6 +63,8 @@ vi.mock('./call-session', () => {
         listeners.forEach((l) => l());
       },
       prepare: vi.fn(() => Promise.resolve()),
+      ring: vi.fn(() => Promise.resolve()),
+      answer: vi.fn(() => Promise.resolve({ ok: true, value: undefined })),
       prewarm: vi.fn(),
       connect: vi.fn(),
       toggleMic: vi.fn(() => session.setSnapshot({ micMuted: !snapshot.micMuted })),
@@ -173,13 +175,13 @@ describe('CallLayer', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('an incoming call rings in a dialog; Accept opens media and accepts', async () => {
-    const { calls } = renderLayer(call({ phase: 'incoming', direction: 'incoming', initiator: false }));
+  it("an incoming call rings in a dialog; Accept answers through the call's session", async () => {
+    renderLayer(call({ phase: 'incoming', direction: 'incoming', initiator: false }));
     const dialog = screen.getByTestId('incoming-call');
     expect(dialog.textContent).toContain('Bob Builder');
     fireEvent.click(screen.getByRole('button', { name: 'Accept with video' }));
-    expect(calls.accept).toHaveBeenCalledWith('call-1');
-    expect(sessions.current?.prepare).toHaveBeenCalledWith('video');
+    expect(sessions.current?.callId).toBe('call-1');
+    expect(sessions.current?.answer).toHaveBeenCalledWith('video');
   });
 
   it('minimise and restore change the view only: same session, same <audio>, same stream', async () => {

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
@@ -28,7 +29,7 @@ const MinimisedCallEnded = lazyNamed(() => import('./MinimisedCall'), 'Minimised
  * signaling state (`ClientState.call`); this container owns the media side (a
  * {@link CallSession}) and drives it from the call's phase:
  * - outgoing: open the camera/mic early (preview, and no wait once accepted), play ringback;
- * - incoming: play the ringtone; Accept opens media while the accept is on its way;
+ * - incoming: play the ringtone, open media if allowed (a preview); Accept builds the peer;
  * - active: build the peer connection (the caller offers);
  * - ended: release media, show why, then dismiss.
  *
@@ -74,8 +75,12 @@ function CallView({ call }: { call: CallState }) {
       closeSession();
       return;
     }
-    if (phase === 'incoming') return; // nothing to open until the user accepts
     const s = sessionFor(host, callId);
+    // Ringing: media opens now if already allowed (a preview; Accept then need not wait for it).
+    if (phase === 'incoming') {
+      void s.ring(media);
+      return;
+    }
     s.prepare(media).catch((err: unknown) => {
       setMediaError(err instanceof Error ? err.message : String(err));
       // Without a microphone there is no call: give the line back instead of leaving it ringing.
@@ -104,15 +109,12 @@ function CallView({ call }: { call: CallState }) {
 
   const accept = useCallback(
     (choice: CallMedia) => {
-      const s = sessionFor(host, callId);
-      s.marks.acceptRequestedAt = Date.now();
-      // Open media and accept at once: the caller's offer is buffered until the peer exists.
-      s.prepare(choice).catch((err: unknown) =>
-        setMediaError(err instanceof Error ? err.message : String(err)),
-      );
-      void host.calls.accept(callId).then((r) => {
-        if (!r.ok) closeSession();
-      });
+      // Accepts, and builds the peer at once (the caller's offer is buffered until it exists).
+      void sessionFor(host, callId)
+        .answer(choice)
+        .then((r) => {
+          if (!r.ok) closeSession();
+        });
     },
     [host, callId],
   );
@@ -145,13 +147,14 @@ function CallView({ call }: { call: CallState }) {
         <IncomingCallDialog
           from={call.peer}
           media={media}
+          preview={snapshot?.localPreview ?? null}
           onAccept={accept}
           onDecline={() => void host.calls.reject(callId)}
         />
       );
     case 'outgoing':
       return (
-        <LazyBoundary label="Starting the call…">
+        <LazyBoundary label={t('calls.starting')}>
           <OutgoingCallScreen
             peer={call.peer}
             group={group}
@@ -169,7 +172,7 @@ function CallView({ call }: { call: CallState }) {
         <>
           {/* The remote sound, whichever view shows: switching views never interrupts it. */}
           <RemoteAudio stream={snapshot.remoteStream} />
-          <LazyBoundary label={minimised ? 'Minimising the call…' : 'Joining the call…'}>
+          <LazyBoundary label={t('calls.joining')}>
             {minimised ? (
               <MinimisedCall
                 peer={call.peer}
@@ -200,7 +203,7 @@ function CallView({ call }: { call: CallState }) {
       const startedAt =
         call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null;
       return (
-        <LazyBoundary label="Call ended">
+        <LazyBoundary label={t('calls.ended')}>
           {minimised ? (
             <MinimisedCallEnded
               peer={call.peer}

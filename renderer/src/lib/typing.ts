@@ -1,4 +1,5 @@
-import { typingText, type User } from '@parley/shared';
+import type { User } from '@parley/shared';
+import { typingText } from '../i18n/rules';
 
 /**
  * Who is typing, and where the app says so. One home per context, as Signal and Element do:
