@@ -18,7 +18,7 @@ test('someone typing shows once in the open chat, and in the rows of the chats t
   const alice = await registerViaApi(parley.url, 'Alice Typing');
   const bob = await registerViaApi(parley.url, 'Bob Typing');
   const carol = await registerViaApi(parley.url, 'Carol Typing');
-  const direct = await createConversation(parley.url, bob.accessToken, [alice.id]);
+  const direct = await createConversation(parley.url, alice.accessToken, [bob.id]);
   const group = await createConversation(parley.url, carol.accessToken, [alice.id, bob.id], 'Typing club');
   const bobSocket = await connectSocket(parley.url, bob.accessToken);
   const carolSocket = await connectSocket(parley.url, carol.accessToken);
