@@ -79,7 +79,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const bob = await registerViaApi(parley.url, `Bob Pip ${colorScheme}`);
     const carol = await registerViaApi(parley.url, `Carol Pip ${colorScheme}`);
     await createConversation(parley.url, alice.accessToken, [bob.id]);
-    const withCarol = await createConversation(parley.url, carol.accessToken, [alice.id]);
+    const withCarol = await createConversation(parley.url, alice.accessToken, [carol.id]);
     const carolSocket = await connectSocket(parley.url, carol.accessToken);
     try {
       const alicePage = await openClient({ colorScheme });

@@ -5,11 +5,21 @@
  * server, real Socket.IO), so only the reader needs a browser.
  */
 import type { Locator, Page } from '@playwright/test';
-import { connectSocket, createConversation } from '../server/test/harness.js';
+import { connectSocket, createConversation, type ClientSocket } from '../server/test/harness.js';
 import { chatTitle, conversationRow, expect, registerViaApi, signIn, test } from './fixtures.js';
 
 /** Every visible element on the page that says someone is typing. */
 const typingTexts = (page: Page): Locator => page.getByText(/typing…/).locator('visible=true');
+
+/** Types on and on, as a typing client does: the start is repeated before the server expires it. */
+function keepTyping(socket: ClientSocket, conversationId: string): () => void {
+  socket.emit('typing:start', { conversationId });
+  const timer = setInterval(() => socket.emit('typing:start', { conversationId }), 2_000);
+  return () => {
+    clearInterval(timer);
+    socket.emit('typing:stop', { conversationId });
+  };
+}
 
 test('someone typing shows once in the open chat, and in the rows of the chats that are not open', async ({
   parley,
@@ -18,10 +28,12 @@ test('someone typing shows once in the open chat, and in the rows of the chats t
   const alice = await registerViaApi(parley.url, 'Alice Typing');
   const bob = await registerViaApi(parley.url, 'Bob Typing');
   const carol = await registerViaApi(parley.url, 'Carol Typing');
-  const direct = await createConversation(parley.url, bob.accessToken, [alice.id]);
+  const direct = await createConversation(parley.url, alice.accessToken, [bob.id]);
   const group = await createConversation(parley.url, carol.accessToken, [alice.id, bob.id], 'Typing club');
   const bobSocket = await connectSocket(parley.url, bob.accessToken);
   const carolSocket = await connectSocket(parley.url, carol.accessToken);
+  test.setTimeout(120_000);
+  const stops: (() => void)[] = [];
   try {
     const page = await openClient();
     await signIn(page, alice);
@@ -30,16 +42,16 @@ test('someone typing shows once in the open chat, and in the rows of the chats t
     const chat = page.getByRole('region', { name: `Conversation with ${bob.displayName}` });
 
     // Bob types in the open chat: exactly one indicator on the whole page, above the composer.
-    bobSocket.emit('typing:start', { conversationId: direct.id });
+    const bobStops = keepTyping(bobSocket, direct.id);
+    stops.push(bobStops);
     await expect(chat.locator('.chat-footer')).toContainText('Bob is typing…');
     await expect(typingTexts(page)).toHaveCount(1);
     await expect(page.getByTestId('chat-subtitle')).not.toContainText('typing');
     await expect(conversationRow(page, bob.displayName)).not.toContainText('typing');
 
     // Carol types in the group, which is not open: its row says so; the open chat is unchanged.
-    // (Bob's is repeated, as a typing client does: the server expires one after a few seconds.)
-    bobSocket.emit('typing:start', { conversationId: direct.id });
-    carolSocket.emit('typing:start', { conversationId: group.id });
+    const carolStops = keepTyping(carolSocket, group.id);
+    stops.push(carolStops);
     await expect(conversationRow(page, 'Typing club')).toContainText('Carol is typing…');
     await expect(typingTexts(page)).toHaveCount(2);
     await expect(chat.getByText(/typing…/)).toHaveCount(1);
@@ -48,8 +60,6 @@ test('someone typing shows once in the open chat, and in the rows of the chats t
     // Bob's row (no longer open) takes over his "typing…".
     await conversationRow(page, 'Typing club').click();
     await expect(chatTitle(page)).toHaveText('Typing club');
-    bobSocket.emit('typing:start', { conversationId: direct.id });
-    carolSocket.emit('typing:start', { conversationId: group.id });
     const groupChat = page.getByRole('region', { name: 'Conversation with Typing club' });
     await expect(groupChat.locator('.chat-footer')).toContainText('Carol is typing…');
     await expect(conversationRow(page, bob.displayName)).toContainText('typing…');
@@ -58,10 +68,11 @@ test('someone typing shows once in the open chat, and in the rows of the chats t
     await expect(typingTexts(page)).toHaveCount(2);
 
     // Stopping clears it everywhere.
-    carolSocket.emit('typing:stop', { conversationId: group.id });
-    bobSocket.emit('typing:stop', { conversationId: direct.id });
+    carolStops();
+    bobStops();
     await expect(typingTexts(page)).toHaveCount(0);
   } finally {
+    for (const stop of stops) stop();
     bobSocket.close();
     carolSocket.close();
   }
