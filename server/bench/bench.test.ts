@@ -13,7 +13,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
-  { timeout: 180_000 },
+  // open-chat drives Chromium and builds the web client first when it is not built yet.
+  { timeout: 300_000 },
   async () => {
     await promisify(execFile)(
       process.execPath,
@@ -40,5 +41,11 @@ test(
     for (const row of capacity) expect(typeof row['accept CPU ms/socket']).toBe('number');
     const catchup = read('catchup').result.table;
     expect(catchup[0]!['catch-up ms']).toBeGreaterThan(0);
+    const openChat = read('open-chat').result.table;
+    expect(openChat.map((r) => r.measure)).toEqual([
+      'list of 5 → rows painted',
+      'big chat, 30 new → newest visible',
+    ]);
+    for (const row of openChat) expect(typeof row['ms after response']).toBe('number');
   },
 );

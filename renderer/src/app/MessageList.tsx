@@ -47,6 +47,9 @@ interface MessageListProps {
   startAtMessageId?: string | null;
 }
 
+/** More rows than this arriving at once are jumped over, not scrolled through smoothly. */
+const SMOOTH_FOLLOW_MAX_ROWS = 5;
+
 interface ListContext {
   loadingOlder: boolean;
   hasOlder: boolean;
@@ -123,6 +126,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const awayForJump = useRef(false);
   // Bumped to stop `jumpToBottom`'s pinning loop.
   const pinGeneration = useRef(0);
+  // While the pinning loop runs, the list is on its way to the bottom: output is followed.
+  const pinning = useRef(false);
 
   /**
    * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
@@ -135,6 +140,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
     const started = performance.now();
     let settledFrames = 0;
+    pinning.current = true;
     const step = () => {
       const el = scroller.current;
       // A jump to an older message since: stop pinning, or it would be pulled back down.
@@ -144,6 +150,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         settledFrames = 0;
       } else settledFrames++;
       if (settledFrames < 3 && performance.now() - started < 1500) requestAnimationFrame(step);
+      else pinning.current = false;
     };
     requestAnimationFrame(step);
   }, []);
@@ -158,6 +165,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     (messageId: string, seq?: number) => {
       awayForJump.current = true;
       pinGeneration.current++;
+      pinning.current = false;
       return jumpToMessage(messageId, seq);
     },
     [jumpToMessage],
@@ -201,14 +209,33 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     });
   }, [host, conversationId, win]);
 
-  const followOutput = useCallback((isAtBottom: boolean) => {
-    if (stickToBottom.current) {
-      stickToBottom.current = false;
-      return 'auto' as const;
-    }
-    if (awayForJump.current) return false;
-    return isAtBottom ? ('smooth' as const) : false;
-  }, []);
+  // The rows below the last one seen when output was last followed: a few new rows glide
+  // into view, but a catch-up's page of hundreds must not be animated through (it took
+  // 3.95 s to reach the newest of 1,000). Counted by key: older pages are prepended too.
+  const followedKey = useRef<string | undefined>(undefined);
+  const lastKey = rows[rows.length - 1]?.key;
+  useEffect(() => {
+    // The rows the list opened with are not "added": counting starts from them.
+    if (followedKey.current === undefined) followedKey.current = lastKey;
+  }, [lastKey]);
+  const followOutput = useCallback(
+    (isAtBottom: boolean) => {
+      let added = 0;
+      for (let i = rows.length - 1; i >= 0 && rows[i]!.key !== followedKey.current; i--) added++;
+      followedKey.current = rows[rows.length - 1]?.key;
+      if (stickToBottom.current) {
+        stickToBottom.current = false;
+        return 'auto' as const;
+      }
+      if (awayForJump.current) return false;
+      if (!isAtBottom && !pinning.current) return false;
+      if (added <= SMOOTH_FOLLOW_MAX_ROWS) return 'smooth' as const;
+      // Straight to the newest row, pinned until the rows in between have their real heights.
+      requestAnimationFrame(jumpToBottom);
+      return false;
+    },
+    [rows, jumpToBottom],
+  );
 
   const readers = useMemo(() => {
     // `reads` already counts "posted after it" as read: the client core derives that.
