@@ -13,7 +13,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
-  // open-chat drives Chromium and builds the web client first when it is not built yet.
+  // call-setup and open-chat drive Chromium (and build the web client first when it is not built).
   { timeout: 300_000 },
   async () => {
     await promisify(execFile)(
@@ -47,5 +47,13 @@ test(
       'big chat, 30 new → newest visible',
     ]);
     for (const row of openChat) expect(typeof row['ms after response']).toBe('number');
+    // Real calls in Chromium, Parley's web client and the bare baseline, one each.
+    const callSetup = read('call-setup').result.table;
+    expect(callSetup.map((r) => r.system)).toEqual(['Parley', 'bare RTCPeerConnection']);
+    for (const row of callSetup) {
+      expect(row.calls).toBe(1);
+      expect(typeof row['median ms']).toBe('number');
+    }
+    expect(typeof callSetup[0]!['median ÷ bare']).toBe('number');
   },
 );

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
@@ -25,7 +26,7 @@ const CallEndedScreen = lazyNamed(() => import('./CallEndedScreen'), 'CallEndedS
  * signaling state (`ClientState.call`); this container owns the media side (a
  * {@link CallSession}) and drives it from the call's phase:
  * - outgoing: open the camera/mic early (preview, and no wait once accepted), play ringback;
- * - incoming: play the ringtone; Accept opens media while the accept is on its way;
+ * - incoming: play the ringtone, open media if allowed (a preview); Accept builds the peer;
  * - active: build the peer connection (the caller offers);
  * - ended: release media, show why, then dismiss.
  */
@@ -65,8 +66,12 @@ function CallView({ call }: { call: CallState }) {
       closeSession();
       return;
     }
-    if (phase === 'incoming') return; // nothing to open until the user accepts
     const s = sessionFor(host, callId);
+    // Ringing: media opens now if already allowed (a preview; Accept then need not wait for it).
+    if (phase === 'incoming') {
+      void s.ring(media);
+      return;
+    }
     s.prepare(media).catch((err: unknown) => {
       setMediaError(err instanceof Error ? err.message : String(err));
       // Without a microphone there is no call: give the line back instead of leaving it ringing.
@@ -94,15 +99,12 @@ function CallView({ call }: { call: CallState }) {
 
   const accept = useCallback(
     (choice: CallMedia) => {
-      const s = sessionFor(host, callId);
-      s.marks.acceptRequestedAt = Date.now();
-      // Open media and accept at once: the caller's offer is buffered until the peer exists.
-      s.prepare(choice).catch((err: unknown) =>
-        setMediaError(err instanceof Error ? err.message : String(err)),
-      );
-      void host.calls.accept(callId).then((r) => {
-        if (!r.ok) closeSession();
-      });
+      // Accepts, and builds the peer at once (the caller's offer is buffered until it exists).
+      void sessionFor(host, callId)
+        .answer(choice)
+        .then((r) => {
+          if (!r.ok) closeSession();
+        });
     },
     [host, callId],
   );
@@ -131,13 +133,14 @@ function CallView({ call }: { call: CallState }) {
         <IncomingCallDialog
           from={call.peer}
           media={media}
+          preview={snapshot?.localPreview ?? null}
           onAccept={accept}
           onDecline={() => void host.calls.reject(callId)}
         />
       );
     case 'outgoing':
       return (
-        <LazyBoundary label="Starting the call…">
+        <LazyBoundary label={t('calls.starting')}>
           <OutgoingCallScreen
             peer={call.peer}
             group={group}
@@ -150,7 +153,7 @@ function CallView({ call }: { call: CallState }) {
     case 'active':
       if (!snapshot || !actions) return null;
       return (
-        <LazyBoundary label="Joining the call…">
+        <LazyBoundary label={t('calls.joining')}>
           <InCallScreen
             peer={call.peer}
             media={media}
@@ -163,7 +166,7 @@ function CallView({ call }: { call: CallState }) {
       );
     case 'ended':
       return (
-        <LazyBoundary label="Call ended">
+        <LazyBoundary label={t('calls.ended')}>
           <CallEndedScreen
             key={callId}
             peer={call.peer}

@@ -110,6 +110,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         'c.type as c_type',
         'c.title as c_title',
         'c.avatar_id as c_avatar_id',
+        'c.created_by as c_created_by',
         'c.created_at as c_created_at',
         'c.last_seq as c_last_seq',
         'c.version as c_version',
@@ -193,6 +194,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         readSeq: Number(r.me_read_seq),
         unreadCount: unread.get(r.c_id) ?? 0,
         createdAt: r.c_created_at,
+        createdBy: r.c_created_by,
         version: Number(r.c_version),
       };
       if (r.c_avatar_id != null) conversation.avatarId = r.c_avatar_id;
