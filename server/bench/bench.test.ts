@@ -14,7 +14,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
   // call-setup and open-chat drive Chromium (and build the web client first when it is not built).
-  { timeout: 300_000 },
+  { timeout: 420_000 },
   async () => {
     await promisify(execFile)(
       process.execPath,

@@ -128,6 +128,7 @@ async function runScenario(name: Scenario): Promise<unknown> {
         group,
         idleSeconds: pick(1, 5, 10),
         rounds: num(args.rounds, 1),
+        systems: withBaseline(['parley', 'socketio']),
         start,
       });
     case 'catchup':

@@ -4,7 +4,7 @@ import type { MessageView, User } from '@parley/shared';
 import { shouldRepeatTyping, TYPING_IDLE_MS } from '@parley/shared';
 import { useTranslation } from 'react-i18next';
 import { errorText, t as translate } from '../i18n';
-import { shortName, typingText } from '../i18n/rules';
+import { shortName } from '../i18n/rules';
 import { useClientState, useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../store/selectors';
 import { conversationTitle, directPeer, visiblePresence } from '../lib/conversation';
 import { ellipsize, formatLastSeen } from '../lib/format';
+import { chatTypingText } from '../lib/typing';
 import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
@@ -230,7 +231,8 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   const peer: User | null = directPeer(conversation, meId);
   const knownPresence = peer ? visiblePresence(peer, presence, true) : null;
   const peerPresence = peer ? visiblePresence(peer, presence, connected) : null;
-  const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
+  // Shown once, above the composer; the header keeps presence (see lib/typing.ts).
+  const typing = chatTypingText(conversation, typingMap[conversationId], meId);
   let subtitle: string;
   let subtitleClass = 'chat-subtitle';
   if (conversation.type === 'group') {
@@ -238,9 +240,6 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
     const online = others.filter((m) => visiblePresence(m, presence, connected).online).length;
     subtitle = t('chat.members', { count: conversation.members.length });
     if (online > 0) subtitle = t('chat.membersOnline', { members: subtitle, online });
-  } else if (typing) {
-    subtitle = t('typing.compact');
-    subtitleClass += ' accent';
   } else if (peerPresence?.online) {
     subtitle = t('chat.online');
     subtitleClass += ' online';

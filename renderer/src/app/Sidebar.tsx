@@ -13,7 +13,6 @@ import {
   selectTyping,
 } from '../store/selectors';
 import { useTranslation } from 'react-i18next';
-import { typingText as typingTextOf } from '../i18n/rules';
 import {
   conversationTitle,
   directPeer,
@@ -24,6 +23,7 @@ import {
   visiblePresence,
 } from '../lib/conversation';
 import { formatListTime } from '../lib/format';
+import { rowTypingText } from '../lib/typing';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
 import { ConversationRow, type ConversationRowData } from '../components/ConversationRow';
@@ -40,7 +40,8 @@ interface SidebarProps {
 
 /**
  * Builds the list rows; shared with the quick switcher. The open conversation is always listed,
- * even an empty direct one someone else started (see `isListedConversation`).
+ * even an empty direct one someone else started (see `isListedConversation`), and its row never
+ * says "typing…" (the chat's own indicator does, see lib/typing.ts).
  */
 export function useConversationRows(openId: string | null = null): ConversationRowData[] {
   const me = useClientState(selectMe);
@@ -60,7 +61,7 @@ export function useConversationRows(openId: string | null = null): ConversationR
     return sortByActivity(listed).map((c): ConversationRowData => {
       const peer = directPeer(c, meId);
       const title = conversationTitle(c, meId);
-      const typingText = typingTextOf(c, typing[c.id] ?? [], meId, true);
+      const typingText = rowTypingText(c, typing[c.id], meId, openId);
       // The outbox's newest message for this conversation, if it is newer than the server's.
       const items = windows[c.id]?.items;
       const local = items?.[items.length - 1];

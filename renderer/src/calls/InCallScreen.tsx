@@ -4,6 +4,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import {
   Mic,
   MicOff,
+  Minimize2,
   PhoneOff,
   ScreenShare,
   ScreenShareOff,
@@ -18,6 +19,7 @@ import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { CallScreenFrame } from './CallScreenFrame';
+import { MINIMISE_KEYS } from './minimise';
 import type { CallSessionSnapshot } from './call-session';
 import {
   useAudioLevel,
@@ -44,6 +46,8 @@ interface InCallScreenProps {
   quality: Quality;
   media$: CallSessionSnapshot;
   actions: InCallActions;
+  /** Shrinks the call to a floating tile so the chat can be used (absent: no button). */
+  onMinimise?: () => void;
 }
 
 const QUALITY_TEXT = (quality: Quality): string => t(`calls.quality.${quality}`);
@@ -61,13 +65,20 @@ export function InCallScreen(props: InCallScreenProps) {
  * Inside the frame, so its element refs exist when its effects run (the dialog's portal mounts
  * its content one render after the frame itself).
  */
-function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
+function InCallBody({
+  peer,
+  media,
+  elapsedSeconds,
+  quality,
+  media$,
+  actions,
+  onMinimise,
+}: InCallScreenProps) {
   const rootRef = useRef<HTMLDivElement | null>(null);
   const showRemoteVideo = media === 'video' && media$.remoteHasVideo && !media$.remoteMuted.video;
   // Controls fade only over video, which they would cover; a voice call keeps its hang-up.
   const controlsVisible = useControlsVisible(rootRef, 3000, showRemoteVideo);
   const remoteVideoRef = useMediaStream<HTMLVideoElement>(showRemoteVideo ? media$.remoteStream : null);
-  const remoteAudioRef = useMediaStream<HTMLAudioElement>(media$.remoteStream);
   const levelRef = useRef<HTMLDivElement | null>(null);
   useAudioLevel(levelRef, showRemoteVideo ? null : media$.remoteStream);
   const { firstRemoteFrame } = actions;
@@ -111,8 +122,6 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
             <h2 className="call-peer-name">{peer.displayName}</h2>
           </div>
         )}
-        {/* Sound always plays through this element, so layout changes never interrupt it. */}
-        <audio ref={remoteAudioRef} autoPlay data-testid="remote-audio" />
         {media$.remoteMuted.audio && (
           <div className="call-remote-muted" data-testid="remote-muted" role="status">
             <MicOff aria-hidden="true" size={16} /> {peer.displayName} is muted
@@ -124,6 +133,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
             {status}
           </span>
           {media$.link === 'connected' && <QualityIcon quality={quality} />}
+          {onMinimise && <MinimiseButton onClick={onMinimise} />}
         </header>
         {media$.localPreview && (
           <LocalTile
@@ -207,6 +217,23 @@ function ToggleButton(props: {
       onClick={props.onClick}
     >
       {props.children}
+    </button>
+  );
+}
+
+function MinimiseButton({ onClick }: { onClick: () => void }) {
+  const label = 'Minimise call';
+  return (
+    <button
+      type="button"
+      className="call-button call-button-small call-minimise"
+      aria-label={label}
+      aria-keyshortcuts={MINIMISE_KEYS.aria}
+      title={`${label} (${MINIMISE_KEYS.label})`}
+      data-testid="minimise-call"
+      onClick={onClick}
+    >
+      <Minimize2 aria-hidden="true" size={18} />
     </button>
   );
 }

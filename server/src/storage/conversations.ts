@@ -234,6 +234,21 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
     return rows.map((r) => r.conversation_id);
   }
 
+  async sessionConversationIds(sessionId: string, userId: string): Promise<string[] | undefined> {
+    // One statement for both answers, so they come from the same moment: the session row
+    // (active, and the token's user's) and that user's memberships, none for no conversation.
+    const rows = await this.db
+      .selectFrom('sessions as s')
+      .leftJoin('conversation_members as m', 'm.user_id', 's.user_id')
+      .select('m.conversation_id')
+      .where('s.id', '=', sessionId)
+      .where('s.user_id', '=', userId)
+      .where('s.revoked_at', 'is', null)
+      .execute();
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((r) => (r.conversation_id == null ? [] : [r.conversation_id]));
+  }
+
   async memberIds(conversationId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('conversation_members')
