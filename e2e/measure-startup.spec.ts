@@ -10,8 +10,10 @@
  * - cold sign-in: a fresh browser context (empty cache) opens `/` until the sign-in form's
  *   username field is in the DOM and enabled;
  * - signed-in reload: a signed-in user with 20 conversations reloads until the conversation
- *   list shows them and the connection status says "Online" (session restored, token
- *   refreshed, socket connected, catch-up done).
+ *   list shows conversation rows (`button[data-conversation-id]`: any other button in the
+ *   list, such as an empty state's "New chat", used to end the wait too early) and the
+ *   connection status says "Online" (session restored, token refreshed, socket connected,
+ *   catch-up done). The open-chat bench (`npm run bench -- open-chat`) measures 1,000.
  */
 import { expect, registerViaApi, signUpNewUser, test } from './fixtures.js';
 
@@ -77,7 +79,7 @@ test('measure: web client startup', async ({ browser, parley, openClient }) => {
   await page.context().addInitScript(
     observeReady(
       `() => document.querySelector('[data-testid="connection-status"]')?.textContent === 'Online' &&
-             document.querySelectorAll('nav[aria-label="Conversation list"] [role="button"], nav[aria-label="Conversation list"] button').length > 0`,
+             document.querySelectorAll('nav[aria-label="Conversation list"] button[data-conversation-id]').length > 0`,
     ),
   );
   for (let i = 0; i < count; i++) {

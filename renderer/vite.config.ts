@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { offlineShell } from './offline-shell';
+import { precompress } from './precompress';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -10,7 +11,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react(), offlineShell()],
+  plugins: [react(), offlineShell(), precompress()],
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,

@@ -13,6 +13,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
+  // call-setup and open-chat drive Chromium (and build the web client first when it is not built).
   { timeout: 420_000 },
   async () => {
     await promisify(execFile)(
@@ -40,6 +41,12 @@ test(
     for (const row of capacity) expect(typeof row['accept CPU ms/socket']).toBe('number');
     const catchup = read('catchup').result.table;
     expect(catchup[0]!['catch-up ms']).toBeGreaterThan(0);
+    const openChat = read('open-chat').result.table;
+    expect(openChat.map((r) => r.measure)).toEqual([
+      'list of 5 → rows painted',
+      'big chat, 30 new → newest visible',
+    ]);
+    for (const row of openChat) expect(typeof row['ms after response']).toBe('number');
     // Real calls in Chromium, Parley's web client and the bare baseline, one each.
     const callSetup = read('call-setup').result.table;
     expect(callSetup.map((r) => r.system)).toEqual(['Parley', 'bare RTCPeerConnection']);

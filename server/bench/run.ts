@@ -14,7 +14,10 @@
  * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
  * Socket.IO relay), saturation (a rate sweep, Parley vs the Socket.IO relay), capacity (idle
  * authenticated sockets), catchup (through the client core), call-setup (Accept → first remote
- * video frame in Chromium, Parley's web client vs bare RTCPeerConnection pages). The machine is usually shared:
+ * video frame in Chromium, Parley's web client vs bare RTCPeerConnection pages), open-chat
+ * (the web client in Chromium: a list of 1,000 conversations to rows on screen, and a chat
+ * that got 1,000 messages while away to its newest message; `--conversations`, `--messages`).
+ * The machine is usually shared:
  * compare the ratios within one run, not absolute numbers between runs.
  */
 import { join } from 'node:path';
@@ -23,10 +26,11 @@ import { callSetup } from './call-setup.js';
 import { capacity } from './capacity.js';
 import { catchup } from './catchup.js';
 import { fanout, saturation } from './fanout.js';
+import { openChat } from './open-chat.js';
 import { loadAverage, repoDir, writeResult } from './lib.js';
 import type { StartOptions, SystemName } from './systems.js';
 
-const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup', 'call-setup'] as const;
+const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup', 'call-setup', 'open-chat'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args, positionals } = parseArgs({
@@ -40,6 +44,8 @@ const { values: args, positionals } = parseArgs({
     rates: { type: 'string' },
     seconds: { type: 'string' },
     sockets: { type: 'string' },
+    conversations: { type: 'string' },
+    messages: { type: 'string' },
     systems: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'bench-results') },
     profile: { type: 'string' },
@@ -138,6 +144,14 @@ async function runScenario(name: Scenario): Promise<unknown> {
         bareMediaAtAccept: args['bare-media-at-accept'],
         ...(args['web-dir'] ? { webDir: args['web-dir'] } : {}),
         start,
+      });
+    case 'open-chat':
+      return openChat({
+        conversations: num(args.conversations, pick(5, 300, 1000)),
+        messages: num(args.messages, pick(30, 1000, 1000)),
+        rounds,
+        ...(args['web-dir'] ? { webDir: args['web-dir'] } : {}),
+        timeoutMs: pick(60_000, 60_000, 120_000),
       });
   }
 }

@@ -17,6 +17,7 @@ import { openAttachmentStore, registerAttachmentRoutes } from './attachments/ind
 import { registerSearchRoutes } from './search/routes.js';
 import { AppError } from './errors.js';
 import { preRouteErrorOptions, registerErrorHandler } from './http/errors.js';
+import { registerCompression } from './http/compression.js';
 import { registerServerInfoRoute } from './http/server-info.js';
 import { registerWebClient } from './http/web.js';
 import { postMessage } from './messages/service.js';
@@ -109,6 +110,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       ? config.corsOrigins
       : false;
   await app.register(cors, { origin: corsOrigin, credentials: false });
+  await registerCompression(app);
   registerErrorHandler(app);
   app.addHook('onResponse', async (request, reply) => {
     const polled = request.url === '/health' || request.url === '/metrics';

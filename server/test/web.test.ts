@@ -1,11 +1,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ErrorResponse } from '@parley/shared';
+import { brotliCompressSync } from 'node:zlib';
+import type { ConversationListResponse, ErrorResponse } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './harness.js';
+import { api, createConversation, registerUser, startTestServer, type TestServer } from './harness.js';
 
 const html = { accept: 'text/html,application/xhtml+xml' };
+
+const bigScript = `console.log(${JSON.stringify('parley '.repeat(2000))});`;
 
 describe('web client', () => {
   let webDir: string;
@@ -15,6 +18,9 @@ describe('web client', () => {
     await mkdir(join(webDir, 'assets'));
     await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Parley</title><div id="root"></div>');
     await writeFile(join(webDir, 'assets', 'app.js'), 'console.log("parley")');
+    // What the build writes next to a large file (renderer/precompress.ts).
+    await writeFile(join(webDir, 'assets', 'big.js'), bigScript);
+    await writeFile(join(webDir, 'assets', 'big.js.br'), brotliCompressSync(bigScript));
     server = await startTestServer({ webDir });
   });
   afterAll(async () => {
@@ -29,6 +35,39 @@ describe('web client', () => {
     const asset = await fetch(`${server.url}/assets/app.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('javascript');
+  });
+
+  it("sends the build's precompressed copy to a browser that accepts it, and the plain file to others", async () => {
+    const br = await fetch(`${server.url}/assets/big.js`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.status).toBe(200);
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('content-type')).toContain('javascript');
+    expect(await br.text()).toBe(bigScript); // fetch decodes it: compressed once, not twice
+    const plain = await fetch(`${server.url}/assets/big.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(bigScript);
+  });
+
+  it('compresses API answers for clients that accept it (the conversation list)', async () => {
+    const me = await registerUser(server.url);
+    for (let i = 0; i < 5; i++) {
+      const other = await registerUser(server.url);
+      await createConversation(server.url, me.accessToken, [other.user.id]);
+    }
+    const get = (encoding: string) =>
+      fetch(`${server.url}/api/conversations`, {
+        headers: { authorization: `Bearer ${me.accessToken}`, 'accept-encoding': encoding },
+      });
+    const gzip = await get('gzip');
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    const br = await get('br');
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const plain = await get('identity');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const lists = (await Promise.all([gzip.json(), br.json(), plain.json()])) as ConversationListResponse[];
+    expect(lists[0]!.conversations).toHaveLength(5);
+    expect(lists[1]).toEqual(lists[2]);
+    expect(lists[0]).toEqual(lists[2]);
   });
 
   it('falls back to index.html for client-side routes, but not for the API', async () => {

@@ -49,6 +49,9 @@ interface MessageListProps {
   startAtMessageId?: string | null;
 }
 
+/** More rows than this arriving at once are jumped over, not scrolled through smoothly. */
+const SMOOTH_FOLLOW_MAX_ROWS = 5;
+
 interface ListContext {
   loadingOlder: boolean;
   hasOlder: boolean;
@@ -125,27 +128,45 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const awayForJump = useRef(false);
   // Bumped to stop `jumpToBottom`'s pinning loop.
   const pinGeneration = useRef(0);
+  // The generation of the pinning loop that runs, if any: while it runs (and is not
+  // superseded), the list is on its way to the bottom and output is followed.
+  const activePin = useRef<number | null>(null);
 
   /**
    * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
    * single jump can land short once they render at their real height (more so on a busy
-   * machine): keep pinning the scroller to its end until it stays there for a few frames.
+   * machine, or while a catch-up appends page after page): keep pinning the scroller to its
+   * end until it stays there for a few frames, giving up only after 1.5 s without progress.
    */
   const jumpToBottom = useCallback(() => {
     awayForJump.current = false;
     const generation = ++pinGeneration.current;
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
-    const started = performance.now();
+    let lastMove = performance.now();
     let settledFrames = 0;
+    activePin.current = generation;
+    // The user scrolling away wins over the pinning.
+    const target = scroller.current;
+    const userScrolled = () => {
+      if (generation === pinGeneration.current) pinGeneration.current++;
+    };
+    const userEvents = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+    for (const type of userEvents) target?.addEventListener(type, userScrolled, { passive: true });
+    const finish = () => {
+      for (const type of userEvents) target?.removeEventListener(type, userScrolled);
+      if (activePin.current === generation) activePin.current = null;
+    };
     const step = () => {
       const el = scroller.current;
       // A jump to an older message since: stop pinning, or it would be pulled back down.
-      if (!el || generation !== pinGeneration.current) return;
+      if (!el || generation !== pinGeneration.current) return finish();
       if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) {
         el.scrollTop = el.scrollHeight;
         settledFrames = 0;
+        lastMove = performance.now();
       } else settledFrames++;
-      if (settledFrames < 3 && performance.now() - started < 1500) requestAnimationFrame(step);
+      if (settledFrames < 3 && performance.now() - lastMove < 1500) requestAnimationFrame(step);
+      else finish();
     };
     requestAnimationFrame(step);
   }, []);
@@ -203,14 +224,34 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     });
   }, [host, conversationId, win]);
 
-  const followOutput = useCallback((isAtBottom: boolean) => {
-    if (stickToBottom.current) {
-      stickToBottom.current = false;
-      return 'auto' as const;
-    }
-    if (awayForJump.current) return false;
-    return isAtBottom ? ('smooth' as const) : false;
-  }, []);
+  // The rows below the last one seen when output was last followed: a few new rows glide
+  // into view, but a catch-up's page of hundreds must not be animated through (it took
+  // 3.95 s to reach the newest of 1,000). Counted by key: older pages are prepended too.
+  const followedKey = useRef<string | undefined>(undefined);
+  const lastKey = rows[rows.length - 1]?.key;
+  useEffect(() => {
+    // The rows the list opened with are not "added": counting starts from them.
+    if (followedKey.current === undefined) followedKey.current = lastKey;
+  }, [lastKey]);
+  const followOutput = useCallback(
+    (isAtBottom: boolean) => {
+      let added = 0;
+      for (let i = rows.length - 1; i >= 0 && rows[i]!.key !== followedKey.current; i--) added++;
+      followedKey.current = rows[rows.length - 1]?.key;
+      if (stickToBottom.current) {
+        stickToBottom.current = false;
+        return 'auto' as const;
+      }
+      if (awayForJump.current) return false;
+      const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
+      if (!isAtBottom && !pinning) return false;
+      if (added <= SMOOTH_FOLLOW_MAX_ROWS) return 'smooth' as const;
+      // Straight to the newest row, pinned until the rows in between have their real heights.
+      requestAnimationFrame(jumpToBottom);
+      return false;
+    },
+    [rows, jumpToBottom],
+  );
 
   const readers = useMemo(() => {
     // `reads` already counts "posted after it" as read: the client core derives that.

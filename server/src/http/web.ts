@@ -29,6 +29,9 @@ export async function registerWebClient(app: FastifyInstance, webDir: string): P
       root: webDir,
       prefix: '/',
       index: 'index.html',
+      // The build writes a .br and a .gz next to every text file (renderer/vite.config.ts):
+      // sent as they are to browsers that accept them, never compressed per request.
+      preCompressed: true,
       // The offline shell's service worker (renderer/offline-shell.ts) and the page that lists
       // the hashed assets must be revalidated on every load, or a new build would not reach users.
       setHeaders: (reply, path) => {

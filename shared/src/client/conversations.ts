@@ -11,10 +11,12 @@ import { fail, ok, type Result } from './http.js';
 import type { ClientState } from './state.js';
 import {
   applyRead,
-  readsFromMembers,
-  readsFromMessages,
+  memberReceipts,
+  messageReceipts,
   replaceConversation,
+  setReadReceipts,
   sortConversations,
+  type ReadReceipt,
 } from './state-updates.js';
 
 /** The module that owns the conversation list (`ClientState.conversations`), as other modules reach it through `ctx`. */
@@ -26,12 +28,13 @@ export function createConversations(ctx: ClientContext) {
 
   /** Members' read positions and last messages say who read what (see reads.ts). */
   function readsOf(s: ClientState, conversations: readonly Conversation[], myId: string): ClientState {
-    let next = s;
+    // One batch for the whole list: applied one by one, each copied the map (O(n²)).
+    const receipts: ReadReceipt[] = [];
     for (const c of conversations) {
-      next = readsFromMembers(next, c, myId);
-      if (c.lastMessage) next = readsFromMessages(next, c.id, [c.lastMessage], myId);
+      receipts.push(...memberReceipts(c, myId));
+      if (c.lastMessage) receipts.push(...messageReceipts(c.id, [c.lastMessage], myId));
     }
-    return next;
+    return setReadReceipts(s, receipts);
   }
 
   /**

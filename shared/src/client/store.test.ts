@@ -12,6 +12,7 @@ import {
   readsFromMessages,
   replaceConversation,
   setLocalTail,
+  setReadReceipts,
   setTypingUser,
   setWindow,
 } from './state-updates.js';
@@ -193,6 +194,33 @@ describe('presence and receipts derived from what arrives', () => {
     s = readsFromMessages(s, 'c1', [msg(2), msg(5), msg(3)], ME);
     expect(s.reads).toEqual({ c1: { [OTHER]: 5 } });
     expect(readsFromMessages(s, 'c1', [msg(4), msg(6, ME)], ME)).toBe(s);
+  });
+
+  it('many receipts at once: one copy of the maps, untouched conversations keep their identity', () => {
+    let s: ClientState = initialClientState;
+    s = setReadReceipts(s, [
+      { conversationId: 'c1', userId: OTHER, seq: 3 },
+      { conversationId: 'c2', userId: OTHER, seq: 7 },
+    ]);
+    const before = s;
+    // 1,000 conversations' receipts in one batch (a whole list at start), some stale.
+    const receipts = Array.from({ length: 1000 }, (_, i) => ({
+      conversationId: `n${i}`,
+      userId: i % 2 ? OTHER : 'third',
+      seq: i + 1,
+    }));
+    receipts.push({ conversationId: 'c1', userId: OTHER, seq: 2 }); // backwards: ignored
+    receipts.push({ conversationId: 'c1', userId: 'third', seq: 4 });
+    receipts.push({ conversationId: 'c1', userId: 'third', seq: 1 }); // backwards within the batch
+    s = setReadReceipts(s, receipts);
+    expect(Object.keys(s.reads)).toHaveLength(1002);
+    expect(s.reads.c1).toEqual({ [OTHER]: 3, third: 4 });
+    expect(s.reads.n999).toEqual({ [OTHER]: 1000 });
+    expect(s.reads.c2).toBe(before.reads.c2);
+    expect(before.reads.c1).toEqual({ [OTHER]: 3 }); // the old state is untouched
+    // Nothing newer: the very same state, so nothing re-renders.
+    expect(setReadReceipts(s, [{ conversationId: 'c2', userId: OTHER, seq: 7 }])).toBe(s);
+    expect(setReadReceipts(s, [])).toBe(s);
   });
 
   it('presence from a snapshot never overwrites a live event that came after the request', () => {
