@@ -82,6 +82,7 @@ const HOST_METHODS = {
   'desktop.availableSpellCheckLanguages': 0,
   'desktop.chooseDownloadFolder': 0,
   'desktop.takeInvite': 0,
+  'desktop.setContextMessage': 0,
   'attachments.upload': 0,
   'attachments.cancelUpload': 0,
   'attachments.read': 0,
@@ -130,4 +131,6 @@ export const EVENT_CHANNELS = {
   invite: 'parley-event:invite',
   /** An `UploadProgress` of a running upload (already throttled by the client core). */
   uploadProgress: 'parley-event:upload-progress',
+  /** A `MessageMenuChoice`: a message action picked in the native right-click menu. */
+  messageAction: 'parley-event:message-action',
 } as const;

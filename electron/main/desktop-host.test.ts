@@ -21,6 +21,7 @@ function host(overrides: Partial<DesktopHostDeps> = {}) {
     availableSpellCheckLanguages: () => ['de', 'en-US'],
     pickFolder: vi.fn(async () => '/home/a/Downloads/Parley'),
     takeInvite: () => null,
+    setContextMessage: vi.fn(),
     onChanged: vi.fn(),
     ...overrides,
   };

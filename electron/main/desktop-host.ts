@@ -3,7 +3,7 @@
  * as they change), the spell-checker languages, the download-folder picker and the deep-link
  * invite hand-over. Electron calls go through `DesktopHostDeps` so this stays testable.
  */
-import type { DesktopSettings, HostResult, InviteLink } from '@parley/shared';
+import type { DesktopSettings, HostResult, InviteLink, MessageMenuTarget } from '@parley/shared';
 import type { DesktopSettingsStore } from './desktop-settings.js';
 import type { HostImpl } from './ipc.js';
 
@@ -20,6 +20,8 @@ export interface DesktopHostDeps {
   /** The OS folder picker; null when cancelled. */
   pickFolder(): Promise<string | null>;
   takeInvite(): InviteLink | null;
+  /** The renderer reported the message under a right-click (message-menu.ts). */
+  setContextMessage(target: MessageMenuTarget): void;
   /** After any change (updates switched on or off, the notification sound, …). */
   onChanged(settings: DesktopSettings): void;
 }
@@ -31,6 +33,7 @@ type DesktopMethods = Pick<
   | 'desktop.availableSpellCheckLanguages'
   | 'desktop.chooseDownloadFolder'
   | 'desktop.takeInvite'
+  | 'desktop.setContextMessage'
 >;
 
 function ok<T>(value: T): HostResult<T> {
@@ -69,5 +72,9 @@ export function createDesktopHost(deps: DesktopHostDeps): DesktopMethods {
       return ok(next);
     },
     'desktop.takeInvite': async () => ok(deps.takeInvite()),
+    'desktop.setContextMessage': async (target) => {
+      deps.setContextMessage(target);
+      return ok(undefined);
+    },
   };
 }

@@ -30,6 +30,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { CallWatch } from './call-watch.js';
 import { createCoalescer } from './coalesce.js';
 import { installContextMenu } from './context-menu.js';
+import { ContextMessage } from './message-menu.js';
 import { DEEP_LINK_SCHEME, deepLinkArg } from './deep-link.js';
 import { DeepLinkRouter } from './deep-link-router.js';
 import { applyDesktopSettings, createDesktopHost, type DesktopHostDeps } from './desktop-host.js';
@@ -196,6 +197,7 @@ async function run(): Promise<void> {
     !window.isMinimized() &&
     window.isFocused();
 
+  const contextMessage = new ContextMessage();
   const policy = new NotificationPolicy();
   const notifier = new Notifier({
     showWindow,
@@ -308,6 +310,7 @@ async function run(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     takeInvite: () => router.takeInvite(),
+    setContextMessage: (target) => contextMessage.set(target),
     onChanged: (next) => {
       desktopSettings = next;
     },
@@ -356,7 +359,10 @@ async function run(): Promise<void> {
     // Started minimised only where there is a tray to get the window back from.
     const showOnReady = !(desktopSettings.startMinimized && tray);
     const created = createMainWindow({ source, preloadPath, settings, isDev, showOnReady });
-    installContextMenu(created);
+    installContextMenu(created, {
+      contextMessage,
+      pick: (choice) => send(EVENT_CHANNELS.messageAction, choice),
+    });
     created.webContents.on('did-finish-load', () =>
       created.webContents.setZoomLevel(desktopStore.zoomLevel('main')),
     );

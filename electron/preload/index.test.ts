@@ -66,6 +66,7 @@ describe('preload', () => {
         'calls.onSignal',
         'notifications.onChange',
         'desktop.onInvite',
+        'desktop.onMessageAction',
         'attachments.onUploadProgress',
       ].sort(),
     );
@@ -111,6 +112,7 @@ describe('preload', () => {
       ['desktop.availableSpellCheckLanguages', []],
       ['desktop.chooseDownloadFolder', []],
       ['desktop.takeInvite', []],
+      ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['reply'], reactions: [] }]],
       ['attachments.upload', ['up1', { name: 'a.png', type: 'image/png', bytes: new ArrayBuffer(4) }]],
       ['attachments.cancelUpload', ['up1']],
       ['attachments.read', ['a1', 'thumbnail']],

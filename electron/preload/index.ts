@@ -11,6 +11,7 @@ import type {
   CallSignal,
   ClientState,
   InviteLink,
+  MessageMenuChoice,
   NavigateTarget,
   NotificationPrefs,
   ParleyHost,
@@ -137,6 +138,8 @@ const desktopHost: ParleyHost = {
     chooseDownloadFolder: () => invoke('desktop.chooseDownloadFolder'),
     takeInvite: () => invoke('desktop.takeInvite'),
     onInvite: (listener) => subscribe<InviteLink>(EVENT_CHANNELS.invite, listener),
+    setContextMessage: (target) => invoke('desktop.setContextMessage', target),
+    onMessageAction: (listener) => subscribe<MessageMenuChoice>(EVENT_CHANNELS.messageAction, listener),
   },
   attachments: {
     upload: (uploadId, file) => invoke('attachments.upload', uploadId, file),
