@@ -83,6 +83,7 @@ const HOST_METHODS = {
   'desktop.chooseDownloadFolder': 0,
   'desktop.takeInvite': 0,
   'desktop.setContextMessage': 0,
+  'desktop.chooseScreenShare': 0,
   'attachments.upload': 0,
   'attachments.cancelUpload': 0,
   'attachments.read': 0,
@@ -133,4 +134,6 @@ export const EVENT_CHANNELS = {
   uploadProgress: 'parley-event:upload-progress',
   /** A `MessageMenuChoice`: a message action picked in the native right-click menu. */
   messageAction: 'parley-event:message-action',
+  /** A `ScreenShareRequest`: show the screen-share picker. */
+  screenSharePick: 'parley-event:screen-share-pick',
 } as const;

@@ -22,6 +22,7 @@ function host(overrides: Partial<DesktopHostDeps> = {}) {
     pickFolder: vi.fn(async () => '/home/a/Downloads/Parley'),
     takeInvite: () => null,
     setContextMessage: vi.fn(),
+    chooseScreenShare: vi.fn(() => true),
     onChanged: vi.fn(),
     ...overrides,
   };

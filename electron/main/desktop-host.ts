@@ -22,6 +22,8 @@ export interface DesktopHostDeps {
   takeInvite(): InviteLink | null;
   /** The renderer reported the message under a right-click (message-menu.ts). */
   setContextMessage(target: MessageMenuTarget): void;
+  /** The screen-share picker's answer (screen-share.ts); false: nothing open with that id. */
+  chooseScreenShare(requestId: string, sourceId: string | null): boolean;
   /** After any change (updates switched on or off, the notification sound, …). */
   onChanged(settings: DesktopSettings): void;
 }
@@ -34,6 +36,7 @@ type DesktopMethods = Pick<
   | 'desktop.chooseDownloadFolder'
   | 'desktop.takeInvite'
   | 'desktop.setContextMessage'
+  | 'desktop.chooseScreenShare'
 >;
 
 function ok<T>(value: T): HostResult<T> {
@@ -76,5 +79,9 @@ export function createDesktopHost(deps: DesktopHostDeps): DesktopMethods {
       deps.setContextMessage(target);
       return ok(undefined);
     },
+    'desktop.chooseScreenShare': async (requestId, sourceId) =>
+      deps.chooseScreenShare(requestId, sourceId)
+        ? ok(undefined)
+        : { ok: false, error: 'That screen-share request is no longer open.', code: 'not_found' },
   };
 }

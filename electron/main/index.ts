@@ -42,7 +42,7 @@ import { registerHostHandlers, type Logger } from './ipc.js';
 import { createMainWindow, installSessionGuards, installWebContentsGuards } from './main-window.js';
 import { NotificationPolicy } from './notification-policy.js';
 import { Notifier } from './notifier.js';
-import { installScreenSharePicker } from './screen-share.js';
+import { ScreenSharePicks, installScreenSharePicker } from './screen-share.js';
 import { isAppUrl, rendererSource } from './security.js';
 import { EncryptedClientStorage, Settings, protectionNotice } from './stores.js';
 import { TrayController } from './tray.js';
@@ -146,7 +146,15 @@ async function run(): Promise<void> {
   );
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
-  installScreenSharePicker(defaultSession, source, () => window);
+  const screenSharePicks = new ScreenSharePicks<Electron.DesktopCapturerSource>();
+  installScreenSharePicker(defaultSession, source, {
+    picks: screenSharePicks,
+    show: (request) => {
+      if (!window || window.isDestroyed()) return false;
+      window.webContents.send(EVENT_CHANNELS.screenSharePick, request);
+      return true;
+    },
+  });
   const updates = startUpdates({
     app,
     net,
@@ -311,6 +319,7 @@ async function run(): Promise<void> {
     },
     takeInvite: () => router.takeInvite(),
     setContextMessage: (target) => contextMessage.set(target),
+    chooseScreenShare: (requestId, sourceId) => screenSharePicks.choose(requestId, sourceId),
     onChanged: (next) => {
       desktopSettings = next;
     },

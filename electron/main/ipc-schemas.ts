@@ -207,6 +207,10 @@ export const hostArgSchemas = {
   'desktop.chooseDownloadFolder': none,
   'desktop.takeInvite': none,
   'desktop.setContextMessage': z.tuple([messageMenuTarget]),
+  'desktop.chooseScreenShare': z.tuple([
+    z.string().regex(/^pick-\d{1,12}$/, 'must be a picker request id'),
+    z.string().min(1).max(256).nullable(),
+  ]),
   'attachments.upload': z.tuple([uploadId, attachmentFileSchema]),
   'attachments.cancelUpload': z.tuple([uploadId]),
   'attachments.read': z.tuple([attachmentId, z.enum(['full', 'thumbnail'])]),

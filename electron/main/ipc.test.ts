@@ -241,6 +241,9 @@ describe('registerHostHandlers', () => {
     ['desktop.setContextMessage', [{ messageId: 'm1', actions: [], reactions: [{ emoji: '', mine: true }] }]],
     ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['copy'], reactions: [] }]],
     ['desktop.setContextMessage', [{ messageId: 'm1', actions: [], reactions: [], text: 'x' }]],
+    ['desktop.chooseScreenShare', ['../x', 'screen:0:0']],
+    ['desktop.chooseScreenShare', ['pick-1']],
+    ['desktop.chooseScreenShare', ['pick-1', '']],
   ] as const)(
     'answers %s with invalid arguments %j by invalid_input, without calling the client',
     async (path, args) => {

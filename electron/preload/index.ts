@@ -15,6 +15,7 @@ import type {
   NavigateTarget,
   NotificationPrefs,
   ParleyHost,
+  ScreenShareRequest,
   Unsubscribe,
   UploadProgress,
 } from '@parley/shared';
@@ -140,6 +141,8 @@ const desktopHost: ParleyHost = {
     onInvite: (listener) => subscribe<InviteLink>(EVENT_CHANNELS.invite, listener),
     setContextMessage: (target) => invoke('desktop.setContextMessage', target),
     onMessageAction: (listener) => subscribe<MessageMenuChoice>(EVENT_CHANNELS.messageAction, listener),
+    onScreenSharePick: (listener) => subscribe<ScreenShareRequest>(EVENT_CHANNELS.screenSharePick, listener),
+    chooseScreenShare: (requestId, sourceId) => invoke('desktop.chooseScreenShare', requestId, sourceId),
   },
   attachments: {
     upload: (uploadId, file) => invoke('attachments.upload', uploadId, file),

@@ -70,6 +70,23 @@ export interface MessageMenuChoice {
   emoji?: string;
 }
 
+/** A screen or window the desktop app can share, as its picker shows it. */
+export interface ScreenShareSource {
+  /** desktopCapturer's id (`screen:…`, `window:…`). */
+  id: string;
+  kind: 'screen' | 'window';
+  /** The window's title, or "Entire screen" / "Screen 2". */
+  title: string;
+  /** A PNG data URL of what it shows now; null when the OS gave none. */
+  thumbnail: string | null;
+}
+
+/** Main asks the renderer which source to share (`getDisplayMedia` in the desktop app). */
+export interface ScreenShareRequest {
+  requestId: string;
+  sources: ScreenShareSource[];
+}
+
 /** Options of `search.messages`. */
 export interface MessageSearchOptions {
   /** Only this conversation (Ctrl+F in a chat); every conversation of the user when left out. */
@@ -322,6 +339,10 @@ export interface ParleyHost {
     setContextMessage(target: MessageMenuTarget): Promise<HostResult>;
     /** A message action was picked in the native menu. */
     onMessageAction(listener: (choice: MessageMenuChoice) => void): Unsubscribe;
+    /** Screen sharing asks the user what to share: show the picker. */
+    onScreenSharePick(listener: (request: ScreenShareRequest) => void): Unsubscribe;
+    /** The user's pick for that request (null: cancelled). */
+    chooseScreenShare(requestId: string, sourceId: string | null): Promise<HostResult>;
   };
 
   /**

@@ -3,6 +3,7 @@ import { useClientState, useReady } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
 import { Toaster } from '../components/Toaster';
+import { ScreenSharePicker } from '../desktop/ScreenSharePicker';
 import { SignInScreen } from './SignInScreen';
 import { Shell } from './Shell';
 
@@ -26,6 +27,7 @@ export function App() {
     <Tooltip.Provider delayDuration={400} skipDelayDuration={200}>
       {screen}
       <Toaster />
+      <ScreenSharePicker />
     </Tooltip.Provider>
   );
 }
