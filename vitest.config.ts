@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // One runner for every Node-side test: unit tests beside the code (*.test.ts) and the
 // server's integration tests (real server on port 0, real sockets, real SQLite file).
-// Browser behaviour is tested by Playwright in e2e/, not here.
+// Renderer components are tested here too, in a DOM (jsdom, chosen per file with a
+// `@vitest-environment jsdom` comment, *.test.tsx); whole-app behaviour in a real browser is
+// tested by Playwright in e2e/.
 export default defineConfig({
   test: {
-    include: ['{shared,server,electron,renderer,scripts}/**/*.test.ts'],
+    include: ['{shared,server,electron,renderer,scripts}/**/*.test.ts', 'renderer/**/*.test.tsx'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
     testTimeout: 20_000,

@@ -84,6 +84,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(ack.ok).toBe(true);
       await expect(page.getByTestId('incoming-call')).toBeVisible();
       await expectAccessible(page, 'incoming call');
+
+      // Two more screens to check: time for them on top of the rest.
+      test.setTimeout(test.info().timeout + 30_000);
+      // Alice answers (Bob is a bare socket, so the media link stays "connecting"): the in-call
+      // screen, then the call minimised to its tile above a usable chat.
+      await page.getByRole('button', { name: 'Accept call' }).click();
+      await expect(page.getByTestId('in-call')).toBeVisible();
+      await expectAccessible(page, 'in call');
+      await page.getByRole('button', { name: 'Minimise call' }).click();
+      await expect(page.getByRole('region', { name: `Call with ${bob.displayName}` })).toBeVisible();
+      await expectAccessible(page, 'call minimised');
+      await page.getByTestId('pip-hang-up').click();
+      await expect(page.getByTestId('call-minimised-ended')).toBeVisible();
     } finally {
       bobSocket.close();
     }

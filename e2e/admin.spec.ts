@@ -96,6 +96,39 @@ test('an admin finds and deactivates a user, who is signed out at once; others s
   await signIn(victorPage, victor, { expectError: true });
 });
 
+test('a user made a server admin gets the admin page without a reload, and loses it the same way', async ({
+  openClient,
+}) => {
+  const paula = await member('Paula Promoted');
+  const adminPage = await signedIn(openClient, admin);
+  const paulaPage = await signedIn(openClient, paula);
+  const adminItemShows = (shown: boolean) =>
+    test.step(`the admin item ${shown ? 'shows' : 'does not show'}`, () =>
+      expect(async () => {
+        await accountChip(paulaPage).click();
+        try {
+          await expect(paulaPage.getByRole('menuitem', { name: /^Settings/ })).toBeVisible({ timeout: 1000 });
+          await expect(paulaPage.getByRole('menuitem', { name: /^Server administration/ })).toHaveCount(
+            shown ? 1 : 0,
+            { timeout: 1000 },
+          );
+        } finally {
+          await paulaPage.keyboard.press('Escape');
+        }
+      }).toPass());
+  await adminItemShows(false);
+
+  const page = await openAdmin(adminPage);
+  await page.getByLabel('Search users').fill(paula.username);
+  await page.getByRole('button', { name: 'Make Paula Promoted a server admin' }).click();
+  await expect(page.getByRole('button', { name: 'Remove Paula Promoted as server admin' })).toBeVisible();
+  await adminItemShows(true);
+
+  await page.getByRole('button', { name: 'Remove Paula Promoted as server admin' }).click();
+  await expect(page.getByRole('button', { name: 'Make Paula Promoted a server admin' })).toBeVisible();
+  await adminItemShows(false);
+});
+
 test('an invite link made in the admin page signs a new person up', async ({ openClient }) => {
   const adminPage = await signedIn(openClient, admin);
   const page = await openAdmin(adminPage);

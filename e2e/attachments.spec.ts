@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { createConversation } from '../server/test/harness.js';
-import { conversationRow, expect, messages, registerViaApi, signIn, test, type ApiUser } from './fixtures.js';
+import {
+  conversationRow,
+  expect,
+  messages,
+  registerViaApi,
+  signIn,
+  startDirectChat,
+  test,
+  type ApiUser,
+} from './fixtures.js';
 
 async function pair(serverUrl: string) {
   const alice = await registerViaApi(serverUrl, 'Alice');
@@ -20,9 +29,12 @@ async function pair(serverUrl: string) {
   return { alice, bob };
 }
 
-async function openAs(page: Page, user: ApiUser, title: string): Promise<void> {
+/** Signs in and opens a chat: a row of the list by title, or the direct chat with a person. */
+async function openAs(page: Page, user: ApiUser, chat: string | ApiUser): Promise<void> {
   await signIn(page, user);
-  await conversationRow(page, title).click();
+  // An empty direct chat someone else started is not in the list: open it from New chat.
+  if (typeof chat === 'string') await conversationRow(page, chat).click();
+  else await startDirectChat(page, chat);
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 }
 
@@ -69,7 +81,7 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
   const a = await openClient();
   await openAs(a, alice, 'Bob');
   const b = await openClient();
-  await openAs(b, bob, 'Alice');
+  await openAs(b, bob, alice);
 
   // A few MB over a throttled uplink, so the progress bar is seen moving.
   const report = randomBytes(4_000_000);
@@ -230,7 +242,7 @@ test('files: dropping files on the chat shows the drop zone and adds them to the
   const a = await openClient();
   await openAs(a, alice, 'Bob');
   const b = await openClient();
-  await openAs(b, bob, 'Alice');
+  await openAs(b, bob, alice);
   const chat = a.getByRole('region', { name: 'Conversation with Bob' });
   const transfer = await a.evaluateHandle(() => {
     const t = new DataTransfer();
@@ -255,7 +267,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const a = await openClient({ colorScheme, viewport: { width: 1100, height: 760 } });
     await openAs(a, alice, 'Bob');
     const b = await openClient({ colorScheme, viewport: { width: 1100, height: 760 } });
-    await openAs(b, bob, 'Alice');
+    await openAs(b, bob, alice);
     const shot = (page: Page, name: string) =>
       page.screenshot({ path: `e2e/screenshots/files-${name}-${colorScheme}.png`, animations: 'disabled' });
 

@@ -5,16 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { startTestServer } from '../server/test/harness.js';
-import {
-  WEB_DIR,
-  chatTitle,
-  conversationRow,
-  expect,
-  signIn,
-  signUpNewUser,
-  startDirectChat,
-  test,
-} from './fixtures.js';
+import { WEB_DIR, chatTitle, expect, signIn, signUpNewUser, startDirectChat, test } from './fixtures.js';
 
 // Two Chromium contexts doing real WebRTC on two cores: give each test room to breathe.
 test.describe.configure({ timeout: 120_000 });
@@ -92,7 +83,8 @@ async function twoUsers(
   const alice = await signUpNewUser(alicePage, names[0]);
   const bob = await signUpNewUser(bobPage, names[1]);
   await startDirectChat(alicePage, bob);
-  await conversationRow(bobPage, alice.displayName).click();
+  // Nothing said yet, so the chat is not in Bob's list: he opens it from New chat.
+  await startDirectChat(bobPage, alice);
   await expect(chatTitle(bobPage)).toHaveText(alice.displayName);
   return { alicePage, bobPage, alice, bob };
 }

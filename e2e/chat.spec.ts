@@ -53,7 +53,7 @@ test('two users chat: messages both ways, typing, receipts, unread, presence, re
   const composer = bobPage.getByRole('textbox', { name: 'Message' });
   await composer.pressSequentially('Hey Al', { delay: 20 });
   await expect(alicePage.getByText('Bob is typing…')).toBeVisible();
-  await expect(alicePage.getByTestId('chat-subtitle')).toHaveText('typing…');
+  await expect(alicePage.getByTestId('chat-subtitle')).not.toContainText('typing'); // once, above the composer
   await composer.pressSequentially('ice!', { delay: 20 });
   await composer.press('Enter');
   await expect(alicePage.getByText('Bob is typing…')).toBeHidden();
@@ -321,7 +321,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.getByText('Alice is typing…')).toBeVisible();
       // Alice answered after Sam's messages, so she has read them: two ticks.
       await expect(page.locator('[data-status="read"]')).toHaveCount(2);
-      await expect(page.getByTestId('chat-subtitle')).toHaveText('typing…');
+      await expect(page.getByTestId('chat-subtitle')).not.toContainText('typing');
       await expect(conversationRow(page, 'Design team')).toHaveAccessibleName(/^Design team .*, 3 unread$/);
       await socketSend(bobSocket, withBob.id, 'Running five minutes late');
       const bobsRow = conversationRow(page, 'Bob Chen');

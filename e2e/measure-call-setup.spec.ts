@@ -10,7 +10,7 @@
  * frame its remote <video> presents (requestVideoFrameCallback).
  */
 import type { Page } from '@playwright/test';
-import { chatTitle, conversationRow, expect, signUpNewUser, startDirectChat, test } from './fixtures.js';
+import { chatTitle, expect, signUpNewUser, startDirectChat, test } from './fixtures.js';
 
 const runs = Number(process.env.MEASURE_CALL_SETUP ?? 0);
 
@@ -54,7 +54,7 @@ test('measure: accept → first remote video frame', async ({ openClient }) => {
   const alice = await signUpNewUser(alicePage, 'Alice Measure');
   const bob = await signUpNewUser(bobPage, 'Bob Measure');
   await startDirectChat(alicePage, bob);
-  await conversationRow(bobPage, alice.displayName).click();
+  await startDirectChat(bobPage, alice);
   await expect(chatTitle(bobPage)).toHaveText(alice.displayName);
 
   const rows: Array<{ media: number; offer: number; connect: number; callee: number; caller: number }> = [];

@@ -15,6 +15,7 @@ import {
   registerViaApi,
   sendMessage,
   signIn,
+  startDirectChat,
   test,
   type ApiUser,
 } from './fixtures.js';
@@ -33,13 +34,21 @@ async function pair(serverUrl: string, title?: string): Promise<Pair> {
 }
 
 /** Signs in on a new device and opens the conversation. */
-async function openAs(page: Page, user: ApiUser, conversationTitle: string): Promise<void> {
+async function openAs(page: Page, user: ApiUser, chat: string | ApiUser): Promise<void> {
   await signIn(page, user);
+  if (typeof chat !== 'string') {
+    // The direct chat with this person, from New chat: an empty direct chat someone else
+    // started is not in the list yet.
+    await markAllRead(page);
+    await startDirectChat(page, chat);
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+    return;
+  }
   // These tests are about the newest messages: open at the bottom, not at "New messages".
-  await expect(conversationRow(page, conversationTitle)).toBeVisible();
+  await expect(conversationRow(page, chat)).toBeVisible();
   await markAllRead(page);
-  await expect(conversationRow(page, conversationTitle)).not.toHaveAccessibleName(/unread$/);
-  await conversationRow(page, conversationTitle).click();
+  await expect(conversationRow(page, chat)).not.toHaveAccessibleName(/unread$/);
+  await conversationRow(page, chat).click();
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 }
 
@@ -76,7 +85,7 @@ test('reactions: quick row, full picker, toggling, counts, who reacted, live on 
   const a = await openClient();
   const b = await openClient();
   await openAs(a, alice, 'Bob');
-  await openAs(b, bob, 'Alice');
+  await openAs(b, bob, alice);
   await sendMessage(a, 'Lunch at noon?');
   await expect(message(b, 'Lunch at noon?')).toHaveCount(1);
 
@@ -162,7 +171,7 @@ test('reply: the quote shows above the composer and in the bubble, and jumps to 
 
     // Bob sees the reply live with its quote.
     const b = await openClient();
-    await openAs(b, bob, 'Alice');
+    await openAs(b, bob, alice);
     // Bob's device holds only the newest page: the quote offers the original, and shows it once loaded.
     const quote = message(b, 'Yes, that plan').getByTestId('reply-quote');
     await expect(quote).toContainText('Show the original message');
@@ -254,7 +263,7 @@ test('formatting renders, hostile input stays inert text', async ({ parley, open
   const a = await openClient();
   const b = await openClient();
   await openAs(a, alice, 'Bob');
-  await openAs(b, bob, 'Alice');
+  await openAs(b, bob, alice);
   const dialogs: string[] = [];
   b.on('dialog', (d) => {
     dialogs.push(d.message());

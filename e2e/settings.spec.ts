@@ -33,7 +33,8 @@ async function openSettings(page: Page) {
 test('a new display name and picture reach the other side', async ({ parley, openClient }) => {
   const alice = await registerViaApi(parley.url, 'Alice Before');
   const bob = await registerViaApi(parley.url, 'Bob Viewer');
-  await createConversation(parley.url, alice.accessToken, [bob.id]);
+  // Bob starts it, so it is in his list before anything is said.
+  await createConversation(parley.url, bob.accessToken, [alice.id]);
   const alicePage = await signedIn(openClient, alice);
   const bobPage = await signedIn(openClient, bob);
   await expect(conversationRow(bobPage, 'Alice Before')).toBeVisible();
@@ -116,7 +117,7 @@ test('deleting the account needs the password, signs out and shows “Deleted us
 }) => {
   const alice = await registerViaApi(parley.url, 'Alice Leaving');
   const bob = await registerViaApi(parley.url, 'Bob Staying');
-  await createConversation(parley.url, alice.accessToken, [bob.id]);
+  await createConversation(parley.url, bob.accessToken, [alice.id]);
   const alicePage = await signedIn(openClient, alice);
   const bobPage = await signedIn(openClient, bob);
 

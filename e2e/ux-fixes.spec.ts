@@ -1,13 +1,16 @@
 /**
  * Small things a new user hit (issue 12), each checked the way they hit it.
  */
+import type { ParleyHost } from '@parley/shared';
 import { connectSocket, createConversation, sendMessage } from '../server/test/harness.js';
 import {
   conversationRow,
   escapeRegExp,
   expect,
   registerViaApi,
+  sendMessage as sendUiMessage,
   signIn,
+  startDirectChat,
   test,
   uniqueUser,
 } from './fixtures.js';
@@ -113,4 +116,37 @@ test('a long chat name does not break the composer at 400 px', async ({ parley, 
   await composer.fill('x');
   await composer.fill('');
   expect(height).toBeLessThanOrEqual(((await composer.boundingBox())?.height ?? 0) + 1);
+});
+
+test('picking someone in New chat does not put an empty chat in their list; the first message does', async ({
+  parley,
+  openClient,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Picker');
+  const bob = await registerViaApi(parley.url, 'Bob Picked');
+  const alicePage = await openClient();
+  await signIn(alicePage, alice);
+  const bobPage = await openClient();
+  await signIn(bobPage, bob);
+
+  await startDirectChat(alicePage, bob);
+  // The picked chat opens ready to type in.
+  await expect(alicePage.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  // Alice's own list has the chat she opened; Bob's stays empty while nothing is said.
+  await expect(conversationRow(alicePage, bob.displayName)).toBeVisible();
+  // Bob's client knows the conversation (conversation:new), yet lists nothing: the welcome
+  // state shows instead.
+  await expect
+    .poll(() =>
+      bobPage.evaluate(async () => {
+        const host = (window as unknown as { parley: ParleyHost }).parley;
+        return (await host.getState()).conversations.length;
+      }),
+    )
+    .toBe(1);
+  await expect(bobPage.getByRole('button', { name: 'Start a chat' })).toBeVisible();
+  await expect(conversationRow(bobPage, alice.displayName)).toHaveCount(0);
+
+  await sendUiMessage(alicePage, 'Hi Bob');
+  await expect(conversationRow(bobPage, alice.displayName)).toContainText('Hi Bob');
 });

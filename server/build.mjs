@@ -1,6 +1,7 @@
-// Bundles src/bin.ts into dist/bin.js: one ESM file for Node with a shebang. npm
-// dependencies stay external (installed next to it); @parley/shared is TypeScript source in
-// this repository, not a published package, so it is bundled in.
+// Bundles src/bin.ts into dist/bin.js (one ESM file for Node with a shebang) and the SQLite
+// writer thread into dist/sqlite-writer-worker.js. npm dependencies stay external (installed
+// next to it); @parley/shared is TypeScript source in this repository, not a published
+// package, so it is bundled in.
 import { chmodSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -10,8 +11,13 @@ const external = Object.keys(pkg.dependencies ?? {})
   .flatMap((name) => [name, `${name}/*`]);
 
 await build({
-  entryPoints: [new URL('./src/bin.ts', import.meta.url).pathname],
-  outfile: new URL('./dist/bin.js', import.meta.url).pathname,
+  // The SQLite writer thread's code (storage/sqlite-writer.ts) is a file of its own, next to
+  // bin.js: run a copy of the build as a directory (dist/), not bin.js alone.
+  entryPoints: {
+    bin: new URL('./src/bin.ts', import.meta.url).pathname,
+    'sqlite-writer-worker': new URL('./src/storage/sqlite-writer-worker.ts', import.meta.url).pathname,
+  },
+  outdir: new URL('./dist', import.meta.url).pathname,
   bundle: true,
   platform: 'node',
   format: 'esm',

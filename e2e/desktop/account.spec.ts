@@ -6,7 +6,15 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { createConversation } from '../../server/test/harness.js';
-import { accountChip, chatTitle, conversationRow, registerViaApi, sendMessage, signIn } from '../fixtures.js';
+import {
+  accountChip,
+  chatTitle,
+  conversationRow,
+  registerViaApi,
+  sendMessage,
+  signIn,
+  startDirectChat,
+} from '../fixtures.js';
 import { expect, test } from './fixtures.js';
 
 test('settings, a picture and a group rename go through IPC', async ({ launchDesktop, parley }) => {
@@ -73,7 +81,8 @@ test('a message notification shows the sender’s picture as its icon', async ({
   const pictureHash = createHash('sha1')
     .update(Buffer.from(await served.arrayBuffer()))
     .digest('hex');
-  await createConversation(parley.url, bob.accessToken, [alice.id]);
+  // Alice starts the chat (an empty one is listed for its creator only); Bob opens it from New chat.
+  await createConversation(parley.url, alice.accessToken, [bob.id]);
 
   const { app, page } = await launchDesktop();
   await signIn(page, alice);
@@ -81,7 +90,7 @@ test('a message notification shows the sender’s picture as its icon', async ({
   app.windows[0]!.blur();
   const web = await openClient();
   await signIn(web, bob);
-  await conversationRow(web, 'Alice Notified').click();
+  await startDirectChat(web, alice);
   await sendMessage(web, 'see my new picture?');
   await expect.poll(() => app.notifications.filter((n) => n.shown).length).toBe(1);
   const icon = app.notifications.find((n) => n.shown)!.options.icon as { hash: string };

@@ -90,8 +90,9 @@ test('mute and do-not-disturb keep notifications away; badge and tray follow', a
   const alice = await registerViaApi(parley.url, 'Alice Mute');
   const bob = await registerUser(parley.url, undefined, 'Bob Mute');
   const carol = await registerUser(parley.url, undefined, 'Carol Mute');
-  const withBob = await createConversation(parley.url, bob.accessToken, [alice.id]);
-  const withCarol = await createConversation(parley.url, carol.accessToken, [alice.id]);
+  // Alice starts both chats: empty ones are listed for their creator only.
+  const withBob = await createConversation(parley.url, alice.accessToken, [bob.user.id]);
+  const withCarol = await createConversation(parley.url, alice.accessToken, [carol.user.id]);
   const bobSocket = await connectSocket(parley.url, bob.accessToken);
   const carolSocket = await connectSocket(parley.url, carol.accessToken);
   const { app, page: desktop } = await launchDesktop();

@@ -5,6 +5,7 @@ import { App } from './app/App';
 import { ParleyContext } from './store/hooks';
 import { createHostStore } from './store/host-store';
 import { applyTheme } from './lib/theme';
+import { startI18n } from './i18n';
 import './styles.css';
 import './messages/messages.css';
 import './search/search.css';
@@ -32,7 +33,8 @@ async function resolveHost(): Promise<ParleyHost> {
   return createWebHost();
 }
 
-void resolveHost().then((host) => {
+// The language (English bundled, others a small chunk) loads while the host starts.
+void Promise.all([resolveHost(), startI18n()]).then(([host]) => {
   // The desktop preload's `window.parley` is read-only (contextBridge); assigning it again
   // throws and leaves a blank window. Only a host installed here needs publishing.
   if (window.parley !== host) window.parley = host;

@@ -13,7 +13,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test(
   'every bench scenario runs (smoke size) and writes a table of numbers',
-  { timeout: 180_000 },
+  { timeout: 420_000 },
   async () => {
     await promisify(execFile)(
       process.execPath,
@@ -40,5 +40,13 @@ test(
     for (const row of capacity) expect(typeof row['accept CPU ms/socket']).toBe('number');
     const catchup = read('catchup').result.table;
     expect(catchup[0]!['catch-up ms']).toBeGreaterThan(0);
+    // Real calls in Chromium, Parley's web client and the bare baseline, one each.
+    const callSetup = read('call-setup').result.table;
+    expect(callSetup.map((r) => r.system)).toEqual(['Parley', 'bare RTCPeerConnection']);
+    for (const row of callSetup) {
+      expect(row.calls).toBe(1);
+      expect(typeof row['median ms']).toBe('number');
+    }
+    expect(typeof callSetup[0]!['median ÷ bare']).toBe('number');
   },
 );

@@ -11,13 +11,15 @@ export interface CapacityOptions {
   group: number;
   idleSeconds: number;
   rounds: number;
+  /** Parley and the relay, plus the baseline build when `--baseline-bin` names one. */
+  systems?: SystemName[];
   start?: StartOptions;
 }
 
 export async function capacity(o: CapacityOptions) {
   const runs: Record<string, unknown>[] = [];
   for (let r = 1; r <= o.rounds; r++) {
-    for (const name of ['parley', 'socketio'] as SystemName[]) {
+    for (const name of o.systems ?? (['parley', 'socketio'] as SystemName[])) {
       const system = await startSystem(name, o.start);
       try {
         const pid = system.proc.child.pid;
@@ -47,5 +49,5 @@ export async function capacity(o: CapacityOptions) {
     }
   }
   printTable(`capacity: ${o.sockets} idle sockets`, runs);
-  return { options: { ...o, start: undefined }, table: runs };
+  return { options: { ...o, start: undefined, systems: undefined }, table: runs };
 }

@@ -6,13 +6,21 @@
  *
  *   npx tsx server/bench/relay.ts socketio|ws
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const kind = process.argv[2];
-const http = createServer();
+// The one page it serves: the call-setup bench's bare WebRTC client (bare-call.html), from
+// this origin because Chromium lets a page reach a loopback socket only from loopback.
+const bareCall = readFileSync(new URL('./bare-call.html', import.meta.url));
+const http = createServer((req, res) => {
+  if (req.url?.startsWith('/bare-call.html')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(bareCall);
+  } else res.writeHead(404).end();
+});
 
 if (kind === 'socketio') {
   const io = new Server(http, { transports: ['websocket'] });

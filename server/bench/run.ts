@@ -9,21 +9,24 @@
  *   npm run bench -- fanout --profile prof # CPU profile of Parley's server (node --cpu-prof)
  *   npm run bench -- fanout --database-url postgres://...   # adds Parley on PostgreSQL
  *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
+ *   npm run bench -- call-setup --calls 12 --ring-ms 1000   # needs npm run build:web first
  *
  * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
  * Socket.IO relay), saturation (a rate sweep, Parley vs the Socket.IO relay), capacity (idle
- * authenticated sockets), catchup (through the client core). The machine is usually shared:
+ * authenticated sockets), catchup (through the client core), call-setup (Accept → first remote
+ * video frame in Chromium, Parley's web client vs bare RTCPeerConnection pages). The machine is usually shared:
  * compare the ratios within one run, not absolute numbers between runs.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { callSetup } from './call-setup.js';
 import { capacity } from './capacity.js';
 import { catchup } from './catchup.js';
 import { fanout, saturation } from './fanout.js';
 import { loadAverage, repoDir, writeResult } from './lib.js';
 import type { StartOptions, SystemName } from './systems.js';
 
-const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup'] as const;
+const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup', 'call-setup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args, positionals } = parseArgs({
@@ -44,6 +47,12 @@ const { values: args, positionals } = parseArgs({
     'database-url': { type: 'string' },
     /** Also run this Parley build (e.g. main's server/dist/bin.js) in fanout and saturation. */
     'baseline-bin': { type: 'string' },
+    /** call-setup: calls per system, ring time before Accept, another built web client. */
+    calls: { type: 'string' },
+    'ring-ms': { type: 'string' },
+    'web-dir': { type: 'string' },
+    /** call-setup: the bare baseline's callee opens its media on Accept (the old order). */
+    'bare-media-at-accept': { type: 'boolean', default: false },
   },
 });
 
@@ -113,6 +122,7 @@ async function runScenario(name: Scenario): Promise<unknown> {
         group,
         idleSeconds: pick(1, 5, 10),
         rounds: num(args.rounds, 1),
+        systems: withBaseline(['parley', 'socketio']),
         start,
       });
     case 'catchup':
@@ -120,6 +130,14 @@ async function runScenario(name: Scenario): Promise<unknown> {
         conversations: pick(2, 10, 10),
         changes: pick(30, 300, 1000),
         rounds: num(args.rounds, 1),
+      });
+    case 'call-setup':
+      return callSetup({
+        calls: num(args.calls, pick(1, 6, 12)),
+        ringMs: num(args['ring-ms'], pick(300, 1000, 1000)),
+        bareMediaAtAccept: args['bare-media-at-accept'],
+        ...(args['web-dir'] ? { webDir: args['web-dir'] } : {}),
+        start,
       });
   }
 }

@@ -68,7 +68,17 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   });
   const repo =
     deps.repository ??
-    (await openRepository(config, { onQuery: (seconds) => metrics.observeQuery(seconds) }));
+    (await openRepository(config, {
+      onQuery: (seconds) => metrics.observeQuery(seconds),
+      // The logger exists only once Fastify does; the writer thread cannot die before that.
+      onWriterError: (err, fatal) =>
+        logger.error(
+          { err },
+          fatal
+            ? 'the SQLite writer thread keeps dying: message writes are refused until a restart'
+            : 'the SQLite writer thread died; its writes in flight were answered unavailable',
+        ),
+    }));
   const startedAt = Date.now();
 
   const app = Fastify({

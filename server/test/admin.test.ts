@@ -17,6 +17,7 @@ import {
   connectSocket,
   createConversation,
   loginUser,
+  nextEvent,
   registerUser,
   startTestServer,
   type ClientSocket,
@@ -145,7 +146,11 @@ describe('admin endpoints', () => {
       });
     expect((await role(admin, frank.user.id, { role: 'boss' })).status).toBe(400);
     expect((await role(admin, 'nobody', { role: 'admin' })).status).toBe(404);
+    // Frank's own devices hear of it (user:updated), so his app can ask GET /api/me again.
+    const franksDevice = await device(frank.accessToken);
+    const told = nextEvent(franksDevice, 'user:updated', ({ user }) => user.id === frank.user.id);
     const made = await role(admin, frank.user.id, { role: 'admin' });
+    expect((await told).user).not.toHaveProperty('role');
     expect(made.status).toBe(200);
     expect(made.body.role).toBe('admin');
     expect((await api(server.url, '/api/admin/users', { token: frank.accessToken })).status).toBe(200);
@@ -154,7 +159,9 @@ describe('admin endpoints', () => {
     const last = await role(frank, frank.user.id, { role: 'user' });
     expect(last.status).toBe(403);
     expect((await role(frank, admin.user.id, { role: 'admin' })).status).toBe(200);
+    const toldAgain = nextEvent(franksDevice, 'user:updated', ({ user }) => user.id === frank.user.id);
     expect((await role(admin, frank.user.id, { role: 'user' })).status).toBe(200);
+    await toldAgain;
     expect((await api(server.url, '/api/admin/users', { token: frank.accessToken })).status).toBe(403);
   });
 });

@@ -152,6 +152,41 @@ describe('calls', () => {
     expect((await record).message.call).toMatchObject({ callId, outcome: 'completed' });
   });
 
+  it('holds the caller’s offer and candidates sent while ringing for the device that accepts', async () => {
+    const { callId } = await ring(w);
+    const offer = { type: 'offer', sdp: 'v=0 early' };
+    const candidate = {
+      type: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    };
+    const ringingSide = [collect(w.b1, 'call:offer'), collect(w.b2, 'call:offer')];
+    expectOk(await w.a.emitWithAck('call:offer', { callId, signal: offer }));
+    expectOk(await w.a.emitWithAck('call:ice-candidate', { callId, signal: candidate }));
+    // A ringing device may not signal yet.
+    expect(errorCode(await w.b1.emitWithAck('call:answer', { callId, signal: offer }))).toBe('not_found');
+    await Promise.all([drained(w.b1), drained(w.b2)]);
+    expect(ringingSide.flatMap((c) => c.events)).toEqual([]);
+    for (const c of ringingSide) c.stop();
+
+    // Both arrive at the accepting device before the ack of its accept, in order.
+    const order: string[] = [];
+    const gotOffer = nextEvent(w.b2, 'call:offer').then((e) => (order.push('offer'), e));
+    const gotCandidate = nextEvent(w.b2, 'call:ice-candidate').then((e) => (order.push('candidate'), e));
+    const elsewhere = collect(w.b1, 'call:offer');
+    expectOk(await w.b2.emitWithAck('call:accept', { callId }));
+    order.push('ack');
+    expect(await gotOffer).toEqual({ callId, from: w.alice.user.id, signal: offer });
+    expect((await gotCandidate).signal).toEqual(candidate);
+    expect(order).toEqual(['offer', 'candidate', 'ack']);
+    await drained(w.b1);
+    expect(elsewhere.events).toEqual([]);
+    elsewhere.stop();
+
+    const record = callMessage(w.b2, callId);
+    expectOk(await w.a.emitWithAck('call:end', { callId }));
+    await record;
+  });
+
   it('relays signals untouched between the two bound sockets only, and records the duration', async () => {
     const callId = await connect(w);
     const offSide = [collect(w.b1, 'call:offer'), collect(w.c, 'call:offer'), collect(w.c, 'call:answer')];

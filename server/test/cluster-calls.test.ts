@@ -199,18 +199,20 @@ describe.runIf(enabled)('calls across two nodes', () => {
       });
     }
 
+    // The caller's offer, sent while it rings, waits on the owner for the device that accepts
+    // (on the other node); the ringing device on the owner's node never sees it.
+    const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n', extra: { nested: [1, 2] } };
+    expectOk(await c.aliceA.emitWithAck('call:offer', { callId, signal: offer }));
+    const gotOffer = nextEvent(c.bobB, 'call:offer');
+
     const accepted = nextEvent(c.aliceA, 'call:accepted');
     const elsewhere = ended(c.bobA, callId);
     expectOk(await c.bobB.emitWithAck('call:accept', { callId }));
     expect(await accepted).toEqual({ callId, userId: c.bob.user.id });
     expect(await elsewhere).toEqual({ callId, reason: 'answered_elsewhere' });
+    expect(await gotOffer).toEqual({ callId, from: c.alice.user.id, signal: offer });
     // Too late, on the node that owns the call.
     expect(errorCode(await c.bobA.emitWithAck('call:accept', { callId }))).toBe('not_found');
-
-    const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n', extra: { nested: [1, 2] } };
-    const gotOffer = nextEvent(c.bobB, 'call:offer');
-    expectOk(await c.aliceA.emitWithAck('call:offer', { callId, signal: offer }));
-    expect(await gotOffer).toEqual({ callId, from: c.alice.user.id, signal: offer });
 
     const answer = { type: 'answer', sdp: 'v=0\r\n' };
     const gotAnswer = nextEvent(c.aliceA, 'call:answer');

@@ -7,7 +7,7 @@
  *   npx vitest run server/test/fuzz.test.ts              short (part of npm test)
  *   npm run test:fuzz                                    full (PARLEY_FUZZ_RUNS=2000)
  */
-import { ERROR_CODES, type Ack, type HealthResponse } from '@parley/shared';
+import { clientEventNames, ERROR_CODES, type Ack, type HealthResponse } from '@parley/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -47,23 +47,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const EVENTS = [
-  'message:send',
-  'message:edit',
-  'message:delete',
-  'message:react',
-  'messages:read',
-  'typing:start',
-  'typing:stop',
-  'call:initiate',
-  'call:accept',
-  'call:reject',
-  'call:cancel',
-  'call:end',
-  'call:offer',
-  'call:answer',
-  'call:ice-candidate',
-];
+const EVENTS: string[] = clientEventNames;
 
 /** Strings that tend to break things: huge, empty, control characters, lone surrogates, ids. */
 const nasty = () =>

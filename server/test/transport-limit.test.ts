@@ -3,7 +3,7 @@
  * every packet within it is answered, whatever the event and however large: a packet of
  * exactly the limit gets its ack and the socket stays; one byte more closes the transport.
  */
-import type { ServerInfo } from '@parley/shared';
+import { clientEventNames, type ServerInfo } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -25,22 +25,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const CLIENT_EVENTS = [
-  'message:send',
-  'message:edit',
-  'message:delete',
-  'message:react',
-  'messages:read',
-  'typing:start',
-  'typing:stop',
-  'call:initiate',
-  'call:accept',
-  'call:reject',
-  'call:cancel',
-  'call:end',
-  'call:offer',
-  'call:answer',
-  'call:ice-candidate',
+const CLIENT_EVENTS: string[] = [
+  ...clientEventNames,
   // Not in the contract: answered all the same.
   'no:such-event',
 ];

@@ -1,6 +1,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { BellOff, Check, ChevronDown, LogOut, Monitor, Moon, Settings, ShieldCheck, Sun } from 'lucide-react';
 import type { User } from '@parley/shared';
+import { Trans, useTranslation } from 'react-i18next';
 import { Avatar } from '../components/Avatar';
 import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
 import { useHost } from '../store/hooks';
@@ -10,22 +11,26 @@ import { DesktopSettingsMenuItem } from '../desktop/DesktopSettings';
 import { openAccountPage, useAccountInfo } from '../settings/account-store';
 import { modKey } from '../lib/platform';
 
-const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
-  { value: 'system', label: 'System', icon: Monitor },
-  { value: 'light', label: 'Light', icon: Sun },
-  { value: 'dark', label: 'Dark', icon: Moon },
+const THEMES: { value: ThemePreference; label: 'system' | 'light' | 'dark'; icon: typeof Sun }[] = [
+  { value: 'system', label: 'system', icon: Monitor },
+  { value: 'light', label: 'light', icon: Sun },
+  { value: 'dark', label: 'dark', icon: Moon },
 ];
 
 /** The account chip at the top of the sidebar: who you are, the connection, theme and sign out. */
 export function AccountMenu({ me, statusText, online }: { me: User; statusText: string; online: boolean }) {
+  const { t } = useTranslation();
   const host = useHost();
   const theme = useThemePreference();
   // Only where the host keeps notification prefs (feature-detected).
   const notifications = useNotificationControls();
-  const account = useAccountInfo(host, me.id);
+  const account = useAccountInfo(host);
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="account-chip" aria-label={`Account: ${me.displayName} ${statusText}`}>
+      <DropdownMenu.Trigger
+        className="account-chip"
+        aria-label={t('account.chipLabel', { name: me.displayName, status: statusText })}
+      >
         <Avatar id={me.id} name={me.displayName} size={36} online={online} picture={me.avatarId} />
         <span className="account-chip-text">
           <span className="account-chip-name">{me.displayName}</span>{' '}
@@ -38,10 +43,14 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="menu" align="start" sideOffset={6}>
           <DropdownMenu.Label className="menu-label">
-            Signed in as <strong>@{me.username}</strong>
+            <Trans
+              i18nKey="account.signedInAs"
+              values={{ username: me.username }}
+              components={{ strong: <strong /> }}
+            />
           </DropdownMenu.Label>
           <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Label className="menu-label">Theme</DropdownMenu.Label>
+          <DropdownMenu.Label className="menu-label">{t('account.theme')}</DropdownMenu.Label>
           <DropdownMenu.RadioGroup
             value={theme}
             onValueChange={(v) => setThemePreference(v as ThemePreference)}
@@ -49,7 +58,7 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
             {THEMES.map(({ value, label, icon: Icon }) => (
               <DropdownMenu.RadioItem key={value} value={value} className="menu-item">
                 <Icon size={16} aria-hidden="true" />
-                {label}
+                {t(`account.themes.${label}`)}
                 <DropdownMenu.ItemIndicator className="menu-indicator">
                   <Check size={14} />
                 </DropdownMenu.ItemIndicator>
@@ -65,7 +74,7 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
                 onCheckedChange={(on) => notifications.setDoNotDisturb(on === true)}
               >
                 <BellOff size={16} aria-hidden="true" />
-                Do not disturb
+                {t('account.doNotDisturb')}
                 <DropdownMenu.ItemIndicator className="menu-indicator">
                   <Check size={14} />
                 </DropdownMenu.ItemIndicator>
@@ -74,12 +83,12 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
             </>
           )}
           <DropdownMenu.Item className="menu-item" onSelect={() => openAccountPage('settings')}>
-            <Settings size={16} aria-hidden="true" /> Settings…
+            <Settings size={16} aria-hidden="true" /> {t('account.settings')}
             <span className="menu-shortcut">{modKey},</span>
           </DropdownMenu.Item>
           {account?.serverRole === 'admin' && (
             <DropdownMenu.Item className="menu-item" onSelect={() => openAccountPage('admin')}>
-              <ShieldCheck size={16} aria-hidden="true" /> Server administration…
+              <ShieldCheck size={16} aria-hidden="true" /> {t('account.admin')}
             </DropdownMenu.Item>
           )}
           <DesktopSettingsMenuItem />
@@ -90,7 +99,7 @@ export function AccountMenu({ me, statusText, online }: { me: User; statusText: 
               void host.auth.signOut();
             }}
           >
-            <LogOut size={16} aria-hidden="true" /> Sign out
+            <LogOut size={16} aria-hidden="true" /> {t('account.signOut')}
           </DropdownMenu.Item>
         </DropdownMenu.Content>
       </DropdownMenu.Portal>

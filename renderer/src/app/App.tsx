@@ -1,4 +1,6 @@
+import { Fragment } from 'react';
 import * as Tooltip from '@radix-ui/react-tooltip';
+import { useTranslation } from 'react-i18next';
 import { useClientState, useReady } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
@@ -8,12 +10,13 @@ import { SignInScreen } from './SignInScreen';
 import { Shell } from './Shell';
 
 export function App() {
+  const { t, i18n } = useTranslation();
   const ready = useReady();
   const session = useClientState(selectSession);
   let screen;
   if (!ready) {
     screen = (
-      <div className="splash" aria-busy="true" aria-label="Loading Parley">
+      <div className="splash" aria-busy="true" aria-label={t('app.loading')}>
         <Logo size={48} />
       </div>
     );
@@ -25,7 +28,8 @@ export function App() {
   }
   return (
     <Tooltip.Provider delayDuration={400} skipDelayDuration={200}>
-      {screen}
+      {/* A language change remounts the screen, so memoised text (rows, labels) is made anew. */}
+      <Fragment key={i18n.language}>{screen}</Fragment>
       <Toaster />
       <ScreenSharePicker />
     </Tooltip.Provider>

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ArrowLeft, Bell, BellOff, Info, MessageCircle, Phone, Search, Video } from 'lucide-react';
 import type { MessageView, User } from '@parley/shared';
-import { shortName, shouldRepeatTyping, typingText, TYPING_IDLE_MS } from '@parley/shared';
+import { shouldRepeatTyping, TYPING_IDLE_MS } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
+import { errorText, t as translate } from '../i18n';
+import { shortName } from '../i18n/rules';
 import { useClientState, useHost } from '../store/hooks';
 import { useNotificationControls } from '../store/notification-prefs';
 import {
@@ -15,6 +18,7 @@ import {
 } from '../store/selectors';
 import { conversationTitle, directPeer, visiblePresence } from '../lib/conversation';
 import { ellipsize, formatLastSeen } from '../lib/format';
+import { chatTypingText } from '../lib/typing';
 import { getDraft, setDraft } from '../lib/drafts';
 import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
@@ -84,6 +88,7 @@ function useTypingSignal(conversationId: string) {
 const CALL_SCREEN_EXPLAINS = new Set(['busy', 'unavailable']);
 
 export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }: ChatViewProps) {
+  const { t } = useTranslation();
   const host = useHost();
   const me = useClientState(selectMe);
   const conversation = useClientState(useMemo(() => selectConversation(conversationId), [conversationId]));
@@ -133,16 +138,17 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
         })
         .then((r) => {
-          if (!r.ok) showToast(`Couldn’t send: ${r.error}`);
+          if (!r.ok) showToast(translate('chat.couldNotSend', { error: errorText(r) }));
         });
     },
     [host, conversationId, stop, replyTo],
   );
 
   const actions = useMemo<Omit<MessageActionHandlers, 'jumpTo'>>(() => {
-    const report = (what: string) => (r: { ok: boolean; error?: string }) => {
-      if (!r.ok) showToast(`Couldn’t ${what}: ${r.error ?? 'unknown error'}`);
-    };
+    const report =
+      (what: 'couldNotEdit' | 'couldNotReact') => (r: { ok: boolean; error?: string; code?: string }) => {
+        if (!r.ok) showToast(translate(`chat.${what}`, { error: errorText(r) }));
+      };
     return {
       reply(message) {
         setEditingId(null);
@@ -155,16 +161,16 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
       finishEdit(message, body) {
         setEditingId(null);
         composerRef.current?.focus();
-        if (body !== null) void host.messages.edit(message.id, body).then(report('edit the message'));
+        if (body !== null) void host.messages.edit(message.id, body).then(report('couldNotEdit'));
       },
       remove: setDeleting,
       react(message, emoji, on) {
-        void host.messages.react(message.id, emoji, on).then(report('react'));
+        void host.messages.react(message.id, emoji, on).then(report('couldNotReact'));
       },
       copy(message) {
         navigator.clipboard.writeText(message.body).then(
-          () => showToast('Copied to the clipboard', 'info'),
-          () => showToast('Couldn’t copy the text'),
+          () => showToast(translate('chat.copied'), 'info'),
+          () => showToast(translate('chat.couldNotCopy')),
         );
       },
     };
@@ -201,7 +207,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
         // Busy and unavailable calls end on the call screen, which says why in its own words
         // (and a toast over it would cover its Close button).
         if (!r.ok && !CALL_SCREEN_EXPLAINS.has(r.code ?? ''))
-          showToast(`Couldn’t start the call: ${r.error}`);
+          showToast(translate('chat.couldNotCall', { error: errorText(r) }));
       });
     },
     [host, conversationId],
@@ -210,8 +216,8 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   if (!conversation || !me) {
     return (
       <section className="chat chat-missing">
-        <EmptyState icon={<MessageCircle size={28} />} title="Conversation not found">
-          It may have been removed, or it is still loading.
+        <EmptyState icon={<MessageCircle size={28} />} title={t('chat.notFoundTitle')}>
+          {t('chat.notFoundLead')}
         </EmptyState>
       </section>
     );
@@ -220,35 +226,34 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
   const title = conversationTitle(conversation, meId);
   const userName = (userId: string) => {
     const member = conversation.members.find((m) => m.id === userId);
-    return member ? shortName(member) : 'Unknown';
+    return member ? shortName(member) : t('chat.unknownSender');
   };
   const peer: User | null = directPeer(conversation, meId);
   const knownPresence = peer ? visiblePresence(peer, presence, true) : null;
   const peerPresence = peer ? visiblePresence(peer, presence, connected) : null;
-  const typing = typingText(conversation, typingMap[conversationId] ?? [], meId);
+  // Shown once, above the composer; the header keeps presence (see lib/typing.ts).
+  const typing = chatTypingText(conversation, typingMap[conversationId], meId);
   let subtitle: string;
   let subtitleClass = 'chat-subtitle';
   if (conversation.type === 'group') {
     const others = conversation.members.filter((m) => m.id !== meId);
     const online = others.filter((m) => visiblePresence(m, presence, connected).online).length;
-    subtitle = `${conversation.members.length} members${online > 0 ? ` · ${online} online` : ''}`;
-  } else if (typing) {
-    subtitle = 'typing…';
-    subtitleClass += ' accent';
+    subtitle = t('chat.members', { count: conversation.members.length });
+    if (online > 0) subtitle = t('chat.membersOnline', { members: subtitle, online });
   } else if (peerPresence?.online) {
-    subtitle = 'online';
+    subtitle = t('chat.online');
     subtitleClass += ' online';
   } else if (!connected && knownPresence?.online) {
-    subtitle = 'last seen recently';
+    subtitle = t('chat.lastSeenRecently');
   } else {
     subtitle = formatLastSeen(peerPresence?.lastSeenAt, now);
   }
 
   return (
-    <section className="chat" aria-label={`Conversation with ${title}`} {...(canAttach ? drop.handlers : {})}>
+    <section className="chat" aria-label={t('chat.label', { title })} {...(canAttach ? drop.handlers : {})}>
       {drop.active && <DropZone />}
       <header className="chat-header">
-        <IconButton label="Back to conversations" className="back-button" onClick={onBack}>
+        <IconButton label={t('chat.back')} className="back-button" onClick={onBack}>
           <ArrowLeft size={20} />
         </IconButton>
         <Avatar
@@ -273,18 +278,18 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
             />
           )}
           {onSearch && (
-            <IconButton label="Search in conversation" onClick={onSearch}>
+            <IconButton label={t('chat.search')} onClick={onSearch}>
               <Search size={19} />
             </IconButton>
           )}
-          <IconButton label="Voice call" disabled={callBusy} onClick={() => call('audio')}>
+          <IconButton label={t('chat.voiceCall')} disabled={callBusy} onClick={() => call('audio')}>
             <Phone size={19} />
           </IconButton>
-          <IconButton label="Video call" disabled={callBusy} onClick={() => call('video')}>
+          <IconButton label={t('chat.videoCall')} disabled={callBusy} onClick={() => call('video')}>
             <Video size={20} />
           </IconButton>
           {conversation.type === 'group' && (
-            <IconButton label="Group info" onClick={() => setGroupInfoOpen(true)}>
+            <IconButton label={t('chat.groupInfo')} onClick={() => setGroupInfoOpen(true)}>
               <Info size={20} />
             </IconButton>
           )}
@@ -310,7 +315,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           key={conversationId}
           initialText={getDraft(conversationId)}
           // A long name would wrap the placeholder onto a second, clipped line (narrow windows).
-          placeholder={`Message ${ellipsize(title, 20)}`}
+          placeholder={t('composer.placeholder', { name: ellipsize(title, 20) })}
           onSend={onSend}
           onChange={onChange}
           autoFocus
@@ -318,7 +323,8 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
           replyTo={
             replyTo
               ? {
-                  name: replyTo.senderId === meId ? 'yourself' : userName(replyTo.senderId),
+                  name:
+                    replyTo.senderId === meId ? t('composer.replyToYourself') : userName(replyTo.senderId),
                   text: quoteText(replyTo.body),
                 }
               : null
@@ -329,7 +335,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
         />
       </div>
       {conversation.type === 'group' && groupInfoMounted && (
-        <LazyBoundary label="Loading group info…">
+        <LazyBoundary label={t('chat.loadingGroupInfo')}>
           <GroupInfoDialog
             conversation={conversation}
             meId={meId}
@@ -343,7 +349,7 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
         asAdmin={deleting !== null && deleting.senderId !== meId}
         onConfirm={(message) => {
           void host.messages.delete(message.id).then((r) => {
-            if (!r.ok) showToast(`Couldn’t delete: ${r.error}`);
+            if (!r.ok) showToast(translate('chat.couldNotDelete', { error: errorText(r) }));
           });
         }}
         onClose={() => {
@@ -357,9 +363,10 @@ export function ChatView({ conversationId, onBack, onSearch, jump, onJumpDone }:
 
 /** The header's bell: mutes this conversation's message notifications on this device. */
 function MuteButton({ muted, onChange }: { muted: boolean; onChange: (muted: boolean) => void }) {
+  const { t } = useTranslation();
   return (
     <IconButton
-      label={muted ? 'Unmute notifications' : 'Mute notifications'}
+      label={muted ? t('chat.unmute') : t('chat.mute')}
       className={muted ? 'mute-button is-muted' : 'mute-button'}
       onClick={() => onChange(!muted)}
     >

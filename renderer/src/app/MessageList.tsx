@@ -1,5 +1,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { shortName, unreadBadge, userName } from '@parley/shared';
+import { unreadBadge } from '@parley/shared';
+import { errorText, t } from '../i18n';
+import { shortName, userName } from '../i18n/rules';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { ArrowDown, Hand, LoaderCircle } from 'lucide-react';
 import type { Conversation, MessageView, MessageWindow } from '@parley/shared';
@@ -57,7 +59,7 @@ function ListHeader({ context }: { context?: ListContext }) {
   if (context?.loadingOlder) {
     return (
       <div className="list-header" role="status">
-        <LoaderCircle size={18} className="spin" aria-label="Loading older messages" />
+        <LoaderCircle size={18} className="spin" aria-label={t('chat.loadingOlder')} />
       </div>
     );
   }
@@ -71,7 +73,7 @@ function ListFooter() {
 function MessageSkeleton() {
   const widths = [46, 62, 30, 54, 40, 68];
   return (
-    <div className="message-skeleton" aria-busy="true" aria-label="Loading messages">
+    <div className="message-skeleton" aria-busy="true" aria-label={t('chat.loadingMessages')}>
       {widths.map((w, i) => (
         <div key={i} className={`skeleton-bubble ${i % 3 === 1 ? 'mine' : ''}`} style={{ width: `${w}%` }} />
       ))}
@@ -197,7 +199,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const loadOlder = useCallback(() => {
     if (!win || !win.hasOlder || win.loadingOlder) return;
     void host.conversations.loadOlder(conversationId).then((r) => {
-      if (!r.ok) showToast(`Couldn’t load older messages: ${r.error}`);
+      if (!r.ok) showToast(t('chat.couldNotLoadOlder', { error: errorText(r) }));
     });
   }, [host, conversationId, win]);
 
@@ -234,7 +236,10 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const onDiscard = useCallback((clientId: string) => void host.messages.discard(clientId), [host]);
 
   const isGroup = conversation.type === 'group';
-  const nameOf = useCallback((userId: string) => namesById.get(userId) ?? 'Unknown', [namesById]);
+  const nameOf = useCallback(
+    (userId: string) => namesById.get(userId) ?? t('chat.unknownSender'),
+    [namesById],
+  );
 
   const renderRow = useCallback(
     (index: number, row: MessageRow) => {
@@ -251,7 +256,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         <MessageItem
           row={row}
           showSender={isGroup}
-          senderName={namesById.get(m.senderId) ?? 'Unknown'}
+          senderName={namesById.get(m.senderId) ?? t('chat.unknownSender')}
           senderPicture={picturesById.get(m.senderId)}
           dayLabel={row.dayBreak ? formatDayLabel(m.createdAt, now) : ''}
           time={formatClock(m.createdAt)}
@@ -313,9 +318,13 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       <div className="message-list-empty">
         <EmptyState
           icon={<Hand size={28} />}
-          title={isGroup ? `Welcome to ${peerName}` : `Say hi to ${peerName}`}
+          title={
+            isGroup
+              ? t('chat.emptyGroupTitle', { name: peerName })
+              : t('chat.emptyDirectTitle', { name: peerName })
+          }
         >
-          Messages you send appear here. Press Enter to send, Shift+Enter for a new line.
+          {t('chat.emptyLead')}
         </EmptyState>
       </div>
     );
@@ -356,7 +365,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           // such estimates shifts the view when the real heights come in.
           defaultItemHeight={40}
           role="log"
-          aria-label="Messages"
+          aria-label={t('chat.messagesLabel')}
         />
       </ConversationImagesContext.Provider>
       {!atBottom && (
@@ -364,7 +373,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           type="button"
           className="jump-to-latest"
           onClick={jumpToBottom}
-          aria-label={newBelow > 0 ? `Jump to latest, ${newBelow} new` : 'Jump to latest'}
+          aria-label={newBelow > 0 ? t('chat.jumpToLatestNew', { count: newBelow }) : t('chat.jumpToLatest')}
         >
           {newBelow > 0 && <span className="jump-count">{unreadBadge(newBelow)}</span>}
           <ArrowDown size={18} aria-hidden="true" />
@@ -406,7 +415,7 @@ function useUnreadLoaded(
     };
     void load().then((r) => {
       if (!r.ok) {
-        showToast(`Couldn’t load the unread messages: ${r.error}`);
+        showToast(t('chat.couldNotLoadUnread', { error: errorText(r) }));
         setGaveUp(true);
       }
     });

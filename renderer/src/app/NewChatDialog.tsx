@@ -2,6 +2,8 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import * as Dialog from '@radix-ui/react-dialog';
 import { LoaderCircle, Search, UserRoundSearch, X } from 'lucide-react';
 import { GROUP_TITLE_MAX, type User } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../i18n';
 import { useClientState, useHost } from '../store/hooks';
 import { selectMe } from '../store/selectors';
 import { Avatar } from '../components/Avatar';
@@ -33,7 +35,7 @@ export function useUserSearch(query: string, enabled: boolean) {
         if (r.ok) {
           setResults(r.value);
           setError(null);
-        } else setError(r.error);
+        } else setError(errorText(r));
       });
     }, 150);
     return () => {
@@ -45,12 +47,29 @@ export function useUserSearch(query: string, enabled: boolean) {
 }
 
 export function NewChatDialog({ mode, onClose, onCreated }: NewChatDialogProps) {
+  // A chat was opened: the composer has the focus, and keeps it rather than going back to the
+  // button that opened the dialog (cancelling still returns there).
+  const opened = useRef(false);
+  const created = (id: string) => {
+    opened.current = true;
+    onCreated(id);
+  };
   return (
     <Dialog.Root open={mode !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined} onOpenAutoFocus={focusMarkedField}>
-          {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={onCreated} />}
+        <Dialog.Content
+          className="dialog"
+          aria-describedby={undefined}
+          onOpenAutoFocus={(e) => {
+            opened.current = false;
+            focusMarkedField(e);
+          }}
+          onCloseAutoFocus={(e) => {
+            if (opened.current) e.preventDefault();
+          }}
+        >
+          {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={created} />}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -66,6 +85,7 @@ function NewChatBody({
   onClose: () => void;
   onCreated: (id: string) => void;
 }) {
+  const { t } = useTranslation();
   const host = useHost();
   const me = useClientState(selectMe);
   const [query, setQuery] = useState('');
@@ -84,7 +104,7 @@ function NewChatBody({
     const r = await host.conversations.createDirect(user.id);
     setCreating(false);
     if (r.ok) onCreated(r.value.id);
-    else showToast(`Couldn’t start the chat: ${r.error}`);
+    else showToast(t('newChat.couldNotStart', { error: errorText(r) }));
   };
 
   const toggle = (user: User) => {
@@ -99,23 +119,23 @@ function NewChatBody({
 
   const createGroup = async (e: FormEvent) => {
     e.preventDefault();
-    const t = title.trim();
-    if (!t) {
-      setTitleError('Give the group a name.');
+    const name = title.trim();
+    if (!name) {
+      setTitleError(t('newChat.groupNameMissing'));
       return;
     }
-    if (t.length > GROUP_TITLE_MAX) {
-      setTitleError(`At most ${GROUP_TITLE_MAX} characters.`);
+    if (name.length > GROUP_TITLE_MAX) {
+      setTitleError(t('newChat.groupNameTooLong', { max: GROUP_TITLE_MAX }));
       return;
     }
     setCreating(true);
     const r = await host.conversations.createGroup(
-      t,
+      name,
       selected.map((u) => u.id),
     );
     setCreating(false);
     if (r.ok) onCreated(r.value.id);
-    else showToast(`Couldn’t create the group: ${r.error}`);
+    else showToast(t('newChat.couldNotCreateGroup', { error: errorText(r) }));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -139,22 +159,24 @@ function NewChatBody({
   return (
     <>
       <div className="dialog-header">
-        <Dialog.Title className="dialog-title">{mode === 'direct' ? 'New chat' : 'New group'}</Dialog.Title>
-        <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close">
+        <Dialog.Title className="dialog-title">
+          {mode === 'direct' ? t('newChat.titleDirect') : t('newChat.titleGroup')}
+        </Dialog.Title>
+        <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('common.close')}>
           <X size={18} />
         </Dialog.Close>
       </div>
       <form className="dialog-body" onSubmit={(e) => void createGroup(e)}>
         {mode === 'group' && (
           <label className="field">
-            <span className="field-label">Group name</span>
+            <span className="field-label">{t('newChat.groupName')}</span>
             <input
               value={title}
               onChange={(e) => {
                 setTitle(e.target.value);
                 setTitleError(null);
               }}
-              placeholder="Weekend plans"
+              placeholder={t('newChat.groupNamePlaceholder')}
               aria-invalid={titleError ? true : undefined}
               data-autofocus
             />
@@ -163,12 +185,16 @@ function NewChatBody({
         )}
         <div className="people-picker">
           {selected.length > 0 && (
-            <ul className="chips" aria-label="Selected people">
+            <ul className="chips" aria-label={t('newChat.selectedPeople')}>
               {selected.map((u) => (
                 <li key={u.id} className="chip">
                   <Avatar id={u.id} name={u.displayName} size={20} />
                   {u.displayName}
-                  <button type="button" aria-label={`Remove ${u.displayName}`} onClick={() => toggle(u)}>
+                  <button
+                    type="button"
+                    aria-label={t('newChat.remove', { name: u.displayName })}
+                    onClick={() => toggle(u)}
+                  >
                     <X size={12} />
                   </button>
                 </li>
@@ -182,8 +208,8 @@ function NewChatBody({
               // A group is named first; a direct chat starts with the search.
               data-autofocus={mode === 'direct' ? true : undefined}
               type="search"
-              placeholder="Search people by name or username"
-              aria-label="Search people"
+              placeholder={t('newChat.searchPlaceholder')}
+              aria-label={t('newChat.searchLabel')}
               role="combobox"
               aria-expanded="true"
               aria-controls={listId}
@@ -203,7 +229,7 @@ function NewChatBody({
           className="picker-list"
           id={listId}
           role="listbox"
-          aria-label="People"
+          aria-label={t('newChat.people')}
           aria-multiselectable={mode === 'group'}
         >
           {others.map((u, i) => {
@@ -240,19 +266,21 @@ function NewChatBody({
           <div className="picker-empty">
             <UserRoundSearch size={24} aria-hidden="true" />
             {error
-              ? `Search failed: ${error}`
+              ? t('newChat.searchFailed', { error })
               : query.trim()
-                ? `Nobody called “${query.trim()}” on this server yet.`
-                : 'Type a name or username to find people on this server.'}
+                ? t('newChat.nobody', { query: query.trim() })
+                : t('newChat.hint')}
           </div>
         )}
         {mode === 'group' && (
           <div className="dialog-footer">
             <span className="muted">
-              {selected.length === 0 ? 'Pick at least one person' : `${selected.length} selected`}
+              {selected.length === 0
+                ? t('newChat.pickOne')
+                : t('newChat.selected', { count: selected.length })}
             </span>
             <button type="button" className="button" onClick={onClose}>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button
               type="submit"
@@ -260,7 +288,7 @@ function NewChatBody({
               disabled={creating || selected.length === 0}
             >
               {creating && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
-              Create group
+              {t('newChat.createGroup')}
             </button>
           </div>
         )}

@@ -2,6 +2,7 @@ import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { unreadBadge } from '@parley/shared';
 import * as Dialog from '@radix-ui/react-dialog';
 import { CornerDownLeft, Search } from 'lucide-react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useClientState } from '../store/hooks';
 import { selectConversations } from '../store/selectors';
 import { matchesFilter } from '../lib/conversation';
@@ -16,12 +17,13 @@ interface QuickSwitcherProps {
 
 /** Ctrl/Cmd+K: jump to any conversation by typing part of its name. */
 export function QuickSwitcher({ open, onOpenChange, onPick }: QuickSwitcherProps) {
+  const { t } = useTranslation();
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog dialog-switcher" aria-describedby={undefined}>
-          <Dialog.Title className="sr-only">Switch conversation</Dialog.Title>
+          <Dialog.Title className="sr-only">{t('switcher.title')}</Dialog.Title>
           {open && <SwitcherBody onPick={onPick} />}
         </Dialog.Content>
       </Dialog.Portal>
@@ -30,6 +32,7 @@ export function QuickSwitcher({ open, onOpenChange, onPick }: QuickSwitcherProps
 }
 
 function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
+  const { t } = useTranslation();
   const rows = useConversationRows();
   const conversations = useClientState(selectConversations);
   const [query, setQuery] = useState('');
@@ -63,8 +66,8 @@ function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
         <Search size={18} aria-hidden="true" />
         <input
           autoFocus
-          placeholder="Jump to a conversation…"
-          aria-label="Jump to a conversation"
+          placeholder={t('switcher.placeholder')}
+          aria-label={t('switcher.label')}
           role="combobox"
           aria-expanded="true"
           aria-controls={listId}
@@ -77,7 +80,7 @@ function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
           onKeyDown={onKeyDown}
         />
       </label>
-      <ul className="switcher-list" id={listId} role="listbox" aria-label="Conversations">
+      <ul className="switcher-list" id={listId} role="listbox" aria-label={t('switcher.listLabel')}>
         {matches.map((r) => (
           <li
             key={r.id}
@@ -102,19 +105,18 @@ function SwitcherBody({ onPick }: { onPick: (id: string) => void }) {
           </li>
         ))}
         {matches.length === 0 && (
-          <li className="switcher-empty">No conversation matches “{query.trim()}”.</li>
+          <li className="switcher-empty">{t('switcher.noMatch', { query: query.trim() })}</li>
         )}
       </ul>
       <div className="switcher-hint" aria-hidden="true">
         <span>
-          <kbd>↑</kbd>
-          <kbd>↓</kbd> to move
+          <Trans i18nKey="switcher.hintMove" components={{ kbd: <kbd /> }} />
         </span>
         <span>
-          <kbd>Enter</kbd> to open
+          <Trans i18nKey="switcher.hintOpen" components={{ kbd: <kbd /> }} />
         </span>
         <span>
-          <kbd>Esc</kbd> to close
+          <Trans i18nKey="switcher.hintClose" components={{ kbd: <kbd /> }} />
         </span>
       </div>
     </div>

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { MessagesSquare } from 'lucide-react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useClientState, useHost } from '../store/hooks';
 import { useMutedIds } from '../store/notification-prefs';
 import {
   selectCatchUp,
   selectConnection,
   selectConversations,
+  selectMe,
   selectNotices,
   selectServer,
   selectTotalUnread,
@@ -22,6 +24,7 @@ import { ChatView } from './ChatView';
 import { NewChatDialog, type NewChatMode } from './NewChatDialog';
 import { QuickSwitcher } from './QuickSwitcher';
 import { WelcomeState } from './WelcomeState';
+import { isListedConversation } from '../lib/conversation';
 import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
 import { useAccountPage } from '../settings/account-store';
 import { useSettingsShortcut } from '../settings/settings-shortcut';
@@ -42,10 +45,14 @@ function readOpen(): string | null {
 
 /** The signed-in app: connection bar, the two panes, dialogs and the call layer. */
 export function Shell() {
+  const { t } = useTranslation();
   const host = useHost();
   const connection = useClientState(selectConnection);
   const catchUp = useClientState(selectCatchUp);
   const conversations = useClientState(selectConversations);
+  const me = useClientState(selectMe);
+  // The welcome state counts what the list shows, not empty chats others started with me.
+  const hasListed = conversations.some((c) => isListedConversation(c, me?.id ?? ''));
   const server = useClientState(selectServer);
   const notices = useClientState(selectNotices);
   const shownNotices = useRef(new Set<string>());
@@ -142,19 +149,18 @@ export function Shell() {
             onJumpDone={search.jumpDone}
           />
         ) : (
-          <section className="chat chat-placeholder" aria-label="No conversation open">
-            {conversations.length === 0 && connection.status !== 'connected' ? null : conversations.length ===
-              0 ? (
+          <section className="chat chat-placeholder" aria-label={t('shell.noneOpen')}>
+            {conversations.length === 0 && connection.status !== 'connected' ? null : !hasListed ? (
               <WelcomeState onNewChat={() => setNewChat('direct')} onNewGroup={() => setNewChat('group')} />
             ) : (
-              <EmptyState icon={<MessagesSquare size={32} />} title="Pick a conversation">
-                Choose one on the left, or press <kbd>{modKey}</kbd> <kbd>K</kbd> to jump to any conversation.
+              <EmptyState icon={<MessagesSquare size={32} />} title={t('shell.pickTitle')}>
+                <Trans i18nKey="shell.pickLead" values={{ mod: modKey }} components={{ kbd: <kbd /> }} />
               </EmptyState>
             )}
           </section>
         )}
         {search.panel && (
-          <LazyBoundary label="Loading search…">
+          <LazyBoundary label={t('shell.loadingSearch')}>
             <SearchPanel
               state={search.panel}
               conversationId={shown}
@@ -175,12 +181,13 @@ export function Shell() {
 
 /** Settings and server administration load the first time one of them opens. */
 function AccountPages() {
+  const { t } = useTranslation();
   const page = useAccountPage();
   useSettingsShortcut();
   const settings = useOpenedOnce(page === 'settings');
   const admin = useOpenedOnce(page === 'admin');
   return (
-    <LazyBoundary label="Loading settings…">
+    <LazyBoundary label={t('shell.loadingSettings')}>
       {settings && <SettingsDialog />}
       {admin && <AdminDialog />}
     </LazyBoundary>

@@ -11,16 +11,18 @@ import {
   selectPresence,
   selectTyping,
 } from '../store/selectors';
-import { typingText as typingTextOf } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
 import {
   conversationTitle,
   directPeer,
+  isListedConversation,
   matchesFilter,
   previewText,
   sortByActivity,
   visiblePresence,
 } from '../lib/conversation';
 import { formatListTime } from '../lib/format';
+import { rowTypingText } from '../lib/typing';
 import { useNow } from '../lib/use-now';
 import { modKey } from '../lib/platform';
 import { ConversationRow, type ConversationRowData } from '../components/ConversationRow';
@@ -35,8 +37,12 @@ interface SidebarProps {
   onNewGroup: () => void;
 }
 
-/** Builds the list rows; shared with the quick switcher. */
-export function useConversationRows(): ConversationRowData[] {
+/**
+ * Builds the list rows; shared with the quick switcher. The open conversation is always listed,
+ * even an empty direct one someone else started (see `isListedConversation`), and its row never
+ * says "typing…" (the chat's own indicator does, see lib/typing.ts).
+ */
+export function useConversationRows(openId: string | null = null): ConversationRowData[] {
   const me = useClientState(selectMe);
   const conversations = useClientState(selectConversations);
   const presence = useClientState(selectPresence);
@@ -46,19 +52,23 @@ export function useConversationRows(): ConversationRowData[] {
   const connected = useClientState((st) => st.connection.status === 'connected');
   const now = useNow(30_000);
   const muted = useMutedIds();
+  // A new `t` when the language changes: the rows' words are made again.
+  const { t } = useTranslation();
   return useMemo(() => {
     const meId = me?.id ?? '';
-    return sortByActivity(conversations).map((c): ConversationRowData => {
+    const listed = conversations.filter((c) => c.id === openId || isListedConversation(c, meId));
+    return sortByActivity(listed).map((c): ConversationRowData => {
       const peer = directPeer(c, meId);
       const title = conversationTitle(c, meId);
-      const typingText = typingTextOf(c, typing[c.id] ?? [], meId, true);
+      const typingText = rowTypingText(c, typing[c.id], meId, openId);
       // The outbox's newest message for this conversation, if it is newer than the server's.
       const items = windows[c.id]?.items;
       const local = items?.[items.length - 1];
       const failed = local?.status === 'failed';
       let preview = previewText(c, meId);
       if (local && local.status !== 'sent' && local.kind === 'text') {
-        preview = `${failed ? 'Not sent' : 'You'}: ${local.body.replace(/\s+/g, ' ').trim()}`;
+        const body = local.body.replace(/\s+/g, ' ').trim();
+        preview = failed ? t('sidebar.previewNotSent', { body }) : t('sidebar.previewYou', { body });
       }
       return {
         id: c.id,
@@ -75,13 +85,14 @@ export function useConversationRows(): ConversationRowData[] {
         muted: muted.has(c.id),
       };
     });
-  }, [me, conversations, presence, typing, windows, connected, now, muted]);
+  }, [me, conversations, openId, presence, typing, windows, connected, now, muted, t]);
 }
 
 /** Placeholder rows while the first conversation list loads (skeletons, not a spinner). */
 function ListSkeleton() {
+  const { t } = useTranslation();
   return (
-    <div className="conv-skeleton" aria-busy="true" aria-label="Loading conversations">
+    <div className="conv-skeleton" aria-busy="true" aria-label={t('sidebar.loading')}>
       {[62, 48, 70, 55].map((w, i) => (
         <div key={i} className="conv-skeleton-row">
           <span className="skeleton-circle" />
@@ -96,7 +107,8 @@ function ListSkeleton() {
 }
 
 export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarProps) {
-  const rows = useConversationRows();
+  const { t } = useTranslation();
+  const rows = useConversationRows(selectedId);
   const conversations = useClientState(selectConversations);
   const me = useClientState(selectMe);
   const connection = useClientState(selectConnection);
@@ -153,30 +165,30 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
 
   const statusText =
     connection.status === 'connected'
-      ? 'Online'
+      ? t('sidebar.status.online')
       : connection.status === 'offline'
-        ? 'Offline'
+        ? t('sidebar.status.offline')
         : connection.status === 'reconnecting' || connection.status === 'connecting'
-          ? 'Connecting…'
+          ? t('sidebar.status.connecting')
           : '';
 
   return (
-    <aside className="sidebar" aria-label="Conversations">
+    <aside className="sidebar" aria-label={t('sidebar.label')}>
       <header className="sidebar-header">
         {me && <AccountMenu me={me} statusText={statusText} online={connection.status === 'connected'} />}
         <DropdownMenu.Root>
           <DropdownMenu.Trigger asChild>
-            <IconButton label="New conversation">
+            <IconButton label={t('sidebar.newConversation')}>
               <SquarePen size={18} />
             </IconButton>
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
             <DropdownMenu.Content className="menu" align="end" sideOffset={6}>
               <DropdownMenu.Item className="menu-item" onSelect={onNewChat}>
-                <MessageSquarePlus size={16} aria-hidden="true" /> New chat
+                <MessageSquarePlus size={16} aria-hidden="true" /> {t('sidebar.newChat')}
               </DropdownMenu.Item>
               <DropdownMenu.Item className="menu-item" onSelect={onNewGroup}>
-                <Users size={16} aria-hidden="true" /> New group
+                <Users size={16} aria-hidden="true" /> {t('sidebar.newGroup')}
               </DropdownMenu.Item>
             </DropdownMenu.Content>
           </DropdownMenu.Portal>
@@ -188,8 +200,8 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
           <input
             ref={filterRef}
             type="search"
-            placeholder="Search conversations"
-            aria-label="Filter conversations"
+            placeholder={t('sidebar.searchPlaceholder')}
+            aria-label={t('sidebar.filterLabel')}
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             onKeyDown={onFilterKeyDown}
@@ -198,7 +210,7 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
             <button
               type="button"
               className="search-clear"
-              aria-label="Clear filter"
+              aria-label={t('sidebar.clearFilter')}
               onClick={() => setFilter('')}
             >
               <X size={14} />
@@ -211,29 +223,29 @@ export function Sidebar({ selectedId, onOpen, onNewChat, onNewGroup }: SidebarPr
           )}
         </label>
       </div>
-      <nav className="conv-list" aria-label="Conversation list">
+      <nav className="conv-list" aria-label={t('sidebar.listLabel')}>
         {rows.length === 0 && (connection.status === 'connecting' || connection.status === 'idle') ? (
           <ListSkeleton />
         ) : rows.length === 0 && connection.status !== 'connected' ? (
-          <EmptyState compact icon={<WifiOff size={28} />} title="Waiting for the server">
-            Your conversations appear as soon as Parley reconnects.
+          <EmptyState compact icon={<WifiOff size={28} />} title={t('sidebar.waitingTitle')}>
+            {t('sidebar.waitingLead')}
           </EmptyState>
         ) : rows.length === 0 ? (
           <EmptyState
             compact
             icon={<MessagesSquare size={28} />}
-            title="No conversations yet"
+            title={t('sidebar.emptyTitle')}
             action={
               // Only where the welcome pane beside the list is hidden (narrow windows).
               <button type="button" className="button button-primary narrow-only" onClick={onNewChat}>
-                <MessageSquarePlus size={16} aria-hidden="true" /> New chat
+                <MessageSquarePlus size={16} aria-hidden="true" /> {t('sidebar.newChat')}
               </button>
             }
           >
-            Your chats and groups will be listed here.
+            {t('sidebar.emptyLead')}
           </EmptyState>
         ) : visible.length === 0 ? (
-          <p className="conv-list-empty">No conversations match “{filter.trim()}”.</p>
+          <p className="conv-list-empty">{t('sidebar.noMatch', { query: filter.trim() })}</p>
         ) : (
           visible.map((row, i) => (
             <ConversationRow

@@ -1,6 +1,16 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LoaderCircle, Server } from 'lucide-react';
-import { displayNameSchema, normalizeServerUrl, passwordSchema, usernameSchema } from '@parley/shared';
+import {
+  DISPLAY_NAME_MAX,
+  displayNameSchema,
+  normalizeServerUrl,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  passwordSchema,
+  usernameSchema,
+} from '@parley/shared';
+import { Trans, useTranslation } from 'react-i18next';
+import { errorText } from '../i18n';
 import { useClientState, useHost } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
@@ -11,6 +21,7 @@ type Mode = 'sign-in' | 'sign-up';
 type Field = 'serverUrl' | 'username' | 'password' | 'displayName';
 
 export function SignInScreen() {
+  const { t } = useTranslation();
   const host = useHost();
   const session = useClientState(selectSession);
   const [mode, setMode] = useState<Mode>('sign-in');
@@ -52,19 +63,23 @@ export function SignInScreen() {
     const errors: Partial<Record<Field, string>> = {};
     // The one rule: https for a typed host, http for localhost and 127.x.
     const url = normalizeServerUrl(serverUrl);
-    if (!url) errors.serverUrl = 'Enter the address of your Parley server, like chat.example.org.';
+    if (!url) errors.serverUrl = t('signIn.serverMissing');
     if (mode === 'sign-up') {
       const u = usernameSchema.safeParse(username);
-      if (!u.success) errors.username = `Username ${u.error.issues[0]?.message ?? 'is not valid'}.`;
+      if (!u.success) errors.username = t('signIn.usernameInvalid');
       const p = passwordSchema.safeParse(password);
-      if (!p.success) errors.password = `Password ${p.error.issues[0]?.message ?? 'is not valid'}.`;
+      if (!p.success)
+        errors.password =
+          password.length < PASSWORD_MIN
+            ? t('signIn.passwordTooShort', { min: PASSWORD_MIN })
+            : t('signIn.passwordTooLong', { max: PASSWORD_MAX });
       if (displayName.trim()) {
         const d = displayNameSchema.safeParse(displayName);
-        if (!d.success) errors.displayName = `Display name ${d.error.issues[0]?.message ?? 'is not valid'}.`;
+        if (!d.success) errors.displayName = t('signIn.displayNameTooLong', { max: DISPLAY_NAME_MAX });
       }
     } else {
-      if (!username.trim()) errors.username = 'Enter your username.';
-      if (!password) errors.password = 'Enter your password.';
+      if (!username.trim()) errors.username = t('signIn.usernameMissing');
+      if (!password) errors.password = t('signIn.passwordMissing');
     }
     setFieldErrors(errors);
     setFormError(null);
@@ -82,9 +97,9 @@ export function SignInScreen() {
               ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
               ...(inviteCode ? { inviteCode } : {}),
             });
-      if (!result.ok) setFormError(result.error);
+      if (!result.ok) setFormError(errorText(result));
     } catch (err) {
-      setFormError(err instanceof Error ? err.message : 'Something went wrong. Try again.');
+      setFormError(err instanceof Error ? err.message : t('errors.unknown'));
     } finally {
       setSubmitting(false);
     }
@@ -115,14 +130,10 @@ export function SignInScreen() {
       <div className="auth-card">
         <div className="auth-brand">
           <Logo size={44} />
-          <h1>{mode === 'sign-in' ? 'Welcome back' : 'Create your account'}</h1>
-          <p className="muted">
-            {mode === 'sign-in'
-              ? 'Sign in to pick up your conversations where you left them.'
-              : 'Parley works with any Parley server — yours, your team’s or a friend’s.'}
-          </p>
+          <h1>{mode === 'sign-in' ? t('signIn.welcomeBack') : t('signIn.createTitle')}</h1>
+          <p className="muted">{mode === 'sign-in' ? t('signIn.welcomeBackLead') : t('signIn.createLead')}</p>
         </div>
-        <div className="segmented" role="tablist" aria-label="Account">
+        <div className="segmented" role="tablist" aria-label={t('signIn.tabsLabel')}>
           <button
             type="button"
             role="tab"
@@ -130,7 +141,7 @@ export function SignInScreen() {
             className={mode === 'sign-in' ? 'active' : ''}
             onClick={() => switchMode('sign-in')}
           >
-            Sign in
+            {t('signIn.signIn')}
           </button>
           <button
             type="button"
@@ -139,12 +150,12 @@ export function SignInScreen() {
             className={mode === 'sign-up' ? 'active' : ''}
             onClick={() => switchMode('sign-up')}
           >
-            Create account
+            {t('signIn.createAccount')}
           </button>
         </div>
         <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate>
           <label className="field">
-            <span className="field-label">Server</span>
+            <span className="field-label">{t('signIn.server')}</span>
             <span className="input-with-icon">
               <Server size={16} aria-hidden="true" />
               <input
@@ -162,7 +173,7 @@ export function SignInScreen() {
             {fieldError('serverUrl')}
           </label>
           <label className="field">
-            <span className="field-label">Username</span>
+            <span className="field-label">{t('signIn.username')}</span>
             <input
               {...fieldProps('username')}
               name="username"
@@ -178,7 +189,10 @@ export function SignInScreen() {
           {mode === 'sign-up' && (
             <label className="field">
               <span className="field-label">
-                Display name <span className="muted">(optional)</span>
+                <Trans
+                  i18nKey="signIn.displayNameOptional"
+                  components={{ muted: <span className="muted" /> }}
+                />
               </span>
               <input
                 {...fieldProps('displayName')}
@@ -186,7 +200,7 @@ export function SignInScreen() {
                 autoComplete="name"
                 value={displayName}
                 onChange={(e) => setDisplayName(e.target.value)}
-                placeholder="How others see you"
+                placeholder={t('signIn.displayNamePlaceholder')}
               />
               {fieldError('displayName')}
             </label>
@@ -197,11 +211,11 @@ export function SignInScreen() {
           )}
           {mode === 'sign-up' && registration === 'closed' && (
             <p className="form-note" role="note">
-              This server isn’t taking new sign-ups. Ask the person who runs it to create an account for you.
+              {t('signIn.closed')}
             </p>
           )}
           <label className="field">
-            <span className="field-label">Password</span>
+            <span className="field-label">{t('signIn.password')}</span>
             <input
               {...fieldProps('password')}
               name="password"
@@ -223,7 +237,7 @@ export function SignInScreen() {
             disabled={busy || (mode === 'sign-up' && registration === 'closed')}
           >
             {busy && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
-            {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+            {mode === 'sign-in' ? t('signIn.signIn') : t('signIn.createAccount')}
           </button>
         </form>
       </div>

@@ -1,5 +1,6 @@
 import { MessageSquarePlus, UserPlus, Users } from 'lucide-react';
-import { shortName } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
+import { shortName } from '../i18n/rules';
 import { EmptyState } from '../components/EmptyState';
 import { canInvite, openAccountPage, useAccountInfo } from '../settings/account-store';
 import { useClientState, useHost } from '../store/hooks';
@@ -11,30 +12,31 @@ import { selectMe } from '../store/selectors';
  * it is empty (its own button shows where this pane does not: narrow windows).
  */
 export function WelcomeState({ onNewChat, onNewGroup }: { onNewChat: () => void; onNewGroup: () => void }) {
+  const { t } = useTranslation();
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   return (
     <EmptyState
       icon={<MessageSquarePlus size={32} />}
-      title={me ? `Welcome to Parley, ${shortName(me)}` : 'Welcome to Parley'}
+      title={me ? t('welcome.titleNamed', { name: shortName(me) }) : t('welcome.title')}
       action={
         <div className="welcome-actions">
           <button type="button" className="button button-primary" onClick={onNewChat}>
-            <MessageSquarePlus size={16} aria-hidden="true" /> Start a chat
+            <MessageSquarePlus size={16} aria-hidden="true" /> {t('welcome.startChat')}
           </button>
           <button type="button" className="button" onClick={onNewGroup}>
-            <Users size={16} aria-hidden="true" /> New group
+            <Users size={16} aria-hidden="true" /> {t('welcome.newGroup')}
           </button>
           {canInvite(account) && (
             <button type="button" className="button" onClick={() => openAccountPage('settings')}>
-              <UserPlus size={16} aria-hidden="true" /> Invite someone
+              <UserPlus size={16} aria-hidden="true" /> {t('welcome.invite')}
             </button>
           )}
         </div>
       }
     >
-      Find someone on this server by name or username, or make a group for several people.
+      {t('welcome.lead')}
     </EmptyState>
   );
 }

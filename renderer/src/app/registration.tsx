@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { normalizeServerUrl, type ParleyHost, type PublicServerInfo } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
 
 /**
  * The sign-up form follows the server's registration mode (`GET /api/server`, asked through
@@ -40,22 +41,23 @@ export function inviteCodeFrom(text: string): string {
 
 /** An editable invite code, for an invite-only server reached without a link. */
 export function InviteCodeInput({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
   const id = useId();
   return (
     <label className="field" htmlFor={id}>
-      <span className="field-label">Invite code</span>
+      <span className="field-label">{t('signIn.inviteCode')}</span>
       <input
         id={id}
         name="inviteCode"
         value={value}
         spellCheck={false}
         autoComplete="off"
-        placeholder="Paste your invite link or code"
+        placeholder={t('signIn.inviteCodePlaceholder')}
         aria-describedby={`${id}-hint`}
         onChange={(e) => onChange(e.target.value)}
       />
       <span id={`${id}-hint`} className="muted field-hint">
-        This server is invite-only: ask someone there for an invite link.
+        {t('signIn.inviteOnly')}
       </span>
     </label>
   );

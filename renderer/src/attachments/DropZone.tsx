@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { Upload } from 'lucide-react';
+import { t } from '../i18n';
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
@@ -45,7 +46,7 @@ export function DropZone() {
     <div className="drop-zone" data-testid="drop-zone" aria-hidden="true">
       <div className="drop-zone-inner">
         <Upload size={28} />
-        <span>Drop files to send them</span>
+        <span>{t('attachments.drop')}</span>
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { ChevronLeft, ChevronRight, Download, X } from 'lucide-react';
 import type { Attachment } from '@parley/shared';
 import { useHost } from '../store/hooks';
 import { showToast } from '../lib/toast';
+import { t } from '../i18n';
 import { downloadAttachment, useAttachmentUrl } from './attachment-urls';
 import { formatSize } from './files';
 
@@ -56,7 +57,7 @@ export function ImageViewer({ open, images, index, onIndexChange, onClose, retur
             <div className="viewer-title">
               <Dialog.Title className="viewer-name">{image.name}</Dialog.Title>
               <Dialog.Description className="viewer-meta">
-                {count > 1 ? `${index + 1} of ${count} · ` : ''}
+                {count > 1 ? `${t('attachments.position', { index: index + 1, count })} · ` : ''}
                 {image.width && image.height ? `${image.width}×${image.height} · ` : ''}
                 {formatSize(image.size)}
               </Dialog.Description>
@@ -64,19 +65,19 @@ export function ImageViewer({ open, images, index, onIndexChange, onClose, retur
             <button
               type="button"
               className="icon-button icon-button-ghost"
-              aria-label={`Download ${image.name}`}
+              aria-label={t('attachments.download', { name: image.name })}
               disabled={downloading}
               onClick={() => {
                 setDownloading(true);
                 void downloadAttachment(host, image.id, image.name).then((e) => {
                   setDownloading(false);
-                  if (e) showToast(`Couldn’t download ${image.name}: ${e}`);
+                  if (e) showToast(t('attachments.couldNotDownload', { name: image.name, error: e }));
                 });
               }}
             >
               <Download size={20} />
             </button>
-            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close the viewer">
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('attachments.closeViewer')}>
               <X size={20} />
             </Dialog.Close>
           </div>
@@ -85,7 +86,7 @@ export function ImageViewer({ open, images, index, onIndexChange, onClose, retur
               <button
                 type="button"
                 className="viewer-nav prev"
-                aria-label="Previous image"
+                aria-label={t('attachments.previous')}
                 onClick={() => go(-1)}
               >
                 <ChevronLeft size={28} />
@@ -95,11 +96,16 @@ export function ImageViewer({ open, images, index, onIndexChange, onClose, retur
               <img className="viewer-image" src={url} alt={image.name} data-testid="viewer-image" />
             ) : (
               <div className="viewer-status" role="status">
-                {error ? `The image could not be loaded: ${error}` : 'Loading…'}
+                {error ? t('attachments.imageFailedWith', { error }) : t('common.loading')}
               </div>
             )}
             {count > 1 && (
-              <button type="button" className="viewer-nav next" aria-label="Next image" onClick={() => go(1)}>
+              <button
+                type="button"
+                className="viewer-nav next"
+                aria-label={t('attachments.next')}
+                onClick={() => go(1)}
+              >
                 <ChevronRight size={28} />
               </button>
             )}

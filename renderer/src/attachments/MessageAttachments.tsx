@@ -4,6 +4,7 @@ import { Download, FileText, ImageOff } from 'lucide-react';
 import type { Attachment } from '@parley/shared';
 import { useHost } from '../store/hooks';
 import { showToast } from '../lib/toast';
+import { t } from '../i18n';
 import { downloadAttachment, useAttachmentUrl } from './attachment-urls';
 import { formatSize, isImage, thumbnailBox } from './files';
 import { LazyBoundary, lazyNamed, useOpenedOnce } from '../components/Lazy';
@@ -27,13 +28,13 @@ const Thumbnail = forwardRef<HTMLButtonElement, { attachment: Attachment; onOpen
         className="attachment-image"
         style={{ width: box.width, height: box.height }}
         onClick={onOpen}
-        aria-label={`Open image ${attachment.name}`}
+        aria-label={t('attachments.openImage', { name: attachment.name })}
         data-testid="attachment-image"
       >
         {url ? (
           <img src={url} alt={attachment.name} width={box.width} height={box.height} draggable={false} />
         ) : error ? (
-          <ImageOff size={24} aria-label="The image could not be loaded" />
+          <ImageOff size={24} aria-label={t('attachments.imageFailed')} />
         ) : (
           <span className="attachment-image-loading" aria-hidden="true" />
         )}
@@ -59,13 +60,13 @@ function FileCard({ attachment }: { attachment: Attachment }) {
       <button
         type="button"
         className="icon-button icon-button-ghost attachment-file-download"
-        aria-label={`Download ${attachment.name}`}
+        aria-label={t('attachments.download', { name: attachment.name })}
         disabled={busy}
         onClick={() => {
           setBusy(true);
           void downloadAttachment(host, attachment.id, attachment.name).then((error) => {
             setBusy(false);
-            if (error) showToast(`Couldn’t download ${attachment.name}: ${error}`);
+            if (error) showToast(t('attachments.couldNotDownload', { name: attachment.name, error }));
           });
         }}
       >
@@ -121,7 +122,7 @@ export const MessageAttachments = memo(function MessageAttachments({
         <FileCard key={a.id} attachment={a} />
       ))}
       {images.length > 0 && viewerMounted && (
-        <LazyBoundary label="Loading image viewer…">
+        <LazyBoundary label={t('attachments.loadingViewer')}>
           <ImageViewer
             open={open !== null}
             images={viewerImages}

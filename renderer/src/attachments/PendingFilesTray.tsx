@@ -1,12 +1,13 @@
 import { AlertCircle, FileText, X } from 'lucide-react';
 import { formatSize } from './files';
+import { t } from '../i18n';
 import type { PendingFiles } from './use-pending-files';
 
 /** The files of the message being written, above the text field: preview, progress, remove. */
 export function PendingFilesTray({ files }: { files: PendingFiles }) {
   if (files.items.length === 0) return null;
   return (
-    <ul className="pending-files" aria-label="Files to send" data-testid="pending-files">
+    <ul className="pending-files" aria-label={t('attachments.tray')} data-testid="pending-files">
       {files.items.map((f) => {
         const percent = f.size > 0 ? Math.round((f.loaded / f.size) * 100) : 0;
         return (
@@ -36,8 +37,9 @@ export function PendingFilesTray({ files }: { files: PendingFiles }) {
                 </span>
               ) : (
                 <span className="pending-file-size">
-                  {f.status === 'uploading' ? `${formatSize(f.loaded)} of ` : ''}
-                  {formatSize(f.size)}
+                  {f.status === 'uploading'
+                    ? t('attachments.progress', { loaded: formatSize(f.loaded), size: formatSize(f.size) })
+                    : formatSize(f.size)}
                 </span>
               )}
               {f.status === 'uploading' && (
@@ -45,7 +47,7 @@ export function PendingFilesTray({ files }: { files: PendingFiles }) {
                   className="pending-file-progress"
                   max={100}
                   value={percent}
-                  aria-label={`Uploading ${f.name}`}
+                  aria-label={t('attachments.uploading', { name: f.name })}
                   data-testid="upload-progress"
                 />
               )}
@@ -53,7 +55,11 @@ export function PendingFilesTray({ files }: { files: PendingFiles }) {
             <button
               type="button"
               className="icon-button icon-button-ghost pending-file-remove"
-              aria-label={f.status === 'uploading' ? `Cancel uploading ${f.name}` : `Remove ${f.name}`}
+              aria-label={
+                f.status === 'uploading'
+                  ? t('attachments.cancelUpload', { name: f.name })
+                  : t('newChat.remove', { name: f.name })
+              }
               onClick={() => files.remove(f.id)}
             >
               <X size={16} />

@@ -1,3 +1,4 @@
+import { errorText } from '../i18n';
 import { useEffect, useState } from 'react';
 import type { ParleyHost } from '@parley/shared';
 
@@ -20,7 +21,7 @@ export function attachmentUrl(host: ParleyHost, id: string, variant: Variant): P
     return hit;
   }
   const url = host.attachments.read(id, variant).then((r) => {
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(errorText(r));
     return URL.createObjectURL(new Blob([r.value.bytes], { type: r.value.contentType }));
   });
   // A failed read is not kept: the next view tries again.

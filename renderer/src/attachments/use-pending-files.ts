@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ATTACHMENTS_PER_MESSAGE_MAX, type Attachment, type ParleyHost } from '@parley/shared';
 import { formatSize, isImage } from './files';
+import { errorText, t } from '../i18n';
 
 /** A file chosen for the next message: uploading, uploaded, or refused (with why). */
 export interface PendingFile {
@@ -40,10 +41,11 @@ let counter = 0;
 function refusal(code: string | undefined, error: string, limits: Limits): string {
   if (code === 'too_large')
     return limits.maxAttachmentBytes
-      ? `Too large: this server takes files up to ${formatSize(limits.maxAttachmentBytes)}`
-      : 'Too large for this server';
-  if (code === 'unsupported_media_type') return `Refused by the server: ${error}`;
-  return error;
+      ? t('attachments.tooLarge', { max: formatSize(limits.maxAttachmentBytes) })
+      : t('attachments.tooLargeForServer');
+  if (code === 'unsupported_media_type')
+    return t('attachments.refused', { error: errorText({ code, error }) });
+  return errorText({ code, error });
 }
 
 /**
@@ -97,11 +99,11 @@ export function usePendingFiles(host: ParleyHost, limits: Limits): PendingFiles 
         };
         const error =
           i >= room
-            ? `A message takes at most ${max} files`
+            ? t('attachments.tooMany', { count: max })
             : file.size === 0
-              ? 'The file is empty'
+              ? t('attachments.empty')
               : limits.maxAttachmentBytes !== undefined && file.size > limits.maxAttachmentBytes
-                ? `Too large: this server takes files up to ${formatSize(limits.maxAttachmentBytes)}`
+                ? t('attachments.tooLarge', { max: formatSize(limits.maxAttachmentBytes) })
                 : null;
         if (error) return { ...base, status: 'error', error };
         return {

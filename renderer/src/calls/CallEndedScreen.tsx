@@ -4,6 +4,7 @@ import type { User } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
+import { t } from '../i18n';
 import { CallScreenFrame } from './CallScreenFrame';
 
 interface CallEndedScreenProps {
@@ -27,11 +28,11 @@ export function CallEndedScreen({
     startedAt !== null ? callDurationSeconds(startedAt, Date.now()) : null,
   );
   useEffect(() => {
-    const t = setTimeout(onDismiss, autoDismissMs);
-    return () => clearTimeout(t);
+    const timer = setTimeout(onDismiss, autoDismissMs);
+    return () => clearTimeout(timer);
   }, [onDismiss, autoDismissMs]);
   return (
-    <CallScreenFrame className="call-ended" label="Call ended" data-testid="call-ended" focusFirst>
+    <CallScreenFrame className="call-ended" label={t('calls.ended')} data-testid="call-ended" focusFirst>
       <div className="call-center">
         <Avatar id={peer.id} name={peer.displayName} size={96} picture={peer.avatarId} />
         <h2 className="call-peer-name">{peer.displayName}</h2>
@@ -41,8 +42,13 @@ export function CallEndedScreen({
         </p>
       </div>
       <div className="call-controls call-controls-static">
-        <button type="button" className="call-pill-button" aria-label="Close call screen" onClick={onDismiss}>
-          <span>Close</span>
+        <button
+          type="button"
+          className="call-pill-button"
+          aria-label={t('calls.closeScreen')}
+          onClick={onDismiss}
+        >
+          <span>{t('common.close')}</span>
         </button>
       </div>
     </CallScreenFrame>

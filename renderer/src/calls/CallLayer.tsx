@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
@@ -10,7 +11,8 @@ import { endedText } from './call-text';
 import type { InCallActions } from './InCallScreen';
 import { IncomingCallDialog } from './IncomingCallDialog';
 import { startTone } from './tones';
-import { useConnectionQuality, useSessionSnapshot } from './use-call-media';
+import { useConnectionQuality, useMediaStream, useSessionSnapshot } from './use-call-media';
+import { useMinimiseShortcut } from './minimise';
 import { LazyBoundary, lazyNamed } from '../components/Lazy';
 import './calls.css';
 
@@ -19,15 +21,21 @@ import './calls.css';
 const OutgoingCallScreen = lazyNamed(() => import('./OutgoingCallScreen'), 'OutgoingCallScreen');
 const InCallScreen = lazyNamed(() => import('./InCallScreen'), 'InCallScreen');
 const CallEndedScreen = lazyNamed(() => import('./CallEndedScreen'), 'CallEndedScreen');
+const MinimisedCall = lazyNamed(() => import('./MinimisedCall'), 'MinimisedCall');
+const MinimisedCallEnded = lazyNamed(() => import('./MinimisedCall'), 'MinimisedCallEnded');
 
 /**
  * Everything about calls on screen, above the rest of the app. The client core owns the call's
  * signaling state (`ClientState.call`); this container owns the media side (a
  * {@link CallSession}) and drives it from the call's phase:
  * - outgoing: open the camera/mic early (preview, and no wait once accepted), play ringback;
- * - incoming: play the ringtone; Accept opens media while the accept is on its way;
+ * - incoming: play the ringtone, open media if allowed (a preview); Accept builds the peer;
  * - active: build the peer connection (the caller offers);
  * - ended: release media, show why, then dismiss.
+ *
+ * An active call can be minimised to a floating tile (MinimisedCall) and restored; only the
+ * view changes, the session and its streams stay as they are, and the remote sound plays
+ * through one <audio> element here that neither view owns, so it never stops in between.
  */
 export function CallLayer() {
   const call = useClientState(selectCall);
@@ -47,6 +55,8 @@ function CallView({ call }: { call: CallState }) {
   const current = useSyncExternalStore(subscribeCurrentSession, getCurrentSession);
   const session = current?.callId === callId ? current : null;
   const [mediaError, setMediaError] = useState<string | null>(null);
+  // Per call (this component is keyed by call id): the next call opens full-window again.
+  const [minimised, setMinimised] = useState(false);
   const conversations = useClientState(selectConversations);
   const me = useClientState(selectMe);
   const conversation = conversations.find((c) => c.id === call.conversationId);
@@ -65,8 +75,12 @@ function CallView({ call }: { call: CallState }) {
       closeSession();
       return;
     }
-    if (phase === 'incoming') return; // nothing to open until the user accepts
     const s = sessionFor(host, callId);
+    // Ringing: media opens now if already allowed (a preview; Accept then need not wait for it).
+    if (phase === 'incoming') {
+      void s.ring(media);
+      return;
+    }
     s.prepare(media).catch((err: unknown) => {
       setMediaError(err instanceof Error ? err.message : String(err));
       // Without a microphone there is no call: give the line back instead of leaving it ringing.
@@ -83,6 +97,7 @@ function CallView({ call }: { call: CallState }) {
   useEffect(() => {
     void InCallScreen.preload();
     void CallEndedScreen.preload();
+    void MinimisedCall.preload();
   }, []);
 
   // Tones loop while ringing.
@@ -94,15 +109,12 @@ function CallView({ call }: { call: CallState }) {
 
   const accept = useCallback(
     (choice: CallMedia) => {
-      const s = sessionFor(host, callId);
-      s.marks.acceptRequestedAt = Date.now();
-      // Open media and accept at once: the caller's offer is buffered until the peer exists.
-      s.prepare(choice).catch((err: unknown) =>
-        setMediaError(err instanceof Error ? err.message : String(err)),
-      );
-      void host.calls.accept(callId).then((r) => {
-        if (!r.ok) closeSession();
-      });
+      // Accepts, and builds the peer at once (the caller's offer is buffered until it exists).
+      void sessionFor(host, callId)
+        .answer(choice)
+        .then((r) => {
+          if (!r.ok) closeSession();
+        });
     },
     [host, callId],
   );
@@ -124,6 +136,10 @@ function CallView({ call }: { call: CallState }) {
     [session, host, callId],
   );
   const dismiss = useCallback(() => void host.calls.dismiss(), [host]);
+  const toggleMinimised = useCallback(() => {
+    setMinimised((m) => !m);
+  }, []);
+  useMinimiseShortcut(phase === 'active', toggleMinimised);
 
   switch (phase) {
     case 'incoming':
@@ -131,13 +147,14 @@ function CallView({ call }: { call: CallState }) {
         <IncomingCallDialog
           from={call.peer}
           media={media}
+          preview={snapshot?.localPreview ?? null}
           onAccept={accept}
           onDecline={() => void host.calls.reject(callId)}
         />
       );
     case 'outgoing':
       return (
-        <LazyBoundary label="Starting the call…">
+        <LazyBoundary label={t('calls.starting')}>
           <OutgoingCallScreen
             peer={call.peer}
             group={group}
@@ -147,33 +164,70 @@ function CallView({ call }: { call: CallState }) {
           />
         </LazyBoundary>
       );
-    case 'active':
+    case 'active': {
       if (!snapshot || !actions) return null;
+      const shown = mediaError ? { ...snapshot, error: mediaError } : snapshot;
+      const elapsedSeconds = call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null;
       return (
-        <LazyBoundary label="Joining the call…">
-          <InCallScreen
-            peer={call.peer}
-            media={media}
-            elapsedSeconds={call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null}
-            quality={quality}
-            media$={mediaError ? { ...snapshot, error: mediaError } : snapshot}
-            actions={actions}
-          />
+        <>
+          {/* The remote sound, whichever view shows: switching views never interrupts it. */}
+          <RemoteAudio stream={snapshot.remoteStream} />
+          <LazyBoundary label={t('calls.joining')}>
+            {minimised ? (
+              <MinimisedCall
+                peer={call.peer}
+                media={media}
+                elapsedSeconds={elapsedSeconds}
+                media$={shown}
+                actions={actions}
+                onRestore={toggleMinimised}
+                focusOnMount
+              />
+            ) : (
+              <InCallScreen
+                peer={call.peer}
+                media={media}
+                elapsedSeconds={elapsedSeconds}
+                quality={quality}
+                media$={shown}
+                actions={actions}
+                onMinimise={toggleMinimised}
+              />
+            )}
+          </LazyBoundary>
+        </>
+      );
+    }
+    case 'ended': {
+      const text = mediaError ?? endedText(call);
+      const startedAt =
+        call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null;
+      return (
+        <LazyBoundary label={t('calls.ended')}>
+          {minimised ? (
+            <MinimisedCallEnded
+              peer={call.peer}
+              text={text}
+              durationSeconds={startedAt !== null ? callDurationSeconds(startedAt, now) : null}
+              onDismiss={dismiss}
+            />
+          ) : (
+            <CallEndedScreen
+              key={callId}
+              peer={call.peer}
+              text={text}
+              startedAt={startedAt}
+              onDismiss={dismiss}
+            />
+          )}
         </LazyBoundary>
       );
-    case 'ended':
-      return (
-        <LazyBoundary label="Call ended">
-          <CallEndedScreen
-            key={callId}
-            peer={call.peer}
-            text={mediaError ?? endedText(call)}
-            startedAt={
-              call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null
-            }
-            onDismiss={dismiss}
-          />
-        </LazyBoundary>
-      );
+    }
   }
+}
+
+/** Plays the other side's sound; mounted with its element so the stream is always attached. */
+function RemoteAudio({ stream }: { stream: MediaStream | null }) {
+  const ref = useMediaStream<HTMLAudioElement>(stream);
+  return <audio ref={ref} autoPlay data-testid="remote-audio" />;
 }

@@ -1,8 +1,10 @@
+import { t } from '../i18n';
 import { useCallback, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import {
   Mic,
   MicOff,
+  Minimize2,
   PhoneOff,
   ScreenShare,
   ScreenShareOff,
@@ -17,6 +19,7 @@ import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { CallScreenFrame } from './CallScreenFrame';
+import { MINIMISE_KEYS } from './minimise';
 import type { CallSessionSnapshot } from './call-session';
 import {
   useAudioLevel,
@@ -43,19 +46,16 @@ interface InCallScreenProps {
   quality: Quality;
   media$: CallSessionSnapshot;
   actions: InCallActions;
+  /** Shrinks the call to a floating tile so the chat can be used (absent: no button). */
+  onMinimise?: () => void;
 }
 
-const QUALITY_TEXT: Record<Quality, string> = {
-  good: 'Good connection',
-  fair: 'Fair connection',
-  poor: 'Poor connection',
-  unknown: 'Connecting',
-};
+const QUALITY_TEXT = (quality: Quality): string => t(`calls.quality.${quality}`);
 
 /** The call itself: remote video (or the peer's initials), local tile, timer and controls. */
 export function InCallScreen(props: InCallScreenProps) {
   return (
-    <CallScreenFrame className="call-active" label={`Call with ${props.peer.displayName}`}>
+    <CallScreenFrame className="call-active" label={t('calls.callWith', { name: props.peer.displayName })}>
       <InCallBody {...props} />
     </CallScreenFrame>
   );
@@ -65,13 +65,20 @@ export function InCallScreen(props: InCallScreenProps) {
  * Inside the frame, so its element refs exist when its effects run (the dialog's portal mounts
  * its content one render after the frame itself).
  */
-function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: InCallScreenProps) {
+function InCallBody({
+  peer,
+  media,
+  elapsedSeconds,
+  quality,
+  media$,
+  actions,
+  onMinimise,
+}: InCallScreenProps) {
   const rootRef = useRef<HTMLDivElement | null>(null);
   const showRemoteVideo = media === 'video' && media$.remoteHasVideo && !media$.remoteMuted.video;
   // Controls fade only over video, which they would cover; a voice call keeps its hang-up.
   const controlsVisible = useControlsVisible(rootRef, 3000, showRemoteVideo);
   const remoteVideoRef = useMediaStream<HTMLVideoElement>(showRemoteVideo ? media$.remoteStream : null);
-  const remoteAudioRef = useMediaStream<HTMLAudioElement>(media$.remoteStream);
   const levelRef = useRef<HTMLDivElement | null>(null);
   useAudioLevel(levelRef, showRemoteVideo ? null : media$.remoteStream);
   const { firstRemoteFrame } = actions;
@@ -79,14 +86,14 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
 
   const status =
     media$.link === 'reconnecting'
-      ? 'Reconnecting…'
+      ? t('connection.reconnecting')
       : media$.link === 'connected'
         ? elapsedSeconds !== null
           ? formatDuration(elapsedSeconds)
-          : 'Connected'
+          : t('calls.connected')
         : media$.link === 'failed'
-          ? 'Connection failed'
-          : 'Connecting…';
+          ? t('calls.connectionFailed')
+          : t('connection.connecting');
 
   return (
     <div
@@ -105,7 +112,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
             autoPlay
             playsInline
             muted
-            aria-label={`${peer.displayName}'s video`}
+            aria-label={t('calls.peerVideo', { name: peer.displayName })}
           />
         ) : (
           <div className="call-center">
@@ -115,8 +122,6 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
             <h2 className="call-peer-name">{peer.displayName}</h2>
           </div>
         )}
-        {/* Sound always plays through this element, so layout changes never interrupt it. */}
-        <audio ref={remoteAudioRef} autoPlay data-testid="remote-audio" />
         {media$.remoteMuted.audio && (
           <div className="call-remote-muted" data-testid="remote-muted" role="status">
             <MicOff aria-hidden="true" size={16} /> {peer.displayName} is muted
@@ -128,6 +133,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
             {status}
           </span>
           {media$.link === 'connected' && <QualityIcon quality={quality} />}
+          {onMinimise && <MinimiseButton onClick={onMinimise} />}
         </header>
         {media$.localPreview && (
           <LocalTile
@@ -142,10 +148,10 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
           </div>
         )}
       </div>
-      <div className="call-controls" role="toolbar" aria-label="Call controls">
+      <div className="call-controls" role="toolbar" aria-label={t('calls.controls')}>
         <ToggleButton
           pressed={media$.micMuted}
-          label={media$.micMuted ? 'Unmute microphone' : 'Mute microphone'}
+          label={media$.micMuted ? t('calls.unmuteMic') : t('calls.muteMic')}
           onClick={actions.toggleMic}
           testId="toggle-mic"
         >
@@ -154,7 +160,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
         {media$.hasCamera && (
           <ToggleButton
             pressed={media$.cameraOff}
-            label={media$.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+            label={media$.cameraOff ? t('calls.cameraOn') : t('calls.cameraOff')}
             onClick={actions.toggleCamera}
             testId="toggle-camera"
           >
@@ -164,7 +170,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
         {media$.hasCamera && (
           <ToggleButton
             pressed={media$.screenSharing}
-            label={media$.screenSharing ? 'Stop sharing screen' : 'Share screen'}
+            label={media$.screenSharing ? t('calls.stopSharing') : t('calls.shareScreen')}
             onClick={actions.toggleScreenShare}
             testId="toggle-screen"
             disabled={media$.link !== 'connected' && media$.link !== 'reconnecting'}
@@ -180,7 +186,7 @@ function InCallBody({ peer, media, elapsedSeconds, quality, media$, actions }: I
         <button
           type="button"
           className="call-button call-button-hangup"
-          aria-label="Hang up"
+          aria-label={t('calls.hangUp')}
           data-testid="hang-up"
           onClick={actions.hangUp}
         >
@@ -215,12 +221,29 @@ function ToggleButton(props: {
   );
 }
 
+function MinimiseButton({ onClick }: { onClick: () => void }) {
+  const label = 'Minimise call';
+  return (
+    <button
+      type="button"
+      className="call-button call-button-small call-minimise"
+      aria-label={label}
+      aria-keyshortcuts={MINIMISE_KEYS.aria}
+      title={`${label} (${MINIMISE_KEYS.label})`}
+      data-testid="minimise-call"
+      onClick={onClick}
+    >
+      <Minimize2 aria-hidden="true" size={18} />
+    </button>
+  );
+}
+
 function QualityIcon({ quality }: { quality: Quality }) {
   const Icon = quality === 'good' ? WifiHigh : quality === 'fair' ? WifiLow : WifiZero;
   return (
-    <span className={`call-quality call-quality-${quality}`} title={QUALITY_TEXT[quality]}>
+    <span className={`call-quality call-quality-${quality}`} title={QUALITY_TEXT(quality)}>
       <Icon aria-hidden="true" size={16} />
-      <span className="sr-only">{QUALITY_TEXT[quality]}</span>
+      <span className="sr-only">{QUALITY_TEXT(quality)}</span>
     </span>
   );
 }
@@ -239,8 +262,8 @@ function DeviceMenu({
         <button
           type="button"
           className="call-button"
-          aria-label="Choose devices"
-          title="Choose devices"
+          aria-label={t('calls.chooseDevices')}
+          title={t('calls.chooseDevices')}
           data-testid="devices"
         >
           <Settings2 aria-hidden="true" />
@@ -248,28 +271,28 @@ function DeviceMenu({
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="menu call-device-menu" side="top" sideOffset={8}>
-          <DropdownMenu.Label className="menu-label">Microphone</DropdownMenu.Label>
+          <DropdownMenu.Label className="menu-label">{t('calls.microphone')}</DropdownMenu.Label>
           <DropdownMenu.RadioGroup
             value={media$.selected.audioInput ?? ''}
             onValueChange={(id) => onSelect('audio', id)}
           >
             {audioInputs.map((d, i) => (
               <DropdownMenu.RadioItem key={d.deviceId || i} value={d.deviceId} className="menu-item">
-                {d.label || `Microphone ${i + 1}`}
+                {d.label || t('calls.microphoneN', { n: i + 1 })}
               </DropdownMenu.RadioItem>
             ))}
           </DropdownMenu.RadioGroup>
           {media$.hasCamera && (
             <>
               <DropdownMenu.Separator className="menu-separator" />
-              <DropdownMenu.Label className="menu-label">Camera</DropdownMenu.Label>
+              <DropdownMenu.Label className="menu-label">{t('calls.camera')}</DropdownMenu.Label>
               <DropdownMenu.RadioGroup
                 value={media$.selected.videoInput ?? ''}
                 onValueChange={(id) => onSelect('video', id)}
               >
                 {videoInputs.map((d, i) => (
                   <DropdownMenu.RadioItem key={d.deviceId || i} value={d.deviceId} className="menu-item">
-                    {d.label || `Camera ${i + 1}`}
+                    {d.label || t('calls.cameraN', { n: i + 1 })}
                   </DropdownMenu.RadioItem>
                 ))}
               </DropdownMenu.RadioGroup>
@@ -317,7 +340,7 @@ function LocalTile({
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
-      aria-label="Your video (drag to move)"
+      aria-label={t('calls.yourVideo')}
       role="img"
     >
       <video

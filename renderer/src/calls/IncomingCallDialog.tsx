@@ -3,16 +3,27 @@ import { Phone, PhoneOff, Video } from 'lucide-react';
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { mediaLabel } from './call-text';
+import { t } from '../i18n';
+import { useMediaStream } from './use-call-media';
 
 interface IncomingCallDialogProps {
   from: User;
   media: CallMedia;
+  /** The own camera while it rings (opened early when allowed); null before or without. */
+  preview?: MediaStream | null;
   onAccept: (media: CallMedia) => void;
   onDecline: () => void;
 }
 
 /** The ringing dialog above everything: Accept (with video), Audio only, Decline. */
-export function IncomingCallDialog({ from, media, onAccept, onDecline }: IncomingCallDialogProps) {
+export function IncomingCallDialog({
+  from,
+  media,
+  preview = null,
+  onAccept,
+  onDecline,
+}: IncomingCallDialogProps) {
+  const previewRef = useMediaStream<HTMLVideoElement>(preview);
   return (
     <Dialog.Root open>
       <Dialog.Portal>
@@ -29,36 +40,48 @@ export function IncomingCallDialog({ from, media, onAccept, onDecline }: Incomin
           </div>
           <Dialog.Title className="call-incoming-name">{from.displayName}</Dialog.Title>
           <Dialog.Description className="call-incoming-kind">{mediaLabel(media)}…</Dialog.Description>
+          {/* The camera is on while it rings (see call-session.ts): the user sees it is. */}
+          {preview && (
+            <video
+              ref={previewRef}
+              className="call-incoming-preview"
+              data-testid="incoming-preview"
+              aria-label="Your camera"
+              autoPlay
+              muted
+              playsInline
+            />
+          )}
           <div className="call-incoming-actions">
             <button
               type="button"
               className="call-action call-action-decline"
-              aria-label="Decline call"
+              aria-label={t('calls.declineCall')}
               onClick={onDecline}
             >
               <PhoneOff aria-hidden="true" />
-              <span>Decline</span>
+              <span>{t('calls.decline')}</span>
             </button>
             {media === 'video' && (
               <button
                 type="button"
                 className="call-action call-action-neutral"
-                aria-label="Accept audio only"
+                aria-label={t('calls.acceptAudioOnly')}
                 onClick={() => onAccept('audio')}
               >
                 <Phone aria-hidden="true" />
-                <span>Audio only</span>
+                <span>{t('calls.audioOnly')}</span>
               </button>
             )}
             <button
               type="button"
               className="call-action call-action-accept"
-              aria-label={media === 'video' ? 'Accept with video' : 'Accept call'}
+              aria-label={media === 'video' ? t('calls.acceptVideo') : t('calls.acceptCall')}
               onClick={() => onAccept(media)}
               autoFocus
             >
               {media === 'video' ? <Video aria-hidden="true" /> : <Phone aria-hidden="true" />}
-              <span>Accept</span>
+              <span>{t('calls.accept')}</span>
             </button>
           </div>
         </Dialog.Content>

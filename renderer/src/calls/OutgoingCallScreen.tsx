@@ -1,6 +1,7 @@
 import { PhoneOff } from 'lucide-react';
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
+import { t } from '../i18n';
 import { mediaLabel } from './call-text';
 import { CallScreenFrame } from './CallScreenFrame';
 import { useMediaStream } from './use-call-media';
@@ -20,7 +21,7 @@ export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
   return (
     <CallScreenFrame
       className="call-outgoing"
-      label={`Calling ${props.group?.title ?? props.peer.displayName}`}
+      label={t('calls.calling', { name: props.group?.title ?? props.peer.displayName })}
       data-testid="outgoing-call"
     >
       <OutgoingBody {...props} />
@@ -59,18 +60,18 @@ function OutgoingBody({ peer, group, media, preview, onCancel }: OutgoingCallScr
         </div>
         <h2 className="call-peer-name">{callee.title}</h2>
         <p className="call-status" aria-live="polite">
-          {mediaLabel(media)} · Calling…
+          {mediaLabel(media)} · {t('calls.callingStatus')}
         </p>
       </div>
       <div className="call-controls call-controls-static">
         <button
           type="button"
           className="call-action call-action-decline"
-          aria-label="Cancel call"
+          aria-label={t('calls.cancelCall')}
           onClick={onCancel}
         >
           <PhoneOff aria-hidden="true" />
-          <span>Cancel</span>
+          <span>{t('common.cancel')}</span>
         </button>
       </div>
     </>

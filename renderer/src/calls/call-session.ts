@@ -1,9 +1,12 @@
-import type { CallMedia, CallSignal, ParleyHost } from '@parley/shared';
+import { t } from '../i18n';
+import type { CallMedia, CallSignal, HostResult, ParleyHost } from '@parley/shared';
 import {
   getDeviceTrack,
   getLocalMedia,
   getScreenTrack,
+  HD_VIDEO,
   listDevices,
+  mediaAllowed,
   type DeviceChoice,
   type DeviceLists,
 } from './media';
@@ -17,6 +20,20 @@ import type { PeerConnection, PeerConnectionOptions, PeerSignal } from './peer-c
  * Signaling goes through the host: outgoing signal data via `calls.sendSignal`, incoming via
  * `calls.onSignal` (filtered by call id and buffered until the peer exists, because the offer
  * can arrive before the callee's camera is open).
+ *
+ * Setup is arranged so that little is left to do once the callee presses Accept (see
+ * docs/performance.md, "Call setup"):
+ * - the caller opens its media and builds its peer while ringing ({@link CallSession.prewarm})
+ *   and sends the offer and candidates at once; the server holds them and hands them to the
+ *   device that accepts, right after the accept (an older server refuses them while ringing:
+ *   they are then sent again once the call is accepted);
+ * - the callee opens its media while ringing when the user has already allowed the camera and
+ *   microphone ({@link CallSession.ring}), and shows it as a preview. Nothing leaves the device
+ *   before Accept: the peer connection is built on Accept (its answer and candidates are held
+ *   until the server confirmed the accept), so no ICE check can tell the caller where the
+ *   callee is before they answer;
+ * - video starts at 640×480 (quicker to capture and encode) and goes up to 720p after the first
+ *   frame from the other side.
  */
 
 export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -70,6 +87,16 @@ export interface CallSession {
   /** Opens the microphone (and camera for video); idempotent. Rejects with a readable error. */
   prepare(media: CallMedia): Promise<void>;
   /**
+   * Callee, while the call rings: opens the media already (a preview, and no wait on Accept)
+   * if the user has allowed the camera and microphone before; never prompts, never fails.
+   */
+  ring(media: CallMedia): Promise<void>;
+  /**
+   * Callee: the user pressed Accept (`choice`: with video, or audio only). Accepts on the
+   * server and builds the peer at once; resolves with the server's answer to the accept.
+   */
+  answer(choice: CallMedia): Promise<HostResult>;
+  /**
    * Caller only, while ringing: build the peer now (offer, ICE gathering) and hold its signals
    * until {@link connect}, so accepting costs one signaling round trip less.
    */
@@ -91,14 +118,25 @@ export interface CallSession {
 
 const describe = (err: unknown): string => {
   if (err instanceof DOMException) {
-    if (err.name === 'NotAllowedError') return 'Permission to use the microphone or camera was denied.';
-    if (err.name === 'NotFoundError') return 'No microphone was found.';
-    if (err.name === 'NotReadableError') return 'The microphone or camera is in use by another application.';
+    if (err.name === 'NotAllowedError') return t('calls.errors.permission');
+    if (err.name === 'NotFoundError') return t('calls.errors.noMicrophone');
+    if (err.name === 'NotReadableError') return t('calls.errors.inUse');
   }
   return err instanceof Error ? err.message : String(err);
 };
 
-export function createCallSession(host: ParleyHost, callId: string): CallSession {
+/** Builds peer connections: simple-peer (peer-connection.ts), or a stand-in in unit tests. */
+export interface PeerLibrary {
+  createPeerConnection(options: PeerConnectionOptions): PeerConnection;
+}
+
+export function createCallSession(
+  host: ParleyHost,
+  callId: string,
+  // simple-peer is a chunk of its own: fetched now, alongside the camera and the ICE servers,
+  // so it is there by the time the peer is built (and absent from the first paint).
+  loadPeerLibrary: () => Promise<PeerLibrary> = () => import('./peer-connection'),
+): CallSession {
   let snapshot: CallSessionSnapshot = {
     callId,
     localPreview: null,
@@ -135,14 +173,40 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
   let prepared: Promise<void> | null = null;
   const pendingSignals: PeerSignal[] = [];
   /**
-   * Our own signals are held until the call is accepted: a prewarmed caller's offer and
-   * candidates exist before the server would relay them.
+   * Signals are released once the call is accepted here. Before that, a prewarmed caller sends
+   * them at once (the server holds them for whoever accepts: {@link sendEarly}), while the
+   * callee holds its own until the server confirmed its accept.
    */
   let released = false;
   const heldSignals: PeerSignal[] = [];
   const sendSignal = (data: PeerSignal) => {
     void host.calls.sendSignal(callId, data).then((r) => {
       if (!r.ok) console.warn('parley: signal not delivered', r.error);
+    });
+  };
+  /**
+   * The caller's signals while ringing. A server that predates held signals refuses them
+   * (`not_found`): those are sent again once the call is accepted, in their order.
+   */
+  const early: Array<{ data: PeerSignal; state: 'sent' | 'ok' | 'refused' }> = [];
+  const sendEarly = (data: PeerSignal) => {
+    const entry = { data, state: 'sent' as 'sent' | 'ok' | 'refused' };
+    early.push(entry);
+    void host.calls.sendSignal(callId, data).then(
+      (r) => {
+        entry.state = r.ok ? 'ok' : 'refused';
+        if (!r.ok && released && !closed) sendSignal(data);
+      },
+      () => (entry.state = 'refused'),
+    );
+  };
+  /** The camera goes from 640×480 to 720p once the other side's video showed (see top). */
+  let raised = false;
+  const raiseVideo = () => {
+    if (raised || !camera) return;
+    raised = true;
+    camera.applyConstraints(HD_VIDEO).catch(() => {
+      // The camera cannot do more: it keeps sending what it sends.
     });
   };
 
@@ -177,9 +241,7 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
     (r) => (r.ok ? (r.value.iceServers as RTCIceServer[]) : []),
     () => [],
   );
-  // simple-peer is a chunk of its own: fetched now, alongside the camera and the ICE servers,
-  // so it is there by the time the peer is built (and absent from the first paint).
-  const peerLibrary = import('./peer-connection');
+  const peerLibrary = loadPeerLibrary();
   const peerInputs = (ready: Promise<unknown>) => Promise.all([ready, icePromise, peerLibrary]);
 
   const unsubscribeSignals = host.calls.onSignal((s: CallSignal) => {
@@ -200,12 +262,17 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
     set({ link: 'connecting' });
     p.on('signal', (data) => {
       if (released) sendSignal(data);
+      else if (initiator) sendEarly(data);
       else heldSignals.push(data);
     });
     p.on('connect', () => {
       marks.connectedAt ??= Date.now();
       set({ link: 'connected' });
       sendMuteState();
+      // No video from the other side (an audio answer): go up anyway, a little later.
+      setTimeout(() => {
+        if (!closed && !snapshot.remoteHasVideo) raiseVideo();
+      }, 2000);
     });
     p.on('stream', (remote) => {
       set({ remoteStream: remote, remoteHasVideo: remote.getVideoTracks().length > 0 });
@@ -226,8 +293,8 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
         if (snapshot.link !== 'idle') set({ link: marks.connectedAt !== null ? 'connected' : 'connecting' });
       }
     });
-    p.on('error', (err) => fail(`Connection failed: ${err.message}`));
-    p.on('close', () => fail('The connection closed.'));
+    p.on('error', (err) => fail(t('calls.errors.connectionFailedWith', { error: err.message })));
+    p.on('close', () => fail(t('calls.errors.closed')));
     for (const s of pendingSignals.splice(0)) p.signal(s);
   }
 
@@ -272,6 +339,43 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
       return prepared;
     },
 
+    async ring(media) {
+      if (prepared || closed) return;
+      try {
+        if (!(await mediaAllowed(media)) || prepared || closed) return;
+        await session.prepare(media);
+      } catch {
+        // Not now: Accept asks again (and shows the error then).
+        prepared = null;
+        set({ error: null });
+      }
+    },
+
+    answer(choice) {
+      if (marks.acceptRequestedAt !== null || closed)
+        return Promise.resolve({ ok: true as const, value: undefined });
+      marks.acceptRequestedAt = Date.now();
+      const accepted = host.calls.accept(callId);
+      const ready = (prepared ?? session.prepare(choice)).then(() => {
+        // Opened with the camera while ringing, answered with audio only: the camera goes.
+        if (choice === 'audio' && camera && stream) {
+          stream.removeTrack(camera);
+          camera.stop();
+          camera = null;
+          refreshPreview();
+        }
+      });
+      ready.catch(() => {});
+      void peerInputs(ready).then(
+        ([, iceServers, lib]) => buildPeer(lib.createPeerConnection, false, iceServers),
+        () => {},
+      );
+      return accepted.then((r) => {
+        if (r.ok) session.connect(false);
+        return r;
+      });
+    },
+
     prewarm() {
       if (closed || peer || marks.acceptedAt !== null || !prepared) return;
       // Errors surface on connect(), which awaits the same promises.
@@ -287,6 +391,7 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
       set({ link: 'connecting' });
       released = true;
       for (const s of heldSignals.splice(0)) sendSignal(s);
+      for (const e of early) if (e.state === 'refused') sendSignal(e.data);
       const ready = prepared ?? Promise.reject(new Error('Local media was never requested'));
       void peerInputs(ready).then(
         ([, iceServers, lib]) => buildPeer(lib.createPeerConnection, initiator, iceServers),
@@ -311,7 +416,7 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
 
     async toggleScreenShare() {
       if (!peer || !camera) {
-        set({ error: 'Screen sharing needs a connected video call.' });
+        set({ error: t('calls.errors.screenShareNeedsCall') });
         return;
       }
       if (screen) {
@@ -375,6 +480,7 @@ export function createCallSession(host: ParleyHost, callId: string): CallSession
 
     markFirstRemoteFrame() {
       marks.firstRemoteFrameAt ??= Date.now();
+      raiseVideo();
     },
 
     get rtc() {

@@ -1,12 +1,14 @@
+import { t } from '../i18n';
+import { callKind } from '../i18n/rules';
 import type { CallEndReason, CallState } from '@parley/shared';
 
 /** What the ended screen says, from this device's point of view. */
 export function endedText(call: CallState): string {
   const name = call.peer.displayName;
   if (call.error) {
-    if (call.error === 'busy' || /busy/i.test(call.error)) return `${name} is busy`;
+    if (call.error === 'busy' || /busy/i.test(call.error)) return t('calls.busy', { name });
     if (call.error === 'unavailable' || /unavailable|online/i.test(call.error))
-      return `${name} is unavailable`;
+      return t('calls.unavailable', { name });
     return call.error;
   }
   const reason: CallEndReason | null = call.endReason;
@@ -14,22 +16,22 @@ export function endedText(call: CallState): string {
   switch (reason) {
     case 'hangup':
     case null:
-      return 'Call ended';
+      return t('calls.ended');
     case 'rejected':
-      return outgoing ? `${name} declined` : 'Declined';
+      return outgoing ? t('calls.declined', { name }) : t('calls.record.declinedShort');
     case 'cancelled':
-      return outgoing ? 'Call cancelled' : `Missed call from ${name}`;
+      return outgoing ? t('calls.cancelled') : t('calls.missedFrom', { name });
     case 'no_answer':
-      return outgoing ? 'No answer' : `Missed call from ${name}`;
+      return outgoing ? t('calls.record.noAnswer') : t('calls.missedFrom', { name });
     case 'answered_elsewhere':
-      return 'Answered on another device';
+      return t('calls.answeredElsewhere');
     case 'connection_lost':
-      return 'Connection lost';
+      return t('calls.connectionLost');
     case 'busy':
-      return `${name} is busy`;
+      return t('calls.busy', { name });
   }
 }
 
 export function mediaLabel(media: 'audio' | 'video'): string {
-  return media === 'video' ? 'Video call' : 'Voice call';
+  return callKind(media);
 }

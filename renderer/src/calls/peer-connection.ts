@@ -74,7 +74,10 @@ export function createPeerConnection(options: PeerConnectionOptions): PeerConnec
     initiator: options.initiator,
     stream: options.stream,
     trickle: true,
-    config: { iceServers: options.iceServers },
+    // One transport for audio, video and data from the start: the offer then gathers one set
+    // of candidates instead of one per m-line (a third of the signals), and nothing has to be
+    // torn down once the answer accepts the bundle. Every current browser supports it.
+    config: { iceServers: options.iceServers, bundlePolicy: 'max-bundle' },
   });
   const decoder = new TextDecoder();
 

@@ -10,6 +10,7 @@ import {
 import * as Popover from '@radix-ui/react-popover';
 import { Paperclip, Reply, SendHorizontal, Smile, X } from 'lucide-react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
 import { LazyBoundary } from './Lazy';
 import { EmojiPicker } from '../messages/lazy-emoji-picker';
 import { PendingFilesTray } from '../attachments/PendingFilesTray';
@@ -48,6 +49,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   { initialText, placeholder, onSend, onChange, autoFocus, replyTo, onCancelReply, onEditLast, files },
   handle,
 ) {
+  const { t } = useTranslation();
   const [text, setText] = useState(initialText);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = text.trim().length;
@@ -120,7 +122,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
       {files && (
         <>
           <IconButton
-            label="Attach files"
+            label={t('composer.attach')}
             tooltipSide="top"
             className="composer-attach"
             onClick={() => fileInput.current?.click()}
@@ -147,13 +149,13 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           <div className="composer-reply" data-testid="composer-reply">
             <Reply size={16} aria-hidden="true" className="composer-reply-icon" />
             <div className="composer-reply-text">
-              <span className="composer-reply-name">Replying to {replyTo.name}</span>
+              <span className="composer-reply-name">{t('composer.replyingTo', { name: replyTo.name })}</span>
               <span className="composer-reply-body">{replyTo.text}</span>
             </div>
             <button
               type="button"
               className="icon-button icon-button-ghost composer-reply-close"
-              aria-label="Cancel reply"
+              aria-label={t('composer.cancelReply')}
               onClick={() => {
                 onCancelReply?.();
                 ref.current?.focus();
@@ -168,7 +170,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           rows={1}
           value={text}
           placeholder={placeholder}
-          aria-label="Message"
+          aria-label={t('composer.label')}
           aria-describedby={tooLong ? 'composer-error' : undefined}
           aria-invalid={tooLong || undefined}
           autoFocus={autoFocus}
@@ -178,13 +180,16 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         />
         {tooLong && (
           <span id="composer-error" className="composer-error" role="alert">
-            {length.toLocaleString()} / {MESSAGE_BODY_MAX.toLocaleString()} characters: too long to send
+            {t('composer.tooLong', {
+              length: length.toLocaleString(),
+              max: MESSAGE_BODY_MAX.toLocaleString(),
+            })}
           </span>
         )}
       </div>
       <Popover.Root open={pickerOpen} onOpenChange={setPickerOpen}>
         <Popover.Trigger asChild>
-          <IconButton label="Emoji" tooltipSide="top" className="composer-emoji">
+          <IconButton label={t('composer.emoji')} tooltipSide="top" className="composer-emoji">
             <Smile size={19} />
           </IconButton>
         </Popover.Trigger>
@@ -195,16 +200,22 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             align="end"
             sideOffset={8}
             collisionPadding={8}
-            aria-label="Insert an emoji"
+            aria-label={t('composer.insertEmoji')}
             onCloseAutoFocus={(e) => e.preventDefault()}
           >
-            <LazyBoundary label="Loading emoji…">
+            <LazyBoundary label={t('composer.loadingEmoji')}>
               <EmojiPicker onPick={insertEmoji} />
             </LazyBoundary>
           </Popover.Content>
         </Popover.Portal>
       </Popover.Root>
-      <IconButton label="Send" variant="solid" tooltipSide="top" disabled={!canSend} onClick={send}>
+      <IconButton
+        label={t('composer.send')}
+        variant="solid"
+        tooltipSide="top"
+        disabled={!canSend}
+        onClick={send}
+      >
         <SendHorizontal size={18} />
       </IconButton>
     </div>

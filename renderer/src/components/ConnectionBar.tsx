@@ -1,5 +1,6 @@
 import { LoaderCircle, RefreshCw, TriangleAlert, WifiOff } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatchUpState, ConnectionState, ServerStatus } from '@parley/shared';
 
 interface ConnectionBarProps {
@@ -16,6 +17,7 @@ interface ConnectionBarProps {
  * typing go on, and the outbox sends when the connection is back.
  */
 export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: ConnectionBarProps) {
+  const { t } = useTranslation();
   let content: ReactNode = null;
   let tone = 'info';
   if (connection.status === 'reconnecting') {
@@ -25,9 +27,13 @@ export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: 
     content = (
       <>
         <RefreshCw size={14} aria-hidden="true" className={seconds === 0 ? 'spin' : undefined} />
-        <span>{seconds != null && seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting…'}</span>
+        <span>
+          {seconds != null && seconds > 0
+            ? t('connection.reconnectingIn', { seconds })
+            : t('connection.reconnecting')}
+        </span>
         <button type="button" className="bar-action" onClick={onRetryNow}>
-          Retry now
+          {t('connection.retryNow')}
         </button>
       </>
     );
@@ -35,7 +41,7 @@ export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: 
     content = (
       <>
         <LoaderCircle size={14} aria-hidden="true" className="spin" />
-        <span>Connecting…</span>
+        <span>{t('connection.connecting')}</span>
       </>
     );
   } else if (connection.status === 'offline') {
@@ -43,7 +49,7 @@ export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: 
     content = (
       <>
         <WifiOff size={14} aria-hidden="true" />
-        <span>You’re offline. Messages will send when you’re back.</span>
+        <span>{t('connection.offline')}</span>
       </>
     );
   } else if (server && (server.compatibility === 'too-old' || server.compatibility === 'too-new')) {
@@ -59,7 +65,11 @@ export function ConnectionBar({ connection, catchUp, now, onRetryNow, server }: 
     content = (
       <>
         <LoaderCircle size={14} aria-hidden="true" className="spin" />
-        <span>{catchUp.total > 0 ? `Catching up… ${catchUp.done}/${catchUp.total}` : 'Catching up…'}</span>
+        <span>
+          {catchUp.total > 0
+            ? t('connection.catchingUpCount', { done: catchUp.done, total: catchUp.total })
+            : t('connection.catchingUp')}
+        </span>
       </>
     );
   }

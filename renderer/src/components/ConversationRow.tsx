@@ -2,6 +2,7 @@ import { forwardRef, type KeyboardEvent } from 'react';
 import { unreadBadge } from '@parley/shared';
 import { BellOff } from 'lucide-react';
 import { Avatar } from './Avatar';
+import { t } from '../i18n';
 
 export interface ConversationRowData {
   id: string;
@@ -38,7 +39,8 @@ export const ConversationRow = forwardRef<HTMLButtonElement, ConversationRowProp
   // The name comes from the row's own text, state last ("Bob 9:41 Hi there, muted, 2 unread").
   // An aria-label would have to repeat every visible word anyway (WCAG 2.5.3, label in name),
   // so the spaces below are there for the name, and the pill's number is drawn by CSS.
-  const state = `${row.muted ? ', muted' : ''}${unread ? `, ${row.unreadCount} unread` : ''}`;
+  // The module's `t`, not a hook per row: a language change remounts the list (App).
+  const state = `${row.muted ? t('sidebar.rowMuted') : ''}${unread ? t('sidebar.rowUnread', { count: row.unreadCount }) : ''}`;
   return (
     <button
       ref={ref}

@@ -1,5 +1,6 @@
 import { Suspense, lazy, useState, type ComponentType, type ReactNode } from 'react';
 import { LoaderCircle } from 'lucide-react';
+import { t } from '../i18n';
 
 /**
  * Code splitting for screens that are not needed for the first paint (settings, search, calls,
@@ -18,7 +19,7 @@ export function lazyNamed<M, K extends keyof M>(
 }
 
 /** What shows while a chunk loads: small, announced to screen readers, no layout of its own. */
-export function LoadingFallback({ label = 'Loading…' }: { label?: string }) {
+export function LoadingFallback({ label = t('common.loading') }: { label?: string }) {
   return (
     <div className="lazy-fallback" role="status" aria-live="polite">
       <LoaderCircle size={18} className="spin" aria-hidden="true" />

@@ -5,6 +5,7 @@ import type { MessageView } from '@parley/shared';
 import type { MessageActionHandlers } from '../messages/actions';
 import type { ReadState } from '../messages/status';
 import { TextMessage } from '../messages/TextMessage';
+import { t } from '../i18n';
 
 export { readStateOf, type ReadState } from '../messages/status';
 
@@ -49,15 +50,15 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       className={`msg-row${props.highlighted ? ' highlighted' : ''}`}
       data-seq={m.status === 'sent' ? m.seq : undefined}
     >
-      {props.beginning && <div className="list-start">This is the beginning of your conversation.</div>}
+      {props.beginning && <div className="list-start">{t('messages.beginning')}</div>}
       {row.dayBreak && (
         <div className="day-separator" role="separator">
           <span>{dayLabel}</span>
         </div>
       )}
       {row.unreadBreak && (
-        <div className="unread-separator" role="separator" aria-label="New messages">
-          <span>New messages</span>
+        <div className="unread-separator" role="separator" aria-label={t('messages.newMessages')}>
+          <span>{t('messages.newMessages')}</span>
         </div>
       )}
       {m.kind === 'call' && callText ? (
@@ -88,7 +89,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               ) : (
                 <Phone size={14} aria-hidden="true" />
               )}
-              Call back
+              {t('messages.callBack')}
             </button>
           )}
         </div>
@@ -114,12 +115,12 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       )}
       {readState === 'failed' && (
         <div className="msg-failed-actions">
-          <span>Not sent.</span>
+          <span>{t('messages.notSent')}</span>
           <button type="button" className="link-button" onClick={() => props.onRetry(m.clientId)}>
-            Retry
+            {t('common.retry')}
           </button>
           <button type="button" className="link-button muted" onClick={() => props.onDiscard(m.clientId)}>
-            Discard
+            {t('messages.discard')}
           </button>
         </div>
       )}

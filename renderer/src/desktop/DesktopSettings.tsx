@@ -5,18 +5,19 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { MonitorCog, X } from 'lucide-react';
 import type { DesktopSettings as Settings, HostResult, ParleyHost } from '@parley/shared';
 import { useHost } from '../store/hooks';
+import { errorText, t } from '../i18n';
 import './desktop-settings.css';
 
 type DesktopApi = NonNullable<ParleyHost['desktop']>;
 
-const SWITCHES: { key: keyof Settings; label: string }[] = [
-  { key: 'openAtLogin', label: 'Open Parley when you log in' },
-  { key: 'startMinimized', label: 'Start minimised to the tray' },
-  { key: 'closeToTray', label: 'Keep running in the tray when the window is closed' },
-  { key: 'notificationSound', label: 'Play a sound with notifications' },
+const SWITCHES = [
+  'openAtLogin',
+  'startMinimized',
+  'closeToTray',
+  'notificationSound',
   // Off for managed installs: no update checks at all (electron/README.md, "Updates").
-  { key: 'updatesEnabled', label: 'Download updates automatically' },
-];
+  'updatesEnabled',
+] as const satisfies readonly (keyof Settings)[];
 
 /** The Desktop section of the settings: what only the desktop host has. */
 export function DesktopSettings({ api }: { api: DesktopApi }) {
@@ -33,7 +34,7 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
     if (result.ok) {
       setSettings(result.value);
       setError(null);
-    } else setError(result.error);
+    } else setError(errorText(result));
   };
   // Shown at once (a checkbox must not lag the click); the host's answer is the truth, and a
   // refusal puts back what the host has.
@@ -45,22 +46,22 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
     });
   };
 
-  if (!settings) return <p className="muted">Loading…</p>;
+  if (!settings) return <p className="muted">{t('common.loading')}</p>;
   return (
     <div className="desktop-settings">
-      {SWITCHES.map(({ key, label }) => (
+      {SWITCHES.map((key) => (
         <label key={key} className="desktop-setting">
           <input
             type="checkbox"
             checked={settings[key] === true}
             onChange={(e) => update({ [key]: e.target.checked })}
           />
-          <span>{label}</span>
+          <span>{t(`desktop.switches.${key}`)}</span>
         </label>
       ))}
       {languages.length > 0 && (
         <fieldset className="desktop-setting-group">
-          <legend className="field-label">Spell-check languages</legend>
+          <legend className="field-label">{t('desktop.spellCheck')}</legend>
           {languages.map((tag) => (
             <label key={tag} className="desktop-setting">
               <input
@@ -70,7 +71,7 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
                   update({
                     spellCheckLanguages: e.target.checked
                       ? [...settings.spellCheckLanguages, tag]
-                      : settings.spellCheckLanguages.filter((t) => t !== tag),
+                      : settings.spellCheckLanguages.filter((x) => x !== tag),
                   })
                 }
               />
@@ -80,19 +81,21 @@ export function DesktopSettings({ api }: { api: DesktopApi }) {
         </fieldset>
       )}
       <div className="desktop-setting-group">
-        <span className="field-label">Download folder</span>
+        <span className="field-label">{t('desktop.downloadFolder')}</span>
         <span className="desktop-setting">
-          <span data-testid="download-folder">{settings.downloadFolder ?? 'Your Downloads folder'}</span>{' '}
+          <span data-testid="download-folder">
+            {settings.downloadFolder ?? t('desktop.defaultDownloadFolder')}
+          </span>{' '}
           <button
             type="button"
             className="button"
             onClick={() => void api.chooseDownloadFolder().then(apply)}
           >
-            Choose…
+            {t('desktop.choose')}
           </button>
         </span>
       </div>
-      <p className="muted">Zoom with Ctrl + and Ctrl − (⌘ on a Mac); Ctrl 0 resets it.</p>
+      <p className="muted">{t('desktop.zoomHint')}</p>
       {error && (
         <div className="form-error" role="alert">
           {error}
@@ -110,8 +113,8 @@ function DesktopSettingsDialog({ api, onClose }: { api: DesktopApi; onClose: () 
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog" aria-describedby={undefined}>
           <div className="dialog-header">
-            <Dialog.Title className="dialog-title">Desktop settings</Dialog.Title>
-            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close">
+            <Dialog.Title className="dialog-title">{t('desktop.title')}</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('common.close')}>
               <X size={18} />
             </Dialog.Close>
           </div>
@@ -142,7 +145,7 @@ export function DesktopSettingsMenuItem() {
   return (
     <DropdownMenu.Item className="menu-item" onSelect={() => openDesktopSettings(api)}>
       <MonitorCog size={16} aria-hidden="true" />
-      Desktop settings…
+      {t('desktop.menuItem')}
     </DropdownMenu.Item>
   );
 }

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { InviteLink } from '@parley/shared';
 import { useHost } from '../store/hooks';
@@ -68,7 +69,7 @@ export function InviteCodeField({ code }: { code: string }) {
   const id = useId();
   return (
     <label className="field" htmlFor={id}>
-      <span className="field-label">Invite code</span>
+      <span className="field-label">{t('signIn.inviteCode')}</span>
       <input id={id} name="inviteCode" value={code} readOnly spellCheck={false} />
     </label>
   );

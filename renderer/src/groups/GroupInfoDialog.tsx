@@ -19,6 +19,7 @@ import { useUserSearch } from '../app/NewChatDialog';
 import { formatLastSeen } from '../lib/format';
 import { visiblePresence } from '../lib/conversation';
 import { showToast } from '../lib/toast';
+import { errorText, t } from '../i18n';
 import { useNow } from '../lib/use-now';
 import { readImageFile } from '../settings/image-file';
 import { useClientState, useHost } from '../store/hooks';
@@ -45,8 +46,8 @@ export function GroupInfoDialog({ conversation, meId, open, onClose }: GroupInfo
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog page-dialog group-info" aria-describedby={undefined}>
           <div className="dialog-header">
-            <Dialog.Title className="dialog-title">Group info</Dialog.Title>
-            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close group info">
+            <Dialog.Title className="dialog-title">{t('chat.groupInfo')}</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('groups.close')}>
               <X size={18} />
             </Dialog.Close>
           </div>
@@ -71,7 +72,7 @@ function GroupInfoBody({ conversation, meId }: { conversation: Conversation; meI
 
 function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; isAdmin: boolean }) {
   const host = useHost();
-  const title = conversation.title ?? 'Group';
+  const title = conversation.title ?? t('names.group');
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(title);
   const [error, setError] = useState<string | null>(null);
@@ -80,10 +81,10 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
 
   const rename = async (e: FormEvent) => {
     e.preventDefault();
-    const t = name.trim();
-    if (!t) return setError('Give the group a name.');
-    const r = await host.groups.rename(conversation.id, t);
-    if (!r.ok) return setError(r.error);
+    const trimmed = name.trim();
+    if (!trimmed) return setError(t('newChat.groupNameMissing'));
+    const r = await host.groups.rename(conversation.id, trimmed);
+    if (!r.ok) return setError(errorText(r));
     setEditing(false);
     setError(null);
   };
@@ -93,17 +94,17 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
     const image = await readImageFile(file);
     const r = image.ok ? await host.groups.setAvatar(conversation.id, image.value) : image;
     setBusy(false);
-    if (!r.ok) showToast(`Couldn’t change the picture: ${r.error}`);
+    if (!r.ok) showToast(t('settings.couldNotChangePicture', { error: image.ok ? errorText(r) : r.error }));
   };
 
   return (
-    <section className="settings-section group-header" aria-label="About the group">
+    <section className="settings-section group-header" aria-label={t('groups.about')}>
       <Avatar id={conversation.id} name={title} size={72} group picture={conversation.avatarId} />
       <div className="group-header-text">
         {editing ? (
           <form className="settings-form inline" onSubmit={(e) => void rename(e)}>
             <label className="field">
-              <span className="field-label">Group name</span>
+              <span className="field-label">{t('newChat.groupName')}</span>
               <input
                 value={name}
                 maxLength={GROUP_TITLE_MAX}
@@ -123,10 +124,10 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
               {error && <span className="field-error">{error}</span>}
             </label>
             <button type="submit" className="button button-primary">
-              Save
+              {t('common.save')}
             </button>
             <button type="button" className="button" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </form>
         ) : (
@@ -134,7 +135,7 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
             {title}
           </h2>
         )}
-        <p className="muted settings-hint">{conversation.members.length} members</p>
+        <p className="muted settings-hint">{t('chat.members', { count: conversation.members.length })}</p>
         {isAdmin && !editing && (
           <div className="settings-actions">
             <button
@@ -145,14 +146,14 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
                 setEditing(true);
               }}
             >
-              <Pencil size={15} aria-hidden="true" /> Rename
+              <Pencil size={15} aria-hidden="true" /> {t('groups.rename')}
             </button>
             <input
               ref={fileRef}
               type="file"
               hidden
               accept="image/png,image/jpeg,image/gif,image/webp"
-              aria-label="Choose a group picture"
+              aria-label={t('groups.choosePicture')}
               data-testid="group-avatar-input"
               onChange={(e) => {
                 void pick(e.target.files?.[0]);
@@ -161,7 +162,7 @@ function GroupHeader({ conversation, isAdmin }: { conversation: Conversation; is
             />
             <button type="button" className="button" disabled={busy} onClick={() => fileRef.current?.click()}>
               <ImagePlus size={15} aria-hidden="true" />{' '}
-              {conversation.avatarId ? 'Change picture' : 'Add picture'}
+              {conversation.avatarId ? t('settings.changePicture') : t('groups.addPicture')}
             </button>
           </div>
         )}
@@ -191,7 +192,7 @@ function MembersSection({
   );
   return (
     <section className="settings-section" aria-labelledby="group-members">
-      <h2 id="group-members">Members</h2>
+      <h2 id="group-members">{t('groups.members')}</h2>
       <ul className="settings-list" aria-labelledby="group-members">
         {members.map((m) => {
           const p = visiblePresence(m, presence, connected);
@@ -207,12 +208,16 @@ function MembersSection({
               <span className="settings-list-text">
                 <span className="settings-list-name">
                   {m.displayName}
-                  {m.id === meId && <span className="muted">(you)</span>}
-                  {m.role === 'admin' && <span className="badge">Admin</span>}
+                  {m.id === meId && <span className="muted">{t('groups.you')}</span>}
+                  {m.role === 'admin' && <span className="badge">{t('admin.badgeAdmin')}</span>}
                 </span>
                 <span className="muted settings-hint">
                   @{m.username} ·{' '}
-                  {m.deactivated ? 'deactivated' : p.online ? 'online' : formatLastSeen(p.lastSeenAt, now)}
+                  {m.deactivated
+                    ? t('groups.deactivated')
+                    : p.online
+                      ? t('chat.online')
+                      : formatLastSeen(p.lastSeenAt, now)}
                 </span>
               </span>
               {isAdmin && m.id !== meId && <MemberMenu conversation={conversation} member={m} />}
@@ -226,15 +231,15 @@ function MembersSection({
 
 function MemberMenu({ conversation, member }: { conversation: Conversation; member: Member }) {
   const host = useHost();
-  const report = (r: { ok: boolean; error?: string }) => {
-    if (!r.ok) showToast(r.error ?? 'That failed.');
+  const report = (r: { ok: boolean; error?: string; code?: string }) => {
+    if (!r.ok) showToast(errorText(r));
   };
   const admin = member.role === 'admin';
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
         className="icon-button icon-button-ghost"
-        aria-label={`Actions for ${member.displayName}`}
+        aria-label={t('groups.actionsFor', { name: member.displayName })}
       >
         <MoreHorizontal size={18} />
       </DropdownMenu.Trigger>
@@ -251,13 +256,13 @@ function MemberMenu({ conversation, member }: { conversation: Conversation; memb
             ) : (
               <ShieldCheck size={16} aria-hidden="true" />
             )}
-            {admin ? 'Remove as admin' : 'Make admin'}
+            {admin ? t('groups.removeAdmin') : t('groups.makeAdmin')}
           </DropdownMenu.Item>
           <DropdownMenu.Item
             className="menu-item danger"
             onSelect={() => void host.groups.removeMember(conversation.id, member.id).then(report)}
           >
-            <UserMinus size={16} aria-hidden="true" /> Remove from group
+            <UserMinus size={16} aria-hidden="true" /> {t('groups.removeFromGroup')}
           </DropdownMenu.Item>
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
@@ -274,26 +279,26 @@ function AddMembersSection({ conversation }: { conversation: Conversation }) {
   const add = async (userId: string, name: string) => {
     const r = await host.groups.addMembers(conversation.id, [userId]);
     if (r.ok) {
-      showToast(`${name} was added.`, 'info');
+      showToast(t('groups.added', { name }), 'info');
       setQuery('');
-    } else showToast(`Couldn’t add ${name}: ${r.error}`);
+    } else showToast(t('groups.couldNotAdd', { name, error: errorText(r) }));
   };
   return (
     <section className="settings-section" aria-labelledby="group-add">
-      <h2 id="group-add">Add people</h2>
+      <h2 id="group-add">{t('groups.addPeople')}</h2>
       <label className="search-box">
         <Search size={16} aria-hidden="true" />
         <input
           type="search"
-          placeholder="Search people by name or username"
-          aria-label="Search people to add"
+          placeholder={t('newChat.searchPlaceholder')}
+          aria-label={t('groups.searchToAdd')}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
       </label>
       {error && <p className="form-error">{error}</p>}
       {candidates.length > 0 && (
-        <ul className="settings-list" aria-label="People to add">
+        <ul className="settings-list" aria-label={t('groups.peopleToAdd')}>
           {candidates.map((u) => (
             <li key={u.id} className="settings-list-item">
               <Avatar id={u.id} name={u.displayName} size={32} picture={u.avatarId} />
@@ -305,16 +310,16 @@ function AddMembersSection({ conversation }: { conversation: Conversation }) {
                 type="button"
                 className="button"
                 onClick={() => void add(u.id, u.displayName)}
-                aria-label={`Add ${u.displayName}`}
+                aria-label={t('groups.addLabel', { name: u.displayName })}
               >
-                <UserPlus size={15} aria-hidden="true" /> Add
+                <UserPlus size={15} aria-hidden="true" /> {t('groups.add')}
               </button>
             </li>
           ))}
         </ul>
       )}
       {query.trim() && !loading && candidates.length === 0 && !error && (
-        <p className="muted settings-hint">Nobody else called “{query.trim()}”.</p>
+        <p className="muted settings-hint">{t('groups.nobody', { query: query.trim() })}</p>
       )}
     </section>
   );
@@ -324,34 +329,34 @@ function LeaveSection({ conversation }: { conversation: Conversation }) {
   const host = useHost();
   const [confirming, setConfirming] = useState(false);
   return (
-    <section className="settings-section danger-zone" aria-label="Leave the group">
+    <section className="settings-section danger-zone" aria-label={t('groups.leaveLabel')}>
       {!confirming ? (
         <div>
           <button type="button" className="button button-danger" onClick={() => setConfirming(true)}>
-            <LogOut size={15} aria-hidden="true" /> Leave group
+            <LogOut size={15} aria-hidden="true" /> {t('groups.leaveGroup')}
           </button>
         </div>
       ) : (
-        <div className="settings-form" role="group" aria-label="Confirm leaving">
+        <div className="settings-form" role="group" aria-label={t('groups.confirmLeaving')}>
           <p className="settings-hint">
-            Leave “{conversation.title ?? 'Group'}”? You will no longer see its new messages; someone has to
-            add you again to come back.
+            {t('groups.confirmLeave', { title: conversation.title ?? t('names.group') })}
           </p>
           <div className="settings-actions">
             <button type="button" className="button" onClick={() => setConfirming(false)} autoFocus>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button
               type="button"
               className="button button-danger"
               onClick={() =>
                 void host.groups.leave(conversation.id).then((r) => {
-                  if (r.ok) showToast(`You left “${conversation.title ?? 'Group'}”.`, 'info');
-                  else showToast(`Couldn’t leave: ${r.error}`);
+                  if (r.ok)
+                    showToast(t('groups.left', { title: conversation.title ?? t('names.group') }), 'info');
+                  else showToast(t('groups.couldNotLeave', { error: errorText(r) }));
                 })
               }
             >
-              Leave
+              {t('groups.leave')}
             </button>
           </div>
         </div>

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost } from '@parley/shared';
 import { createParleyClient, type ClientEvent, type ParleyClient } from '@parley/shared/client';
 import { loadAvatarUrl } from '../lib/avatar-images';
@@ -127,10 +128,11 @@ function notify(client: ParleyClient, event: ClientEvent, navigate: (target: Nav
   if (message.senderId === me.id) return;
   const prefs = readPrefs();
   if (prefs.doNotDisturb || prefs.mutedConversationIds.includes(conversation.id)) return;
-  const sender = conversation.members.find((m) => m.id === message.senderId)?.displayName ?? 'Someone';
+  const sender =
+    conversation.members.find((m) => m.id === message.senderId)?.displayName ?? t('names.someone');
   const title =
     conversation.type === 'group' ? `${sender} · ${conversationTitle(conversation, me.id)}` : sender;
-  const body = message.kind === 'call' ? 'Call' : message.body.slice(0, 200);
+  const body = message.kind === 'call' ? t('calls.record.call') : message.body.slice(0, 200);
   const show = (icon: string | null) => {
     try {
       const n = new Notification(title, { body, tag: conversation.id, ...(icon ? { icon } : {}) });

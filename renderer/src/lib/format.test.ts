@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { de } from '../i18n/de';
+import { i18n } from '../i18n';
 import {
   calendarDaysBetween,
   ellipsize,
+  dateTimeFormat,
+  formatClock,
   formatDayLabel,
   formatDuration,
   formatLastSeen,
@@ -76,5 +80,44 @@ describe('ellipsize', () => {
     expect(ellipsize('Bob', 10)).toBe('Bob');
     expect(ellipsize('The weekend hiking club', 12)).toBe('The weekend…');
     expect(ellipsize('😀😀😀😀', 3)).toBe('😀😀…');
+  });
+});
+
+describe('in German', () => {
+  afterEach(async () => {
+    await i18n.changeLanguage('en');
+  });
+
+  it('formats dates and times the German way and says the words in German', async () => {
+    i18n.addResourceBundle('de', 'translation', de, true, true);
+    await i18n.changeLanguage('de');
+    expect(formatListTime(iso(at(2026, 11, 22, 14, 2)), now, 'de-DE')).toBe('14:02');
+    // ICU versions differ on the abbreviation's dot.
+    expect(formatListTime(iso(at(2026, 11, 17, 9, 0)), now, 'de-DE')).toMatch(/^Di\.?$/);
+    expect(formatListTime(iso(at(2026, 3, 12)), now, 'de-DE')).toBe('12.03.');
+    expect(formatListTime(iso(at(2025, 3, 12)), now, 'de-DE')).toBe('12.03.2025');
+    expect(formatDayLabel(iso(at(2026, 11, 22, 0, 5)), now, 'de-DE')).toBe('Heute');
+    expect(formatDayLabel(iso(at(2026, 11, 21, 23, 59)), now, 'de-DE')).toBe('Gestern');
+    expect(formatDayLabel(iso(at(2026, 3, 12)), now, 'de-DE')).toBe('12. März');
+    expect(formatLastSeen(iso(now - 5 * 60_000), now, 'de-DE')).toBe('vor 5 Min. online');
+    expect(formatLastSeen(iso(at(2026, 11, 22, 9, 5)), now, 'de-DE')).toBe('zuletzt online heute um 09:05');
+    expect(joinNames(['A', 'B', 'C', 'D', 'E'])).toBe('A, B und 3 weitere');
+  });
+
+  it('uses the UI language when no locale is given', async () => {
+    i18n.addResourceBundle('de', 'translation', de, true, true);
+    await i18n.changeLanguage('de');
+    expect(formatClock(iso(at(2026, 11, 22, 14, 2)))).toBe('14:02');
+    expect(formatDayLabel(iso(at(2026, 11, 18)), now)).toBe('Mittwoch');
+  });
+});
+
+describe('dateTimeFormat', () => {
+  it('makes one formatter per locale and options and reuses it', () => {
+    const options: Intl.DateTimeFormatOptions = { hour: '2-digit' };
+    const first = dateTimeFormat(options, 'en-GB');
+    expect(dateTimeFormat(options, 'en-GB')).toBe(first);
+    expect(dateTimeFormat(options, 'de-DE')).not.toBe(first);
+    expect(dateTimeFormat({ hour: '2-digit' }, 'en-GB')).not.toBe(first);
   });
 });

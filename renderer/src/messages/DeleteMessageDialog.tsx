@@ -1,6 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import type { MessageView } from '@parley/shared';
 import { quoteText } from './actions';
+import { t } from '../i18n';
 
 interface DeleteMessageDialogProps {
   message: MessageView | null;
@@ -18,17 +19,15 @@ export function DeleteMessageDialog({ message, asAdmin, onConfirm, onClose }: De
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog dialog-small" role="alertdialog">
           <div className="dialog-header">
-            <Dialog.Title className="dialog-title">Delete message?</Dialog.Title>
+            <Dialog.Title className="dialog-title">{t('messages.deleteTitle')}</Dialog.Title>
           </div>
           <div className="dialog-body">
             <Dialog.Description className="dialog-text">
-              {asAdmin
-                ? 'As a group admin you are deleting someone else’s message. It will be deleted for everyone.'
-                : 'It will be deleted for everyone in this conversation, on all their devices.'}
+              {asAdmin ? t('messages.deleteAsAdmin') : t('messages.deleteForEveryone')}
             </Dialog.Description>
             {message && <blockquote className="dialog-quote">{quoteText(message.body, 160)}</blockquote>}
             <div className="dialog-footer dialog-footer-end">
-              <Dialog.Close className="button">Cancel</Dialog.Close>
+              <Dialog.Close className="button">{t('common.cancel')}</Dialog.Close>
               <button
                 type="button"
                 className="button button-danger"
@@ -37,7 +36,7 @@ export function DeleteMessageDialog({ message, asAdmin, onConfirm, onClose }: De
                   onClose();
                 }}
               >
-                Delete
+                {t('common.delete')}
               </button>
             </div>
           </div>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Search } from 'lucide-react';
+import { t } from '../i18n';
 import { loadEmojiCategories, searchEmoji, type EmojiCategory, type EmojiEntry } from './emoji-data';
 
 const COLUMNS = 8;
@@ -29,7 +30,7 @@ export function EmojiPicker({ onPick }: EmojiPickerProps) {
   const sections = useMemo((): { id: string; label: string; emojis: EmojiEntry[] }[] => {
     if (!categories) return [];
     if (!query.trim()) return categories;
-    return [{ id: 'results', label: 'Search results', emojis: searchEmoji(categories, query) }];
+    return [{ id: 'results', label: t('emoji.results'), emojis: searchEmoji(categories, query) }];
   }, [categories, query]);
   const total = sections.reduce((n, s) => n + s.emojis.length, 0);
 
@@ -56,8 +57,8 @@ export function EmojiPicker({ onPick }: EmojiPickerProps) {
         <input
           autoFocus
           value={query}
-          placeholder="Search emoji"
-          aria-label="Search emoji"
+          placeholder={t('emoji.search')}
+          aria-label={t('emoji.search')}
           onChange={(e) => {
             setQuery(e.target.value);
             setActive(0);
@@ -75,8 +76,8 @@ export function EmojiPicker({ onPick }: EmojiPickerProps) {
         />
       </label>
       <div className="emoji-grid-scroll" ref={grid} onKeyDown={onGridKey}>
-        {!categories && <div className="emoji-empty">Loading…</div>}
-        {categories && total === 0 && <div className="emoji-empty">No emoji found</div>}
+        {!categories && <div className="emoji-empty">{t('common.loading')}</div>}
+        {categories && total === 0 && <div className="emoji-empty">{t('emoji.none')}</div>}
         {sections.map((section) =>
           section.emojis.length === 0 ? null : (
             <div key={section.id} role="group" aria-label={section.label}>

@@ -1,5 +1,7 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MESSAGE_BODY_MAX } from '@parley/shared';
+import { Trans } from 'react-i18next';
+import { t } from '../i18n';
 
 interface MessageEditorProps {
   initial: string;
@@ -45,25 +47,26 @@ export function MessageEditor({ initial, onDone }: MessageEditorProps) {
         ref={ref}
         rows={1}
         value={text}
-        aria-label="Edit message"
+        aria-label={t('messages.editLabel')}
         aria-invalid={!valid || undefined}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
       <div className="msg-editor-hint">
-        Esc to{' '}
-        <button type="button" className="link-button" onClick={() => onDone(null)}>
-          cancel
-        </button>
-        {' · '}Enter to{' '}
-        <button
-          type="button"
-          className="link-button"
-          disabled={!valid}
-          onClick={() => onDone(text.trim() === initial.trim() ? null : text)}
-        >
-          save
-        </button>
+        <Trans
+          i18nKey="messages.editHint"
+          components={{
+            cancel: <button type="button" className="link-button" onClick={() => onDone(null)} />,
+            save: (
+              <button
+                type="button"
+                className="link-button"
+                disabled={!valid}
+                onClick={() => onDone(text.trim() === initial.trim() ? null : text)}
+              />
+            ),
+          }}
+        />
       </div>
     </div>
   );

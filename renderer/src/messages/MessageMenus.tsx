@@ -11,6 +11,7 @@ import { EmojiPicker } from './lazy-emoji-picker';
 import { QUICK_REACTIONS } from './emoji-data';
 import { useHost } from '../store/hooks';
 import { reportContextMessage } from '../desktop/native-message-menu';
+import { t } from '../i18n';
 
 export type PickerState = false | 'quick' | 'full';
 
@@ -34,15 +35,30 @@ function commands({ message, can, actions }: MenuProps) {
     danger?: boolean;
   }[] = [];
   if (can.reply)
-    list.push({ id: 'reply', label: 'Reply', icon: <Reply size={16} />, run: () => actions.reply(message) });
+    list.push({
+      id: 'reply',
+      label: t('messages.reply'),
+      icon: <Reply size={16} />,
+      run: () => actions.reply(message),
+    });
   if (can.edit)
-    list.push({ id: 'edit', label: 'Edit', icon: <Pencil size={16} />, run: () => actions.edit(message) });
+    list.push({
+      id: 'edit',
+      label: t('messages.edit'),
+      icon: <Pencil size={16} />,
+      run: () => actions.edit(message),
+    });
   if (can.copy)
-    list.push({ id: 'copy', label: 'Copy text', icon: <Copy size={16} />, run: () => actions.copy(message) });
+    list.push({
+      id: 'copy',
+      label: t('messages.copy'),
+      icon: <Copy size={16} />,
+      run: () => actions.copy(message),
+    });
   if (can.remove)
     list.push({
       id: 'delete',
-      label: 'Delete…',
+      label: t('messages.deleteCommand'),
       icon: <Trash2 size={16} />,
       run: () => actions.remove(message),
       danger: true,
@@ -66,11 +82,11 @@ export function MessageToolbar(props: ToolbarProps) {
   };
   if (!can.react && !can.reply && items.length === 0) return null;
   return (
-    <div className="msg-actions" role="toolbar" aria-label="Message actions">
+    <div className="msg-actions" role="toolbar" aria-label={t('messages.actions')}>
       {can.react && (
         <Popover.Root open={picker !== false} onOpenChange={(open) => onPicker(open ? 'quick' : false)}>
           <Popover.Trigger asChild>
-            <IconButton label="React" tooltipSide="top">
+            <IconButton label={t('messages.react')} tooltipSide="top">
               <SmilePlus size={17} />
             </IconButton>
           </Popover.Trigger>
@@ -81,21 +97,21 @@ export function MessageToolbar(props: ToolbarProps) {
               align="end"
               sideOffset={6}
               collisionPadding={8}
-              aria-label={picker === 'full' ? 'Choose a reaction' : 'Quick reactions'}
+              aria-label={picker === 'full' ? t('messages.chooseReaction') : t('messages.quickReactions')}
             >
               {picker === 'full' ? (
-                <LazyBoundary label="Loading emoji…">
+                <LazyBoundary label={t('composer.loadingEmoji')}>
                   <EmojiPicker onPick={pick} />
                 </LazyBoundary>
               ) : (
-                <div className="quick-row" role="group" aria-label="Quick reactions">
+                <div className="quick-row" role="group" aria-label={t('messages.quickReactions')}>
                   {QUICK_REACTIONS.map((emoji) => (
                     <button
                       key={emoji}
                       type="button"
                       className="quick-emoji"
                       aria-pressed={mineOf(message, meId, emoji)}
-                      aria-label={`React with ${emoji}`}
+                      aria-label={t('messages.reactWith', { emoji })}
                       onClick={() => pick(emoji)}
                     >
                       {emoji}
@@ -104,7 +120,7 @@ export function MessageToolbar(props: ToolbarProps) {
                   <button
                     type="button"
                     className="quick-emoji more"
-                    aria-label="More reactions"
+                    aria-label={t('messages.moreReactions')}
                     onClick={() => onPicker('full')}
                   >
                     <Plus size={18} />
@@ -116,14 +132,14 @@ export function MessageToolbar(props: ToolbarProps) {
         </Popover.Root>
       )}
       {can.reply && (
-        <IconButton label="Reply" tooltipSide="top" onClick={() => actions.reply(message)}>
+        <IconButton label={t('messages.reply')} tooltipSide="top" onClick={() => actions.reply(message)}>
           <Reply size={17} />
         </IconButton>
       )}
       {items.length > 0 && (
         <DropdownMenu.Root onOpenChange={onMenuOpen}>
           <DropdownMenu.Trigger asChild>
-            <IconButton label="More actions" tooltipSide="top">
+            <IconButton label={t('messages.moreActions')} tooltipSide="top">
               <MoreHorizontal size={17} />
             </IconButton>
           </DropdownMenu.Trigger>
@@ -206,12 +222,12 @@ export function MessageContextMenu(props: ContextMenuProps) {
         >
           {can.react && (
             <>
-              <div className="menu-quick-row" role="group" aria-label="Quick reactions">
+              <div className="menu-quick-row" role="group" aria-label={t('messages.quickReactions')}>
                 {QUICK_REACTIONS.map((emoji) => (
                   <ContextMenu.Item
                     key={emoji}
                     className="quick-emoji"
-                    aria-label={`React with ${emoji}`}
+                    aria-label={t('messages.reactWith', { emoji })}
                     onSelect={() => actions.react(message, emoji, !mineOf(message, meId, emoji))}
                   >
                     {emoji}
@@ -220,7 +236,7 @@ export function MessageContextMenu(props: ContextMenuProps) {
               </div>
               <ContextMenu.Item className="menu-item" onSelect={() => onPicker('full')}>
                 <SmilePlus size={16} />
-                Add reaction…
+                {t('messages.addReaction')}
               </ContextMenu.Item>
               {items.length > 0 && <ContextMenu.Separator className="menu-separator" />}
             </>

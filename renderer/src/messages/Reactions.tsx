@@ -1,6 +1,7 @@
 import * as Tooltip from '@radix-ui/react-tooltip';
 import type { Reaction } from '@parley/shared';
 import { joinNames } from '../lib/format';
+import { t } from '../i18n';
 
 interface ReactionsProps {
   reactions: readonly Reaction[];
@@ -17,7 +18,7 @@ export function Reactions({ reactions, meId, nameOf, onToggle }: ReactionsProps)
         const mine = r.userIds.includes(meId);
         // You first, then the others in the order they reacted.
         const names = joinNames([
-          ...(mine ? ['You'] : []),
+          ...(mine ? [t('messages.you')] : []),
           ...r.userIds.filter((id) => id !== meId).map(nameOf),
         ]);
         return (
@@ -27,7 +28,7 @@ export function Reactions({ reactions, meId, nameOf, onToggle }: ReactionsProps)
                 type="button"
                 className={`reaction${mine ? ' mine' : ''}`}
                 aria-pressed={mine}
-                aria-label={`${r.emoji} ${r.userIds.length}: ${names}`}
+                aria-label={t('messages.reactionLabel', { emoji: r.emoji, count: r.userIds.length, names })}
                 data-emoji={r.emoji}
                 onClick={() => onToggle(r.emoji, !mine)}
               >
@@ -37,7 +38,7 @@ export function Reactions({ reactions, meId, nameOf, onToggle }: ReactionsProps)
             </Tooltip.Trigger>
             <Tooltip.Portal>
               <Tooltip.Content className="tooltip" side="top" sideOffset={6} data-testid="reaction-tooltip">
-                {names} reacted with {r.emoji}
+                {t('messages.reactedWith', { names, emoji: r.emoji })}
               </Tooltip.Content>
             </Tooltip.Portal>
           </Tooltip.Root>

@@ -10,6 +10,7 @@ import { MessageContextMenu, MessageToolbar, type PickerState } from './MessageM
 import { MessageEditor } from './MessageEditor';
 import { Reactions } from './Reactions';
 import { StatusIcon, type ReadState } from './status';
+import { t } from '../i18n';
 import { MessageAttachments } from '../attachments/MessageAttachments';
 import { useHost } from '../store/hooks';
 
@@ -65,7 +66,7 @@ function Body({ message }: { message: MessageView }) {
 }
 
 function Quote({ quoted, onJump }: { quoted: QuotedMessage; onJump: (id: string) => void }) {
-  const text = quoted.deleted ? 'Message deleted' : (quoted.text ?? 'Show the original message');
+  const text = quoted.deleted ? t('messages.deleted') : (quoted.text ?? t('messages.showOriginal'));
   return (
     <button
       type="button"
@@ -74,8 +75,8 @@ function Quote({ quoted, onJump }: { quoted: QuotedMessage; onJump: (id: string)
       onClick={() => onJump(quoted.id)}
       aria-label={
         quoted.text === null
-          ? 'Reply to an earlier message. Show it'
-          : `Reply to ${quoted.senderName}: ${text}. Show the original`
+          ? t('messages.quoteEarlierLabel')
+          : t('messages.quoteLabel', { name: quoted.senderName, text })
       }
     >
       <span className="msg-quote-name">{quoted.senderName}</span>
@@ -106,10 +107,10 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
     if (!replyTo || !m.replyToId) return null;
     // Not loaded: a reply names its original by id only; clicking loads it and the quote fills in.
     if (replyTo === 'missing')
-      return { id: m.replyToId, senderName: 'Earlier message', text: null, deleted: false };
+      return { id: m.replyToId, senderName: t('messages.earlierMessage'), text: null, deleted: false };
     return {
       id: replyTo.id,
-      senderName: replyTo.senderId === meId ? 'You' : nameOf(replyTo.senderId),
+      senderName: replyTo.senderId === meId ? t('messages.you') : nameOf(replyTo.senderId),
       text: quoteText(replyTo.body),
       deleted: Boolean(replyTo.deletedAt),
     };
@@ -157,7 +158,7 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
             )}
             {quoted && !deleted && <Quote quoted={quoted} onJump={actions.jumpTo} />}
             {deleted ? (
-              <div className="msg-body deleted">Message deleted</div>
+              <div className="msg-body deleted">{t('messages.deleted')}</div>
             ) : editing ? (
               <MessageEditor initial={m.body} onDone={(body) => actions.finishEdit(m, body)} />
             ) : (
@@ -171,7 +172,7 @@ export const TextMessage = memo(function TextMessage(props: TextMessageProps) {
             )}
             {!editing && (
               <span className={`msg-meta${row.groupEnd || row.mine ? ' always' : ' on-hover'}`}>
-                {m.editedAt && !deleted && <span className="msg-edited">edited</span>}
+                {m.editedAt && !deleted && <span className="msg-edited">{t('messages.edited')}</span>}
                 <time dateTime={m.createdAt} title={fullTime}>
                   {time}
                 </time>

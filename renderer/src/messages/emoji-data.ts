@@ -3,6 +3,7 @@
  * keywords), loaded on first use so it stays out of the start-up bundle. Works offline: it is
  * bundled, never fetched from a CDN.
  */
+import { t } from '../i18n';
 import type { EmojiMartData } from '@emoji-mart/data';
 
 export interface EmojiEntry {
@@ -21,16 +22,18 @@ export interface EmojiCategory {
 /** The quick row under the hover toolbar, as in other messengers. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
-const LABELS: Record<string, string> = {
-  people: 'Smileys & people',
-  nature: 'Animals & nature',
-  foods: 'Food & drink',
-  activity: 'Activities',
-  places: 'Travel & places',
-  objects: 'Objects',
-  symbols: 'Symbols',
-  flags: 'Flags',
-};
+const CATEGORIES = [
+  'people',
+  'nature',
+  'foods',
+  'activity',
+  'places',
+  'objects',
+  'symbols',
+  'flags',
+] as const;
+const isCategory = (id: string): id is (typeof CATEGORIES)[number] =>
+  (CATEGORIES as readonly string[]).includes(id);
 
 let loading: Promise<EmojiCategory[]> | null = null;
 
@@ -40,7 +43,7 @@ export function loadEmojiCategories(): Promise<EmojiCategory[]> {
     const data = (module as { default: EmojiMartData }).default;
     return data.categories.map((c) => ({
       id: c.id,
-      label: LABELS[c.id] ?? c.id,
+      label: isCategory(c.id) ? t(`emoji.categories.${c.id}`) : c.id,
       emojis: c.emojis.flatMap((id) => {
         const e = data.emojis[id];
         const native = e?.skins[0]?.native;

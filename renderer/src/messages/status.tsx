@@ -1,5 +1,6 @@
 import { Check, CheckCheck, CircleAlert, Clock } from 'lucide-react';
 import type { MessageStatus } from '@parley/shared';
+import { t } from '../i18n';
 
 export type ReadState = 'pending' | 'sent' | 'read' | 'failed';
 
@@ -9,16 +10,10 @@ export function readStateOf(status: MessageStatus, read: boolean): ReadState {
   return read ? 'read' : 'sent';
 }
 
-const STATUS_LABEL: Record<ReadState, string> = {
-  pending: 'Sending',
-  sent: 'Sent',
-  read: 'Read',
-  failed: 'Not sent',
-};
-
 /** The tick (or clock, or alert) after the time of one of our messages. */
 export function StatusIcon({ state, seenBy }: { state: ReadState; seenBy: string | null }) {
-  const label = state === 'read' && seenBy ? `Seen by ${seenBy}` : STATUS_LABEL[state];
+  const label =
+    state === 'read' && seenBy ? t('messages.seenBy', { names: seenBy }) : t(`messages.status.${state}`);
   const icon =
     state === 'pending' ? (
       <Clock size={13} strokeWidth={2.25} />

@@ -1,3 +1,4 @@
+import { errorText, t } from '../i18n';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { VirtuosoHandle } from 'react-virtuoso';
 import type { MessageRow } from '../lib/message-rows';
@@ -25,20 +26,20 @@ export function useJumpToMessage(
       if (!(await held())) {
         if (seq !== undefined && host.conversations.loadAround) {
           const r = await host.conversations.loadAround(conversationId, seq);
-          if (!r.ok) showToast(`Couldn’t load that message: ${r.error}`);
+          if (!r.ok) showToast(t('chat.couldNotLoadMessage', { error: errorText(r) }));
         } else {
           // A reply names its original by id only, so page back until it is there (bounded).
           for (let page = 0; page < 40 && !(await held()); page++) {
             if (!(await host.getState()).messages[conversationId]?.hasOlder) break;
             const r = await host.conversations.loadOlder(conversationId);
             if (!r.ok) {
-              showToast(`Couldn’t load older messages: ${r.error}`);
+              showToast(t('chat.couldNotLoadOlder', { error: errorText(r) }));
               break;
             }
           }
         }
         if (!(await held())) {
-          showToast('The original message is no longer available');
+          showToast(t('chat.originalGone'));
           return;
         }
       }

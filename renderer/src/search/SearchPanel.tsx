@@ -1,5 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { SEARCH_MAX_LIMIT, SEARCH_QUERY_MIN, userName, type Message } from '@parley/shared';
+import { SEARCH_MAX_LIMIT, SEARCH_QUERY_MIN, type Message } from '@parley/shared';
+import { Trans } from 'react-i18next';
+import { t } from '../i18n';
+import { userName } from '../i18n/rules';
 import { CornerDownLeft, RotateCw, Search, SearchX, X } from 'lucide-react';
 import { useClientState } from '../store/hooks';
 import { selectConversations, selectMe, selectMessages } from '../store/selectors';
@@ -34,7 +37,7 @@ interface Group {
 /** "14:02" today, else "Yesterday, 14:02" or "12 March, 14:02". */
 function hitTime(iso: string, now: number): string {
   const day = formatDayLabel(iso, now);
-  return day === 'Today' ? formatClock(iso) : `${day}, ${formatClock(iso)}`;
+  return day === t('format.today') ? formatClock(iso) : t('search.hitTime', { day, time: formatClock(iso) });
 }
 
 /**
@@ -81,7 +84,7 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
         const c = byId.get(hit.conversationId);
         group = {
           conversationId: hit.conversationId,
-          title: c ? conversationTitle(c, meId) : 'Unknown conversation',
+          title: c ? conversationTitle(c, meId) : t('search.unknownConversation'),
           avatarId: (c && directPeer(c, meId)?.id) ?? hit.conversationId,
           isGroup: c?.type === 'group',
           hits: [],
@@ -95,11 +98,11 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
   const flat = useMemo(() => groups.flatMap((g) => g.hits), [groups]);
   const current = flat[Math.min(active, flat.length - 1)];
   const senderName = (hit: Message): string => {
-    if (hit.senderId === meId) return 'You';
+    if (hit.senderId === meId) return t('messages.you');
     const member = conversations
       .find((c) => c.id === hit.conversationId)
       ?.members.find((m) => m.id === hit.senderId);
-    return member ? userName(member) : 'Unknown';
+    return member ? userName(member) : t('chat.unknownSender');
   };
 
   const open = (hit: Message) => {
@@ -126,7 +129,7 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
   return (
     <aside
       className="search-panel"
-      aria-label="Search messages"
+      aria-label={t('search.title')}
       // Esc anywhere in the panel (field, scope buttons, Try again) closes it.
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return;
@@ -140,8 +143,10 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
           <input
             ref={input}
             type="search"
-            placeholder={scopeName ? `Search in ${scopeName}` : 'Search all conversations'}
-            aria-label="Search messages"
+            placeholder={
+              scopeName ? t('search.placeholderIn', { name: scopeName }) : t('search.placeholderAll')
+            }
+            aria-label={t('search.title')}
             role="combobox"
             aria-expanded={flat.length > 0}
             aria-controls={listId}
@@ -160,7 +165,7 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
             <button
               type="button"
               className="search-clear"
-              aria-label="Clear search"
+              aria-label={t('search.clear')}
               onClick={() => {
                 setQuery('');
                 input.current?.focus();
@@ -170,12 +175,12 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
             </button>
           )}
         </label>
-        <IconButton label="Close search" onClick={onClose}>
+        <IconButton label={t('search.close')} onClick={onClose}>
           <X size={18} />
         </IconButton>
       </header>
       {here && (
-        <div className="segmented search-scope" role="group" aria-label="Where to search">
+        <div className="segmented search-scope" role="group" aria-label={t('search.scopeLabel')}>
           {(['conversation', 'all'] as const).map((s) => (
             <button
               key={s}
@@ -188,7 +193,7 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
                 input.current?.focus();
               }}
             >
-              {s === 'conversation' ? 'This conversation' : 'All conversations'}
+              {s === 'conversation' ? t('search.scopeConversation') : t('search.scopeAll')}
             </button>
           ))}
         </div>
@@ -201,7 +206,7 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
           className={`search-results${status.kind === 'loading' ? ' is-stale' : ''}`}
           id={listId}
           role="listbox"
-          aria-label="Search results"
+          aria-label={t('emoji.results')}
           // Clicking a result must not take the focus out of the field (the list is not focusable).
           onMouseDown={(e) => e.preventDefault()}
         >
@@ -256,21 +261,18 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
           }}
         />
         {status.kind === 'done' && status.results.length >= SEARCH_MAX_LIMIT && (
-          <p className="search-more">
-            The {SEARCH_MAX_LIMIT} newest matches are shown. Add a word to narrow them down.
-          </p>
+          <p className="search-more">{t('search.more', { max: SEARCH_MAX_LIMIT })}</p>
         )}
       </div>
       <div className="switcher-hint search-hint" aria-hidden="true">
         <span>
-          <kbd>↑</kbd>
-          <kbd>↓</kbd> to move
+          <Trans i18nKey="switcher.hintMove" components={{ kbd: <kbd /> }} />
         </span>
         <span>
-          <kbd>Enter</kbd> to open
+          <Trans i18nKey="switcher.hintOpen" components={{ kbd: <kbd /> }} />
         </span>
         <span>
-          <kbd>Esc</kbd> to close
+          <Trans i18nKey="switcher.hintClose" components={{ kbd: <kbd /> }} />
         </span>
       </div>
     </aside>
@@ -280,11 +282,11 @@ export function SearchPanel({ state, conversationId, onScopeChange, onPick, onCl
 function statusText(status: SearchStatus, count: number): string {
   switch (status.kind) {
     case 'loading':
-      return 'Searching…';
+      return t('search.searching');
     case 'done':
-      return count === 0 ? 'No results' : `${count} result${count === 1 ? '' : 's'}`;
+      return count === 0 ? t('search.noResults') : t('search.results', { count });
     case 'error':
-      return 'Search failed';
+      return t('search.failed');
     default:
       return '';
   }
@@ -306,10 +308,12 @@ function PanelState({
 }) {
   if (status.kind === 'empty' || status.kind === 'too-short') {
     return (
-      <EmptyState compact icon={<Search size={26} />} title="Search messages">
+      <EmptyState compact icon={<Search size={26} />} title={t('search.title')}>
         {status.kind === 'too-short'
-          ? `Type at least ${SEARCH_QUERY_MIN} characters.`
-          : `Find messages ${scopeName ? `in ${scopeName}` : 'in all your conversations'} by the words in them. The last word may be the start of one.`}
+          ? t('search.tooShort', { min: SEARCH_QUERY_MIN })
+          : scopeName
+            ? t('search.leadIn', { name: scopeName })
+            : t('search.leadAll')}
       </EmptyState>
     );
   }
@@ -318,10 +322,10 @@ function PanelState({
       <EmptyState
         compact
         icon={<SearchX size={26} />}
-        title="Couldn’t search"
+        title={t('search.couldNotSearch')}
         action={
           <button type="button" className="button" onClick={onRetry}>
-            <RotateCw size={15} aria-hidden="true" /> Try again
+            <RotateCw size={15} aria-hidden="true" /> {t('search.tryAgain')}
           </button>
         }
       >
@@ -334,16 +338,16 @@ function PanelState({
       <EmptyState
         compact
         icon={<SearchX size={26} />}
-        title={`No messages match “${query}”`}
+        title={t('search.noMatch', { query })}
         action={
           scopeName ? (
             <button type="button" className="button" onClick={onSearchAll}>
-              Search all conversations
+              {t('search.placeholderAll')}
             </button>
           ) : undefined
         }
       >
-        Check the spelling, or try fewer words.
+        {t('search.noMatchLead')}
       </EmptyState>
     );
   }

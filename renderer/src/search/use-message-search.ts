@@ -1,3 +1,4 @@
+import { errorText } from '../i18n';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { SEARCH_MAX_LIMIT, SEARCH_QUERY_MIN, type Message } from '@parley/shared';
 import { useHost } from '../store/hooks';
@@ -41,7 +42,9 @@ export function useMessageSearch(
       const options = { limit: SEARCH_MAX_LIMIT, ...(conversationId ? { conversationId } : {}) };
       void host.search.messages(q, options).then((r) => {
         if (!current) return;
-        setAnswer(r.ok ? { key, results: r.value, error: null } : { key, results: null, error: r.error });
+        setAnswer(
+          r.ok ? { key, results: r.value, error: null } : { key, results: null, error: errorText(r) },
+        );
       });
     }, SEARCH_DEBOUNCE_MS);
     return () => {

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import * as Dialog from '@radix-ui/react-dialog';
 import { KeyRound, Search, ShieldCheck, UserX, X } from 'lucide-react';
 import { PASSWORD_MIN, type AdminUser } from '@parley/shared';
+import { Trans, useTranslation } from 'react-i18next';
+import { errorText } from '../i18n';
 import { Avatar } from '../components/Avatar';
 import { formatLastSeen } from '../lib/format';
 import { formatWhen } from './SecuritySections';
@@ -9,16 +11,17 @@ import { showToast } from '../lib/toast';
 import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { selectMe } from '../store/selectors';
-import { openAccountPage, refreshAccountInfo, useAccountInfo, useAccountPage } from './account-store';
+import { openAccountPage, useAccountInfo, useAccountPage } from './account-store';
 import { InvitesSection } from './InvitesSection';
 import './settings.css';
 
 /** Server administration, for server admins: users (search, deactivate, reset, roles) and invites. */
 export function AdminDialog() {
+  const { t } = useTranslation();
   const page = useAccountPage();
   const host = useHost();
   const me = useClientState(selectMe);
-  const account = useAccountInfo(host, me?.id ?? null);
+  const account = useAccountInfo(host);
   const open = page === 'admin' && account?.serverRole === 'admin';
   return (
     <Dialog.Root open={open} onOpenChange={(o) => !o && openAccountPage(null)}>
@@ -26,17 +29,21 @@ export function AdminDialog() {
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog page-dialog" aria-describedby={undefined}>
           <div className="dialog-header">
-            <Dialog.Title className="dialog-title">Server administration</Dialog.Title>
-            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close server administration">
+            <Dialog.Title className="dialog-title">{t('admin.title')}</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('admin.close')}>
               <X size={18} />
             </Dialog.Close>
           </div>
           <div className="dialog-body page-body">
             {account && (
               <p className="muted settings-hint" data-testid="registration-mode">
-                Registration on this server: <strong>{account.registration ?? 'unknown'}</strong>
-                {account.registration === 'invite' && ' (an invite link is needed)'}. It is set with the
-                server’s REGISTRATION setting.
+                <Trans
+                  i18nKey={
+                    account.registration === 'invite' ? 'admin.registrationInvite' : 'admin.registration'
+                  }
+                  values={{ mode: account.registration ?? t('admin.registrationUnknown') }}
+                  components={{ strong: <strong /> }}
+                />
               </p>
             )}
             <UsersSection meId={me?.id ?? ''} />
@@ -49,6 +56,7 @@ export function AdminDialog() {
 }
 
 function UsersSection({ meId }: { meId: string }) {
+  const { t } = useTranslation();
   const host = useHost();
   const [query, setQuery] = useState('');
   const [users, setUsers] = useState<AdminUser[] | null>(null);
@@ -63,37 +71,37 @@ function UsersSection({ meId }: { meId: string }) {
         if (r.ok) {
           setUsers(r.value);
           setError(null);
-        } else setError(r.error);
+        } else setError(errorText(r));
       }),
     [host],
   );
   useEffect(() => {
-    const t = setTimeout(() => load(query), 150);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => load(query), 150);
+    return () => clearTimeout(timer);
   }, [load, query]);
 
-  const act = async (run: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
+  const act = async (run: () => Promise<{ ok: boolean; error?: string; code?: string }>, done: string) => {
     const r = await run();
     if (r.ok) showToast(done, 'info');
-    else showToast(r.error ?? 'That failed.');
+    else showToast(errorText(r));
     load(query);
   };
 
   return (
     <section className="settings-section" aria-labelledby="admin-users">
-      <h2 id="admin-users">Users</h2>
+      <h2 id="admin-users">{t('admin.users')}</h2>
       <label className="search-box">
         <Search size={16} aria-hidden="true" />
         <input
           type="search"
-          placeholder="Search by name or username"
-          aria-label="Search users"
+          placeholder={t('admin.searchPlaceholder')}
+          aria-label={t('admin.searchLabel')}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
       </label>
       {error && <p className="form-error">{error}</p>}
-      <ul className="settings-list" aria-label="Users">
+      <ul className="settings-list" aria-label={t('admin.users')}>
         {users?.map((u) => (
           <li
             key={u.id}
@@ -110,41 +118,45 @@ function UsersSection({ meId }: { meId: string }) {
             <span className="settings-list-text">
               <span className="settings-list-name">
                 {u.displayName} <span className="muted">@{u.username}</span>
-                {u.role === 'admin' && <span className="badge">Admin</span>}
-                {u.deactivated && <span className="badge badge-danger">Deactivated</span>}
+                {u.role === 'admin' && <span className="badge">{t('admin.badgeAdmin')}</span>}
+                {u.deactivated && <span className="badge badge-danger">{t('admin.badgeDeactivated')}</span>}
               </span>
               <span className="muted settings-hint">
-                {u.online
-                  ? 'Online now'
-                  : u.lastSeenAt
-                    ? `Last seen ${formatLastSeen(u.lastSeenAt, now).replace(/^last seen /, '')}`
-                    : 'Never seen'}{' '}
-                · joined {formatWhen(u.createdAt)}
+                {t('admin.userTimes', {
+                  seen: u.online
+                    ? t('admin.onlineNow')
+                    : u.lastSeenAt
+                      ? capitalise(formatLastSeen(u.lastSeenAt, now))
+                      : t('admin.neverSeen'),
+                  joined: formatWhen(u.createdAt),
+                })}
               </span>
               {resetting === u.id && <ResetPasswordForm user={u} onDone={() => setResetting(null)} />}
               {confirming === u.id && (
                 <span
                   className="admin-confirm"
                   role="group"
-                  aria-label={`Confirm deactivating ${u.displayName}`}
+                  aria-label={t('admin.confirmDeactivateLabel', { name: u.displayName })}
                 >
                   <span className="settings-hint">
-                    Deactivate {u.displayName}? They are signed out everywhere and cannot sign in again. Their
-                    messages stay.
+                    {t('admin.confirmDeactivate', { name: u.displayName })}
                   </span>
                   <span className="settings-actions">
                     <button type="button" className="button" onClick={() => setConfirming(null)} autoFocus>
-                      Cancel
+                      {t('common.cancel')}
                     </button>
                     <button
                       type="button"
                       className="button button-danger"
                       onClick={() => {
                         setConfirming(null);
-                        void act(() => host.admin.deactivate(u.id), `${u.displayName} was deactivated.`);
+                        void act(
+                          () => host.admin.deactivate(u.id),
+                          t('admin.deactivated', { name: u.displayName }),
+                        );
                       }}
                     >
-                      Deactivate
+                      {t('admin.deactivate')}
                     </button>
                   </span>
                 </span>
@@ -155,7 +167,7 @@ function UsersSection({ meId }: { meId: string }) {
                 <button
                   type="button"
                   className="icon-button icon-button-ghost"
-                  aria-label={`Reset the password of ${u.displayName}`}
+                  aria-label={t('admin.resetLabel', { name: u.displayName })}
                   onClick={() => setResetting(resetting === u.id ? null : u.id)}
                 >
                   <KeyRound size={16} />
@@ -165,17 +177,17 @@ function UsersSection({ meId }: { meId: string }) {
                   className="icon-button icon-button-ghost"
                   aria-label={
                     u.role === 'admin'
-                      ? `Remove ${u.displayName} as server admin`
-                      : `Make ${u.displayName} a server admin`
+                      ? t('admin.removeAdminLabel', { name: u.displayName })
+                      : t('admin.makeAdminLabel', { name: u.displayName })
                   }
                   aria-pressed={u.role === 'admin'}
                   onClick={() =>
                     void act(
                       () => host.admin.setRole(u.id, u.role === 'admin' ? 'user' : 'admin'),
                       u.role === 'admin'
-                        ? `${u.displayName} is no longer an admin.`
-                        : `${u.displayName} is now a server admin.`,
-                    ).then(() => refreshAccountInfo(host, meId))
+                        ? t('admin.noLongerAdmin', { name: u.displayName })
+                        : t('admin.nowAdmin', { name: u.displayName }),
+                    )
                   }
                 >
                   <ShieldCheck size={16} />
@@ -183,7 +195,7 @@ function UsersSection({ meId }: { meId: string }) {
                 <button
                   type="button"
                   className="icon-button icon-button-ghost admin-danger"
-                  aria-label={`Deactivate ${u.displayName}`}
+                  aria-label={t('admin.deactivateLabel', { name: u.displayName })}
                   aria-expanded={confirming === u.id}
                   onClick={() => setConfirming(confirming === u.id ? null : u.id)}
                 >
@@ -194,27 +206,28 @@ function UsersSection({ meId }: { meId: string }) {
           </li>
         ))}
       </ul>
-      {users?.length === 0 && <p className="muted">Nobody matches “{query}”.</p>}
+      {users?.length === 0 && <p className="muted">{t('admin.noMatch', { query })}</p>}
     </section>
   );
 }
 
 function ResetPasswordForm({ user, onDone }: { user: AdminUser; onDone: () => void }) {
+  const { t } = useTranslation();
   const host = useHost();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (password.length < PASSWORD_MIN) return setError(`At least ${PASSWORD_MIN} characters.`);
+    if (password.length < PASSWORD_MIN) return setError(t('admin.passwordTooShort', { min: PASSWORD_MIN }));
     const r = await host.admin.resetPassword(user.id, password);
-    if (!r.ok) return setError(r.error);
-    showToast(`${user.displayName}’s password was reset; they were signed out everywhere.`, 'info');
+    if (!r.ok) return setError(errorText(r));
+    showToast(t('admin.passwordReset', { name: user.displayName }), 'info');
     onDone();
   };
   return (
     <form className="settings-form inline" onSubmit={(e) => void submit(e)}>
       <label className="field">
-        <span className="field-label">New password for {user.displayName}</span>
+        <span className="field-label">{t('admin.newPasswordFor', { name: user.displayName })}</span>
         <input
           type="text"
           autoComplete="off"
@@ -225,8 +238,13 @@ function ResetPasswordForm({ user, onDone }: { user: AdminUser; onDone: () => vo
         {error && <span className="field-error">{error}</span>}
       </label>
       <button type="submit" className="button button-primary">
-        Reset
+        {t('admin.reset')}
       </button>
     </form>
   );
+}
+
+/** "last seen 5 min ago" → "Last seen 5 min ago": the list's line starts with it. */
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,19 +1,24 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { LoaderCircle, LogOut, MonitorSmartphone } from 'lucide-react';
 import { PASSWORD_MIN, type SessionInfo } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
+import { errorText, t as translate } from '../i18n';
+import { dateTimeFormat } from '../lib/format';
 import { showToast } from '../lib/toast';
 import { useHost } from '../store/hooks';
 
-/** "30 Nov 2026, 14:53": short enough for a list row. */
+const WHEN: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+
+/** "30 Nov 2026, 14:53" (in the user's locale): short enough for a list row. */
 export function formatWhen(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTimeFormat(WHEN).format(new Date(iso));
 }
 
 /** "Chrome on Linux" from a User-Agent, good enough to tell devices apart. */
 export function describeDevice(userAgent: string | null | undefined): string {
-  if (!userAgent) return 'Unknown device';
+  if (!userAgent) return translate('settings.device.unknown');
   const browser = /Electron\//.test(userAgent)
-    ? 'Parley desktop'
+    ? translate('settings.device.desktop')
     : /Edg\//.test(userAgent)
       ? 'Edge'
       : /Firefox\//.test(userAgent)
@@ -23,8 +28,8 @@ export function describeDevice(userAgent: string | null | undefined): string {
           : /Safari\//.test(userAgent)
             ? 'Safari'
             : /node|undici/i.test(userAgent)
-              ? 'A script'
-              : 'A browser';
+              ? translate('settings.device.script')
+              : translate('settings.device.browser');
   const os = /Windows/.test(userAgent)
     ? 'Windows'
     : /Android/.test(userAgent)
@@ -36,10 +41,11 @@ export function describeDevice(userAgent: string | null | undefined): string {
           : /Linux/.test(userAgent)
             ? 'Linux'
             : null;
-  return os ? `${browser} on ${os}` : browser;
+  return os ? translate('settings.device.on', { browser, os }) : browser;
 }
 
 export function PasswordSection() {
+  const { t } = useTranslation();
   const host = useHost();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -49,27 +55,27 @@ export function PasswordSection() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (next.length < PASSWORD_MIN)
-      return setError(`The new password needs at least ${PASSWORD_MIN} characters.`);
-    if (next !== confirm) return setError('The two new passwords differ.');
+    if (next.length < PASSWORD_MIN) return setError(t('settings.passwordTooShort', { min: PASSWORD_MIN }));
+    if (next !== confirm) return setError(t('settings.passwordsDiffer'));
     setBusy(true);
     const r = await host.account.changePassword({ currentPassword: current, newPassword: next });
     setBusy(false);
-    if (!r.ok) return setError(r.code === 'invalid_credentials' ? 'The current password is wrong.' : r.error);
+    if (!r.ok)
+      return setError(r.code === 'invalid_credentials' ? t('settings.currentPasswordWrong') : errorText(r));
     setError(null);
     setCurrent('');
     setNext('');
     setConfirm('');
-    showToast('Password changed. Your other sessions were signed out.', 'info');
+    showToast(t('settings.passwordChanged'), 'info');
   };
 
   return (
     <section className="settings-section" aria-labelledby="settings-password">
-      <h2 id="settings-password">Password</h2>
-      <p className="muted settings-hint">Changing it signs you out everywhere else.</p>
+      <h2 id="settings-password">{t('signIn.password')}</h2>
+      <p className="muted settings-hint">{t('settings.passwordHint')}</p>
       <form className="settings-form" onSubmit={(e) => void submit(e)}>
         <label className="field">
-          <span className="field-label">Current password</span>
+          <span className="field-label">{t('settings.currentPassword')}</span>
           <input
             type="password"
             autoComplete="current-password"
@@ -79,7 +85,7 @@ export function PasswordSection() {
           />
         </label>
         <label className="field">
-          <span className="field-label">New password</span>
+          <span className="field-label">{t('settings.newPassword')}</span>
           <input
             type="password"
             autoComplete="new-password"
@@ -89,7 +95,7 @@ export function PasswordSection() {
           />
         </label>
         <label className="field">
-          <span className="field-label">New password again</span>
+          <span className="field-label">{t('settings.newPasswordAgain')}</span>
           <input
             type="password"
             autoComplete="new-password"
@@ -105,7 +111,8 @@ export function PasswordSection() {
         )}
         <div>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy && <LoaderCircle size={16} className="spin" aria-hidden="true" />} Change password
+            {busy && <LoaderCircle size={16} className="spin" aria-hidden="true" />}{' '}
+            {t('settings.changePassword')}
           </button>
         </div>
       </form>
@@ -114,6 +121,7 @@ export function PasswordSection() {
 }
 
 export function SessionsSection() {
+  const { t } = useTranslation();
   const host = useHost();
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -122,22 +130,22 @@ export function SessionsSection() {
       if (r.ok) {
         setSessions(r.value);
         setError(null);
-      } else setError(r.error);
+      } else setError(errorText(r));
     });
   }, [host]);
   useEffect(load, [load]);
 
   const revoke = async (s: SessionInfo) => {
     const r = await host.account.revokeSession(s.id);
-    if (!r.ok) showToast(`Couldn’t sign it out: ${r.error}`);
+    if (!r.ok) showToast(t('settings.couldNotSignOut', { error: errorText(r) }));
     load();
   };
 
   return (
     <section className="settings-section" aria-labelledby="settings-sessions">
-      <h2 id="settings-sessions">Where you’re signed in</h2>
+      <h2 id="settings-sessions">{t('settings.sessions')}</h2>
       {error && <p className="form-error">{error}</p>}
-      {sessions === null && !error && <p className="muted">Loading…</p>}
+      {sessions === null && !error && <p className="muted">{t('common.loading')}</p>}
       <ul className="settings-list" aria-labelledby="settings-sessions">
         {sessions?.map((s) => (
           <li key={s.id} className="settings-list-item" data-testid="session-row">
@@ -145,10 +153,13 @@ export function SessionsSection() {
             <span className="settings-list-text">
               <span className="settings-list-name">
                 {describeDevice(s.userAgent)}
-                {s.current && <span className="badge">This device</span>}
+                {s.current && <span className="badge">{t('settings.thisDevice')}</span>}
               </span>
               <span className="muted settings-hint">
-                Last used {formatWhen(s.lastUsedAt)} · signed in {formatWhen(s.createdAt)}
+                {t('settings.sessionTimes', {
+                  used: formatWhen(s.lastUsedAt),
+                  created: formatWhen(s.createdAt),
+                })}
               </span>
             </span>
             {!s.current && (
@@ -156,9 +167,12 @@ export function SessionsSection() {
                 type="button"
                 className="button"
                 onClick={() => void revoke(s)}
-                aria-label={`Sign out ${describeDevice(s.userAgent)}, last used ${formatWhen(s.lastUsedAt)}`}
+                aria-label={t('settings.signOutSessionLabel', {
+                  device: describeDevice(s.userAgent),
+                  used: formatWhen(s.lastUsedAt),
+                })}
               >
-                <LogOut size={15} aria-hidden="true" /> Sign out
+                <LogOut size={15} aria-hidden="true" /> {t('account.signOut')}
               </button>
             )}
           </li>
@@ -169,6 +183,7 @@ export function SessionsSection() {
 }
 
 export function DeleteAccountSection() {
+  const { t } = useTranslation();
   const host = useHost();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
@@ -179,26 +194,22 @@ export function DeleteAccountSection() {
     setBusy(true);
     const r = await host.account.deleteAccount(password);
     setBusy(false);
-    if (!r.ok)
-      setError(r.code === 'invalid_credentials' ? 'Wrong password: the account was not deleted.' : r.error);
+    if (!r.ok) setError(r.code === 'invalid_credentials' ? t('settings.deleteWrongPassword') : errorText(r));
   };
   return (
     <section className="settings-section danger-zone" aria-labelledby="settings-delete">
-      <h2 id="settings-delete">Delete account</h2>
-      <p className="muted settings-hint">
-        You can’t sign in again afterwards. Your messages stay in their conversations, shown as from “Deleted
-        user”.
-      </p>
+      <h2 id="settings-delete">{t('settings.deleteAccount')}</h2>
+      <p className="muted settings-hint">{t('settings.deleteHint')}</p>
       {!open ? (
         <div>
           <button type="button" className="button button-danger" onClick={() => setOpen(true)}>
-            Delete my account…
+            {t('settings.deleteMyAccountEllipsis')}
           </button>
         </div>
       ) : (
         <form className="settings-form" onSubmit={(e) => void submit(e)}>
           <label className="field">
-            <span className="field-label">Your password, to confirm</span>
+            <span className="field-label">{t('settings.confirmPassword')}</span>
             <input
               type="password"
               autoComplete="current-password"
@@ -218,10 +229,10 @@ export function DeleteAccountSection() {
           )}
           <div className="settings-actions">
             <button type="button" className="button" onClick={() => setOpen(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button type="submit" className="button button-danger" disabled={busy || password === ''}>
-              Delete my account
+              {t('settings.deleteMyAccount')}
             </button>
           </div>
         </form>

@@ -2,6 +2,16 @@ import { useRef, useState, type FormEvent } from 'react';
 import * as Dialog from '@radix-ui/react-dialog';
 import { ImagePlus, LoaderCircle, Monitor, Moon, Sun, Trash2, X } from 'lucide-react';
 import { DISPLAY_NAME_MAX, type User } from '@parley/shared';
+import { useTranslation } from 'react-i18next';
+import {
+  detectLanguage,
+  errorText,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  languagePreference,
+  setLanguagePreference,
+  type Language,
+} from '../i18n';
 import { Avatar } from '../components/Avatar';
 import { setThemePreference, useThemePreference, type ThemePreference } from '../lib/theme';
 import { showToast } from '../lib/toast';
@@ -13,14 +23,15 @@ import { InvitesSection } from './InvitesSection';
 import { DeleteAccountSection, PasswordSection, SessionsSection } from './SecuritySections';
 import './settings.css';
 
-const THEMES: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
-  { value: 'system', label: 'System', icon: Monitor },
-  { value: 'light', label: 'Light', icon: Sun },
-  { value: 'dark', label: 'Dark', icon: Moon },
+const THEMES: { value: ThemePreference; icon: typeof Sun }[] = [
+  { value: 'system', icon: Monitor },
+  { value: 'light', icon: Sun },
+  { value: 'dark', icon: Moon },
 ];
 
 /** The settings page (account menu, or Ctrl+, anywhere): profile, look, notifications, security. */
 export function SettingsDialog() {
+  const { t } = useTranslation();
   const page = useAccountPage();
   const me = useClientState(selectMe);
   return (
@@ -32,8 +43,8 @@ export function SettingsDialog() {
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog page-dialog" aria-describedby={undefined}>
           <div className="dialog-header">
-            <Dialog.Title className="dialog-title">Settings</Dialog.Title>
-            <Dialog.Close className="icon-button icon-button-ghost" aria-label="Close settings">
+            <Dialog.Title className="dialog-title">{t('settings.title')}</Dialog.Title>
+            <Dialog.Close className="icon-button icon-button-ghost" aria-label={t('settings.close')}>
               <X size={18} />
             </Dialog.Close>
           </div>
@@ -46,11 +57,12 @@ export function SettingsDialog() {
 
 function SettingsBody({ me }: { me: User }) {
   const host = useHost();
-  const account = useAccountInfo(host, me.id);
+  const account = useAccountInfo(host);
   return (
     <div className="dialog-body page-body">
       <ProfileSection me={me} />
       <AppearanceSection />
+      <LanguageSection />
       <NotificationsSection />
       <PasswordSection />
       <SessionsSection />
@@ -61,6 +73,7 @@ function SettingsBody({ me }: { me: User }) {
 }
 
 function ProfileSection({ me }: { me: User }) {
+  const { t } = useTranslation();
   const host = useHost();
   const [name, setName] = useState(me.displayName);
   const [saving, setSaving] = useState(false);
@@ -71,14 +84,14 @@ function ProfileSection({ me }: { me: User }) {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const displayName = name.trim();
-    if (!displayName) return setError('Enter a name.');
+    if (!displayName) return setError(t('settings.nameMissing'));
     setSaving(true);
     const r = await host.account.updateProfile({ displayName });
     setSaving(false);
     if (r.ok) {
       setError(null);
-      showToast('Your name was saved.', 'info');
-    } else setError(r.error);
+      showToast(t('settings.nameSaved'), 'info');
+    } else setError(errorText(r));
   };
 
   const pick = async (file: File | undefined) => {
@@ -87,12 +100,13 @@ function ProfileSection({ me }: { me: User }) {
     const image = await readImageFile(file);
     const r = image.ok ? await host.account.setAvatar(image.value) : image;
     setBusyPicture(false);
-    if (!r.ok) showToast(`Couldn’t change the picture: ${r.error}`);
+    // The picture's own checks say what is wrong in the UI language already.
+    if (!r.ok) showToast(t('settings.couldNotChangePicture', { error: image.ok ? errorText(r) : r.error }));
   };
 
   return (
     <section className="settings-section" aria-labelledby="settings-profile">
-      <h2 id="settings-profile">Profile</h2>
+      <h2 id="settings-profile">{t('settings.profile')}</h2>
       <div className="profile-row">
         <Avatar id={me.id} name={me.displayName} size={72} picture={me.avatarId} />
         <div className="profile-picture-actions">
@@ -101,7 +115,7 @@ function ProfileSection({ me }: { me: User }) {
             type="file"
             accept="image/png,image/jpeg,image/gif,image/webp"
             hidden
-            aria-label="Choose a profile picture"
+            aria-label={t('settings.choosePicture')}
             data-testid="avatar-input"
             onChange={(e) => {
               void pick(e.target.files?.[0]);
@@ -119,7 +133,7 @@ function ProfileSection({ me }: { me: User }) {
             ) : (
               <ImagePlus size={16} aria-hidden="true" />
             )}
-            {me.avatarId ? 'Change picture' : 'Add a picture'}
+            {me.avatarId ? t('settings.changePicture') : t('settings.addPicture')}
           </button>
           {me.avatarId && (
             <button
@@ -129,10 +143,12 @@ function ProfileSection({ me }: { me: User }) {
               onClick={() =>
                 void host.account
                   .removeAvatar()
-                  .then((r) => !r.ok && showToast(`Couldn’t remove it: ${r.error}`))
+                  .then(
+                    (r) => !r.ok && showToast(t('settings.couldNotRemovePicture', { error: errorText(r) })),
+                  )
               }
             >
-              <Trash2 size={16} aria-hidden="true" /> Remove
+              <Trash2 size={16} aria-hidden="true" /> {t('settings.removePicture')}
             </button>
           )}
           <span className="muted settings-hint">@{me.username}</span>
@@ -140,7 +156,7 @@ function ProfileSection({ me }: { me: User }) {
       </div>
       <form className="settings-form inline" onSubmit={(e) => void save(e)}>
         <label className="field">
-          <span className="field-label">Display name</span>
+          <span className="field-label">{t('settings.displayName')}</span>
           <input
             value={name}
             maxLength={DISPLAY_NAME_MAX}
@@ -157,7 +173,7 @@ function ProfileSection({ me }: { me: User }) {
           className="button button-primary"
           disabled={saving || name.trim() === me.displayName}
         >
-          Save
+          {t('common.save')}
         </button>
       </form>
     </section>
@@ -165,10 +181,11 @@ function ProfileSection({ me }: { me: User }) {
 }
 
 function AppearanceSection() {
+  const { t } = useTranslation();
   const theme = useThemePreference();
   return (
     <section className="settings-section" aria-labelledby="settings-theme">
-      <h2 id="settings-theme">Theme</h2>
+      <h2 id="settings-theme">{t('account.theme')}</h2>
       <div
         className="segmented"
         role="radiogroup"
@@ -183,13 +200,13 @@ function AppearanceSection() {
                 : 0;
           if (!step) return;
           e.preventDefault();
-          const index = THEMES.findIndex((t) => t.value === theme);
+          const index = THEMES.findIndex((x) => x.value === theme);
           const next = THEMES[(index + step + THEMES.length) % THEMES.length]!;
           setThemePreference(next.value);
           e.currentTarget.querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus();
         }}
       >
-        {THEMES.map(({ value, label, icon: Icon }) => (
+        {THEMES.map(({ value, icon: Icon }) => (
           <button
             key={value}
             type="button"
@@ -200,9 +217,40 @@ function AppearanceSection() {
             className={theme === value ? 'active' : undefined}
             onClick={() => setThemePreference(value)}
           >
-            <Icon size={15} aria-hidden="true" /> {label}
+            <Icon size={15} aria-hidden="true" /> {t(`account.themes.${value}`)}
           </button>
         ))}
+      </div>
+    </section>
+  );
+}
+
+/** The UI language: the system's (the default) or one the user picked; kept on this device. */
+function LanguageSection() {
+  const { t } = useTranslation();
+  const [choice, setChoice] = useState<Language | 'system'>(() => languagePreference() ?? 'system');
+  return (
+    <section className="settings-section" aria-labelledby="settings-language">
+      <h2 id="settings-language">{t('settings.language')}</h2>
+      <div className="settings-form">
+        <select
+          aria-labelledby="settings-language"
+          value={choice}
+          onChange={(e) => {
+            const value = e.target.value as Language | 'system';
+            setChoice(value);
+            void setLanguagePreference(value === 'system' ? null : value);
+          }}
+        >
+          <option value="system">
+            {t('settings.languageSystem', { name: LANGUAGE_NAMES[detectLanguage()] })}
+          </option>
+          {LANGUAGES.map((language) => (
+            <option key={language} value={language} lang={language}>
+              {LANGUAGE_NAMES[language]}
+            </option>
+          ))}
+        </select>
       </div>
     </section>
   );
@@ -214,23 +262,19 @@ const readPermission = (): Permission =>
 
 /** Whether notifications can show, and how to fix it when they cannot. */
 function NotificationsSection() {
+  const { t } = useTranslation();
   const host = useHost();
   const [permission, setPermission] = useState<Permission>(readPermission);
   let text: string;
   if (host.kind === 'desktop') {
-    text =
-      'Parley shows system notifications for new messages and calls. If none appear, allow notifications for Parley in your system’s settings (Windows: Settings › System › Notifications; macOS: System Settings › Notifications; Linux: your desktop’s notification settings).';
-  } else if (permission === 'granted')
-    text = 'Notifications are on for this browser while Parley is in a background tab.';
-  else if (permission === 'denied')
-    text =
-      'Notifications are blocked for this site. To turn them on, click the icon left of the address bar, set Notifications to “Allow”, then reload the page.';
-  else if (permission === 'default')
-    text = 'Parley may show a notification when a message arrives while this tab is in the background.';
-  else text = 'This browser cannot show notifications.';
+    text = t('settings.notificationsDesktop');
+  } else if (permission === 'granted') text = t('settings.notificationsOn');
+  else if (permission === 'denied') text = t('settings.notificationsBlocked');
+  else if (permission === 'default') text = t('settings.notificationsDefault');
+  else text = t('settings.notificationsUnsupported');
   return (
     <section className="settings-section" aria-labelledby="settings-notifications">
-      <h2 id="settings-notifications">Notifications</h2>
+      <h2 id="settings-notifications">{t('settings.notifications')}</h2>
       <p
         className={permission === 'denied' && host.kind === 'web' ? 'settings-warning' : 'muted'}
         data-testid="notification-state"
@@ -243,7 +287,7 @@ function NotificationsSection() {
           className="button"
           onClick={() => void Notification.requestPermission().then(() => setPermission(readPermission()))}
         >
-          Allow notifications
+          {t('settings.allowNotifications')}
         </button>
       )}
     </section>

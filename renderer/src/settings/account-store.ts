@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { AccountInfo, ParleyHost } from '@parley/shared';
+import { useClientState } from '../store/hooks';
 
 /**
  * Small renderer-side stores for the account pages: which page is open (settings or server
@@ -27,23 +28,37 @@ export function useAccountPage(): AccountPage | null {
   );
 }
 
-let info: { userId: string; value: AccountInfo } | null = null;
-let loading: string | null = null;
+/** Who the info was asked for: the user and their `accountRevision` (see the client state). */
+interface AccountKey {
+  userId: string;
+  revision: number;
+}
+const sameKey = (a: AccountKey | null, b: AccountKey) => a?.userId === b.userId && a.revision === b.revision;
+
+let info: { key: AccountKey; value: AccountInfo } | null = null;
+let loadingFor: AccountKey | null = null;
 const infoListeners = new Set<() => void>();
 
 /** Asks the host again (after a role change, or to retry). */
-export function refreshAccountInfo(host: ParleyHost, userId: string): void {
-  loading = userId;
+function refreshAccountInfo(host: ParleyHost, key: AccountKey): void {
+  loadingFor = key;
   void host.account.get().then((r) => {
-    loading = null;
+    if (loadingFor === key) loadingFor = null;
     if (!r.ok) return;
-    info = { userId, value: r.value };
+    info = { key, value: r.value };
     for (const l of infoListeners) l();
   });
 }
 
-/** The signed-in account's info; null until known (or for another user). */
-export function useAccountInfo(host: ParleyHost, userId: string | null): AccountInfo | null {
+/**
+ * The signed-in account's info; null until known (or for another user). Asked again when the
+ * server says the account changed (`accountRevision`: a promotion shows without a reload).
+ */
+export function useAccountInfo(host: ParleyHost): AccountInfo | null {
+  const userId = useClientState((s) => (s.session.status === 'signed-in' ? s.session.user.id : null));
+  const revision = useClientState((s) =>
+    s.session.status === 'signed-in' ? (s.session.accountRevision ?? 0) : 0,
+  );
   const current = useSyncExternalStore(
     (l) => {
       infoListeners.add(l);
@@ -52,9 +67,12 @@ export function useAccountInfo(host: ParleyHost, userId: string | null): Account
     () => info,
   );
   useEffect(() => {
-    if (userId && current?.userId !== userId && loading !== userId) refreshAccountInfo(host, userId);
-  }, [host, userId, current]);
-  return current && current.userId === userId ? current.value : null;
+    if (userId === null) return;
+    const key = { userId, revision };
+    if (!sameKey(current?.key ?? null, key) && !sameKey(loadingFor, key)) refreshAccountInfo(host, key);
+  }, [host, userId, revision, current]);
+  // While the account is asked about again, the previous answer for the same user still shows.
+  return current && current.key.userId === userId ? current.value : null;
 }
 
 /** Whether this account may make invite links on this server. */

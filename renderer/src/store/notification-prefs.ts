@@ -1,3 +1,4 @@
+import { errorText, t } from '../i18n';
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { HostResult, NotificationPrefs, ParleyHost } from '@parley/shared';
 import { showToast } from '../lib/toast';
@@ -34,7 +35,7 @@ class PrefsStore {
   /** Applies a host answer; a failure keeps the old prefs and says why. */
   apply(result: HostResult<NotificationPrefs>): void {
     if (!result.ok) {
-      showToast(`Couldn’t change notifications: ${result.error}`);
+      showToast(t('settings.couldNotChangeNotifications', { error: errorText(result) }));
       return;
     }
     this.prefs = result.value;

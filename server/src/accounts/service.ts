@@ -5,9 +5,13 @@ import { AppError, notFound } from '../errors.js';
 
 type Ctx = Pick<ServerContext, 'io' | 'repo' | 'presence'>;
 
-/** `user:updated` to everyone who shares a conversation with the user, and their own devices. */
-export async function announceUserUpdated(ctx: Ctx, user: User): Promise<void> {
-  const contacts = await ctx.repo.contactIds(user.id);
+/**
+ * `user:updated` to everyone who shares a conversation with the user, and their own devices;
+ * with `ownDevicesOnly`, to their own devices alone (a server role change: nothing others see
+ * changed, but the user's app shows or hides the admin page without a reload).
+ */
+export async function announceUserUpdated(ctx: Ctx, user: User, ownDevicesOnly = false): Promise<void> {
+  const contacts = ownDevicesOnly ? [] : await ctx.repo.contactIds(user.id);
   const online = await ctx.presence.onlineOf([user.id]);
   const withPresence: User = { ...user, online: online.has(user.id) };
   ctx.io.to([user.id, ...contacts].map(rooms.user)).emit('user:updated', { user: withPresence });

@@ -6,7 +6,7 @@ import {
 } from '@parley/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { deactivateAccount, requireServerAdmin } from '../accounts/service.js';
+import { announceUserUpdated, deactivateAccount, requireServerAdmin } from '../accounts/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { endSessionSockets } from '../auth/sessions.js';
 import { recordAudit } from '../audit/record.js';
@@ -68,6 +68,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     const { id } = parseInput(userParams, request.params);
     const { role } = parseInput(serverRoleRequestSchema, request.body);
     if (!(await repo.setServerRole(id, role))) throw notFound('user');
+    const user = await repo.getUser(id);
+    if (user) await announceUserUpdated(ctx, user, true);
     await recordAudit(ctx, request, {
       action: 'admin.role_changed',
       actorId: userId,

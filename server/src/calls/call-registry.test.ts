@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '@parley/shared';
-import { createCallRegistry, type CallPorts, type FinishedCall } from './call-registry.js';
+import { createCallRegistry, MAX_EARLY_SIGNALS, type CallPorts, type FinishedCall } from './call-registry.js';
 import { iceServersFor, turnCredentials } from './ice-servers.js';
 import { createHmac } from 'node:crypto';
 
@@ -103,6 +103,59 @@ describe('call registry', () => {
     ]);
     // No ring timer left once accepted.
     expect(t.pendingTimers()).toBe(0);
+  });
+
+  it('holds the caller’s signals while ringing and hands them, in order, to the socket that accepts', () => {
+    const t = direct();
+    t.take();
+    const a = { userId: 'a', socketId: 'a1' };
+    const offer = { type: 'offer', sdp: 'v=0' };
+    const candidate = { type: 'candidate', candidate: { candidate: 'c1' } };
+    expect(t.registry.relay(a, 'call:offer', { callId: t.callId, signal: offer })).toEqual({ ok: true });
+    expect(t.registry.relay(a, 'call:ice-candidate', { callId: t.callId, signal: candidate })).toEqual({
+      ok: true,
+    });
+    // Nothing reaches a ringing device: the callee's network learns nothing before Accept.
+    expect(t.take()).toEqual([]);
+    // A ringing callee may not send any; neither may the caller from another socket.
+    expect(
+      t.registry.relay({ userId: 'b', socketId: 'b1' }, 'call:answer', { callId: t.callId, signal: offer }),
+    ).toMatchObject({ code: 'not_found' });
+    expect(
+      t.registry.relay({ userId: 'a', socketId: 'a9' }, 'call:offer', { callId: t.callId, signal: offer }),
+    ).toMatchObject({ code: 'not_found' });
+    t.registry.accept({ userId: 'b', socketId: 'b2' }, t.callId);
+    expect(t.take()).toEqual([
+      { to: 'b1', event: 'call:ended', payload: { callId: t.callId, reason: 'answered_elsewhere' } },
+      { to: 'a1', event: 'call:accepted', payload: { callId: t.callId, userId: 'b' } },
+      { to: 'b2', event: 'call:offer', payload: { callId: t.callId, from: 'a', signal: offer } },
+      { to: 'b2', event: 'call:ice-candidate', payload: { callId: t.callId, from: 'a', signal: candidate } },
+    ]);
+    // After the accept, signals go straight through again (and are not held twice).
+    expect(t.registry.relay(a, 'call:ice-candidate', { callId: t.callId, signal: candidate })).toEqual({
+      ok: true,
+    });
+    expect(t.take()).toEqual([
+      { to: 'b2', event: 'call:ice-candidate', payload: { callId: t.callId, from: 'a', signal: candidate } },
+    ]);
+  });
+
+  it('holds at most MAX_EARLY_SIGNALS, and drops them with a call that ends unanswered', () => {
+    const t = direct();
+    const a = { userId: 'a', socketId: 'a1' };
+    const signal = { type: 'candidate' };
+    for (let i = 0; i < MAX_EARLY_SIGNALS; i++) {
+      expect(t.registry.relay(a, 'call:ice-candidate', { callId: t.callId, signal })).toEqual({ ok: true });
+    }
+    expect(t.registry.relay(a, 'call:ice-candidate', { callId: t.callId, signal })).toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(t.registry.cancel(a, t.callId)).toEqual({ ok: true });
+    t.take();
+    expect(t.registry.relay(a, 'call:ice-candidate', { callId: t.callId, signal })).toMatchObject({
+      code: 'not_found',
+    });
+    expect(t.take()).toEqual([]);
   });
 
   it('relays only between the two bound sockets and records the duration', () => {

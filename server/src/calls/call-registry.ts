@@ -32,7 +32,10 @@ import type {
  *   a group, every other member's devices) get `answered_elsewhere`; the caller's socket gets
  *   `call:accepted`. A v1 call, group or not, has exactly two participants: the caller's socket
  *   and the accepting socket.
- * - signals are relayed only between those two sockets, untouched, with `from` added.
+ * - signals are relayed only between those two sockets, untouched, with `from` added. The
+ *   caller's signals sent while the call rings (its offer and candidates, built early) are held,
+ *   at most {@link MAX_EARLY_SIGNALS}, and relayed to the accepting socket right after its
+ *   accept, so the callee need not wait for the caller to hear `call:accepted` and send them.
  * - `reject` by a callee stops that callee's devices; when every callee has rejected, the caller
  *   gets `rejected` and the call ends. `cancel` (or `end`) by the caller before anyone accepted
  *   ends it for every callee device with `cancelled`.
@@ -226,7 +229,12 @@ interface Call {
   callee: Participant | null;
   acceptedAt: number | null;
   ringTimer: unknown;
+  /** The caller's signals sent while ringing, for whoever accepts. */
+  early: Array<{ event: CallSignalEventName; signal: Record<string, unknown> }>;
 }
+
+/** The most signals a caller may send before anyone accepted (an offer and its candidates need far fewer). */
+export const MAX_EARLY_SIGNALS = 64;
 
 const NOT_FOUND = { ok: false, code: 'not_found', message: 'No such call' } as const;
 
@@ -402,6 +410,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
       callee: null,
       acceptedAt: null,
       ringTimer: null,
+      early: [],
     };
     calls.set(callId, call);
     callByUser.set(caller.id, callId);
@@ -438,6 +447,10 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
     for (const other of [...call.ringing]) stopRinging(call, other, 'answered_elsewhere');
     if (call.caller.socketId !== null) {
       ports.emitToSocket(call.caller.socketId, 'call:accepted', { callId, userId: actor.userId });
+    }
+    // They reach the callee before the ack of its accept, which lets it send its answer.
+    for (const { event, signal } of call.early.splice(0)) {
+      ports.emitToSocket(actor.socketId, event, { callId, from: call.callerId, signal });
     }
     return { ok: true };
   }
@@ -486,6 +499,7 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
 
   function relay(actor: Actor, event: CallSignalEventName, input: RelayInput): CallResult {
     const call = findFor(actor.userId, input.callId);
+    if (call?.state === 'ringing') return holdEarly(call, actor, event, input);
     if (!call || call.state !== 'active' || !call.callee) return NOT_FOUND;
     const sender = participantOf(call, actor.userId);
     if (!sender || !claim(call, sender, actor)) return NOT_FOUND;
@@ -500,6 +514,18 @@ export function createCallRegistry(ports: CallPorts, timings: CallTimings): InMe
         signal: input.signal,
       });
     }
+    return { ok: true };
+  }
+
+  /** The caller's signal while ringing: held for whoever accepts (see the rules above). */
+  function holdEarly(call: Call, actor: Actor, event: CallSignalEventName, input: RelayInput): CallResult {
+    if (actor.userId !== call.callerId || !claim(call, call.caller, actor)) return NOT_FOUND;
+    // In a group the caller cannot know yet who answers; `to` may name any callee still ringing.
+    if (input.to != null && !call.ringing.has(input.to)) return NOT_FOUND;
+    if (call.early.length >= MAX_EARLY_SIGNALS) {
+      return { ok: false, code: 'invalid_input', message: 'Too many signals before the call was answered' };
+    }
+    call.early.push({ event, signal: input.signal });
     return { ok: true };
   }
 

@@ -7,30 +7,40 @@ import { messageHandlers } from '../messages/handlers.js';
 import { on, registerHandlers, type EventHandlers } from './handlers.js';
 import { TypingTracker } from './typing.js';
 
-/** Conversation ids looked up during the handshake, joined synchronously on connection. */
-const initialConversations = new WeakMap<ParleySocket, string[]>();
+/**
+ * What the handshake looked up, used in 'connection' without an await: the conversation ids
+ * (the client may fetch its catch-up right after 'connect', and by then the socket must
+ * already be in its rooms), and the repository's access epoch from before that look-up.
+ */
+const handshakes = new WeakMap<ParleySocket, { conversationIds: string[]; epoch: number | undefined }>();
 
 /**
  * Wires Socket.IO: the handshake check, rooms, presence, and every client event. Each event
  * goes through `handle` (validation, ack, never throws).
  */
 export function attachSocketServer(ctx: ServerContext, calls: CallsContext): void {
-  const { io, repo, presence, logger } = ctx;
+  const { io, repo, presence, logger, tokens } = ctx;
   const typing = new TypingTracker(io);
   ctx.onClose(() => typing.close());
+  // Other nodes' logouts and new conversations do not move this process's access epoch.
+  const clustered = Boolean(ctx.config.redisUrl);
 
   // Refused before the connection exists: connect_error "unauthorized" with data.code.
+  // One database look-up per accepted socket: the session check (as authenticateToken does
+  // it for HTTP) and the conversation list come from one statement.
   io.use((socket, next) => {
     void (async () => {
       try {
-        const auth = await ctx.authenticateToken(
+        const auth = await tokens.verifyAccessToken(
           (socket.handshake.auth as { token?: unknown } | undefined)?.token,
         );
+        const epoch = repo.accessEpoch?.();
+        const conversationIds = await repo.sessionConversationIds(auth.sessionId, auth.userId);
+        if (!conversationIds)
+          throw new AppError('invalid_token', 'This session has ended; please sign in again');
         socket.data.userId = auth.userId;
         socket.data.sessionId = auth.sessionId;
-        // Fetched here, joined in 'connection' without an await: the client may fetch its
-        // catch-up right after 'connect', and by then the socket must already be in its rooms.
-        initialConversations.set(socket, await repo.conversationIdsOfUser(auth.userId));
+        handshakes.set(socket, { conversationIds, epoch });
         next();
       } catch (err) {
         const code = err instanceof AppError ? err.code : 'internal';
@@ -44,13 +54,18 @@ export function attachSocketServer(ctx: ServerContext, calls: CallsContext): voi
 
   io.on('connection', (socket) => {
     const { userId, sessionId } = socket.data;
-    const conversationIds = initialConversations.get(socket) ?? [];
-    initialConversations.delete(socket);
+    const start = handshakes.get(socket);
+    handshakes.delete(socket);
+    const conversationIds = start?.conversationIds ?? [];
     void socket.join([
       rooms.user(userId),
       rooms.session(sessionId),
       ...conversationIds.map(rooms.conversation),
     ]);
+    // From now on a logout or a new conversation reaches this socket through its rooms. One
+    // that finished between the handshake's look-up and now did not: then (or when this
+    // process cannot know, with several nodes) the look-up runs again.
+    const recheck = clustered || start?.epoch === undefined || repo.accessEpoch?.() !== start.epoch;
 
     // Every client event, in one table the compiler checks against the contract.
     registerHandlers(ctx, socket, {
@@ -63,15 +78,17 @@ export function attachSocketServer(ctx: ServerContext, calls: CallsContext): voi
     const connected = track(
       ctx,
       (async () => {
-        // Closes two small windows: a logout or a new conversation between the handshake and now.
-        const session = await repo.getActiveSession(sessionId);
-        if (!session || session.userId !== userId) {
-          socket.disconnect(true);
-          return;
+        let latest = conversationIds;
+        if (recheck) {
+          const current = await repo.sessionConversationIds(sessionId, userId);
+          if (!current) {
+            socket.disconnect(true);
+            return;
+          }
+          const missing = current.filter((id) => !conversationIds.includes(id));
+          if (missing.length > 0) void socket.join(missing.map(rooms.conversation));
+          latest = current;
         }
-        const latest = await repo.conversationIdsOfUser(userId);
-        const missing = latest.filter((id) => !conversationIds.includes(id));
-        if (missing.length > 0) void socket.join(missing.map(rooms.conversation));
         if (socket.disconnected) return;
         counted = true;
         if (await presence.connect(userId)) {

@@ -22,7 +22,10 @@ export type ConversationWrite =
   | { op: 'action'; input: MessageActionInput }
   | { op: 'change'; input: ConversationChangeInput };
 
-type Outcome = WriteResult | ConversationChangeResult;
+export type Outcome = WriteResult | ConversationChangeResult;
+
+/** Runs a batch somewhere else: SQLite's writer thread (see sqlite-writer.ts). */
+export type BatchRunner = (items: readonly ConversationWrite[]) => Promise<ItemOutcome<Outcome>[]>;
 
 /**
  * Every write that changes a conversation's version: new messages, edits, deletes,
@@ -42,16 +45,27 @@ export class ConversationWrites implements Pick<
   readonly queue: GroupCommitQueue<ConversationWrite, Outcome>;
   /** SQLite only: plain inserts on prepared statements (see sqlite-message-insert.ts). */
   private readonly fast: SqliteMessageInserts | undefined;
+  /**
+   * Called inside each batch's transaction just before its COMMIT. The writer thread's
+   * crash tests use it to die with a half-written batch.
+   */
+  beforeCommit: (() => void) | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: 'sqlite' | 'postgres',
     /** The better-sqlite3 connection under `db` (SQLite), for the prepared insert path. */
     sqlite?: SqliteDatabase.Database,
+    /**
+     * Where batches run. SQLite: the writer thread, which has its own connection (and its
+     * own ConversationWrites, without a runner) so COMMIT's fsync happens off the event
+     * loop. Without one (PostgreSQL, and inside the writer thread), here on `db`.
+     */
+    runner?: BatchRunner,
   ) {
     this.fast = sqlite ? new SqliteMessageInserts(sqlite) : undefined;
     this.queue = new GroupCommitQueue({
-      runBatch: (items) => this.runBatch(items),
+      runBatch: runner ?? ((items) => this.runBatch(items)),
       // Bounds how long one transaction holds the writer (SQLite) or its row locks.
       maxBatch: 200,
       // SQLite has one writer. PostgreSQL commits several transactions in parallel over its
@@ -83,7 +97,7 @@ export class ConversationWrites implements Pick<
    * batches on PostgreSQL then lock conversation rows in the same order and cannot deadlock
    * each other.
    */
-  private async runBatch(items: readonly ConversationWrite[]): Promise<ItemOutcome<Outcome>[]> {
+  async runBatch(items: readonly ConversationWrite[]): Promise<ItemOutcome<Outcome>[]> {
     if (items.length === 1 && !this.isFast(items[0]!)) return [await this.runSingle(items[0]!)];
     const order = items
       .map((_, i) => i)
@@ -131,6 +145,7 @@ export class ConversationWrites implements Pick<
           }
         }
         fast?.flushReadPositions();
+        this.beforeCommit?.();
       });
       return outcomes;
     });
@@ -148,7 +163,11 @@ export class ConversationWrites implements Pick<
   private async runSingle(item: ConversationWrite): Promise<ItemOutcome<Outcome>> {
     try {
       const value = await retryOnConflict(() =>
-        this.db.transaction().execute((trx) => this.applyOne(trx, item, false)),
+        this.db.transaction().execute(async (trx) => {
+          const result = await this.applyOne(trx, item, false);
+          this.beforeCommit?.();
+          return result;
+        }),
       );
       return { ok: true, value };
     } catch (error) {

@@ -110,6 +110,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         'c.type as c_type',
         'c.title as c_title',
         'c.avatar_id as c_avatar_id',
+        'c.created_by as c_created_by',
         'c.created_at as c_created_at',
         'c.last_seq as c_last_seq',
         'c.version as c_version',
@@ -193,6 +194,7 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
         readSeq: Number(r.me_read_seq),
         unreadCount: unread.get(r.c_id) ?? 0,
         createdAt: r.c_created_at,
+        createdBy: r.c_created_by,
         version: Number(r.c_version),
       };
       if (r.c_avatar_id != null) conversation.avatarId = r.c_avatar_id;
@@ -230,6 +232,21 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
       .where('user_id', '=', userId)
       .execute();
     return rows.map((r) => r.conversation_id);
+  }
+
+  async sessionConversationIds(sessionId: string, userId: string): Promise<string[] | undefined> {
+    // One statement for both answers, so they come from the same moment: the session row
+    // (active, and the token's user's) and that user's memberships, none for no conversation.
+    const rows = await this.db
+      .selectFrom('sessions as s')
+      .leftJoin('conversation_members as m', 'm.user_id', 's.user_id')
+      .select('m.conversation_id')
+      .where('s.id', '=', sessionId)
+      .where('s.user_id', '=', userId)
+      .where('s.revoked_at', 'is', null)
+      .execute();
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((r) => (r.conversation_id == null ? [] : [r.conversation_id]));
   }
 
   async memberIds(conversationId: string): Promise<string[]> {

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { Kysely, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { KyselyRepository } from './kysely-repository.js';
@@ -9,10 +8,17 @@ import { migrateToLatest } from './migrations.js';
 import { SchemaScopedPostgresDialect } from './postgres-dialect.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite-open.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 export interface OpenOptions {
   /** Called with every query's duration in seconds (the metrics' database histogram). */
   onQuery?: (seconds: number) => void;
+  /**
+   * SQLite: the message writer thread died (`fatal`: too often, writes now fail until a
+   * restart). Its writes in flight were answered `unavailable`; see sqlite-writer.ts.
+   */
+  onWriterError?: (err: unknown, fatal: boolean) => void;
 }
 
 /** Kysely's log hook, reduced to query durations; none at all when nobody listens. */
@@ -40,55 +46,27 @@ export async function openRepository(config: Config, options: OpenOptions = {}):
   }
   const file = sqlitePath(config);
   await mkdir(resolve(file, '..'), { recursive: true, mode: 0o700 });
-  const sqlite = new SqliteDatabase(file);
-  // WAL: readers never block the writer. synchronous=FULL: a commit (and so an ack) survives
-  // power loss, not only a process crash. Its fsync runs on the event loop (better-sqlite3 is
-  // synchronous) and costs 1 to 5 ms here, which is why message inserts are group-committed
-  // (storage/group-commit.ts): one fsync per batch, not per message. NORMAL would make the
-  // commit nearly free but lets the last acknowledged messages vanish on power loss, breaking
-  // "acknowledged means committed"; batching gets the throughput without that.
-  // busy_timeout: wait instead of failing if another process (a backup) holds a lock.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    log: queryLog(options),
-  });
+  // The main connection: reads, migrations and the writes outside the message domain
+  // (accounts, sessions, read positions, new conversations). Pragmas: see sqlite-open.ts.
+  const { sqlite, db } = openSqlite(file, queryLog(options));
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return new KyselyRepository(db, 'sqlite', sqlite);
-}
-
-/**
- * Kysely's SQLite driver prepares every query anew; on the message path that was a tenth of
- * the server's CPU. Kysely emits the same SQL text for the same query shape (values are
- * parameters), so prepared statements are kept by text, least recently used dropped first.
- * Reusing one is safe: the driver runs one query at a time on the single connection and
- * uses `all`/`run`, which finish before returning (it would not be with `iterate`, which
- * only Kysely's `stream()` uses, and nothing here streams).
- */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 256) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      let statement = cache.get(text);
-      if (statement) {
-        cache.delete(text);
-      } else {
-        statement = sqlite.prepare(text);
-        if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(text, statement);
-      return statement;
-    },
-  };
+  // Message writes (see sqlite-writer.ts): their COMMIT and its fsync run in a thread of
+  // their own. PARLEY_SQLITE_WRITER=main keeps them on this connection (for comparison).
+  if (process.env.PARLEY_SQLITE_WRITER === 'main') return new KyselyRepository(db, 'sqlite', sqlite);
+  const writer = new SqliteWriter(file, options.onWriterError);
+  try {
+    await writer.start();
+  } catch (err) {
+    await writer.close();
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyRepository(db, 'sqlite', sqlite, writer);
 }
 
 async function openPostgres(

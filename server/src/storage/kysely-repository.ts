@@ -11,6 +11,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 import { searchMessages } from './search.js';
+import type { SqliteWriter } from './sqlite-writer.js';
 import { getEpoch, newEpoch } from './server-meta.js';
 
 export { isUniqueViolation } from './rows.js';
@@ -36,13 +37,15 @@ export class KyselyRepository implements Repository {
     readonly dialect: 'sqlite' | 'postgres',
     /** SQLite: the better-sqlite3 connection under `db`, for the prepared message inserts. */
     sqlite?: SqliteDatabase.Database,
+    /** SQLite: the thread that runs message writes on a connection of its own. */
+    private readonly writer?: SqliteWriter,
   ) {
     this.accounts = new AccountStore(db, dialect);
     this.accountAdmin = new AccountAdminStore(db);
     this.invites = new InviteStore(db);
     this.conversations = new ConversationStore(db);
     this.reads = new MessageReads(db);
-    this.writes = new ConversationWrites(db, dialect, sqlite);
+    this.writes = new ConversationWrites(db, dialect, sqlite, writer && ((items) => writer.run(items)));
     this.attachments = new AttachmentRecords(db);
     this.audit = new AuditStore(db);
   }
@@ -52,6 +55,25 @@ export class KyselyRepository implements Repository {
     return this.writes.queue;
   }
 
+  /** SQLite: the message writer thread (tests make it crash). */
+  get sqliteWriter(): SqliteWriter | undefined {
+    return this.writer;
+  }
+
+  /**
+   * Counts finished writes that end sessions or add members (see `Repository.accessEpoch`).
+   * Bumped after the write, whether it succeeded or not: a caller that read the count
+   * before its look-up and finds it unchanged afterwards knows no such write finished in
+   * between, so its look-up saw all of them.
+   */
+  private accessWrites = 0;
+  accessEpoch(): number {
+    return this.accessWrites;
+  }
+  private changingAccess<T>(write: Promise<T>): Promise<T> {
+    return write.finally(() => void this.accessWrites++);
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }
@@ -59,6 +81,7 @@ export class KyselyRepository implements Repository {
   async close(): Promise<void> {
     // Writes already queued are committed (and answered) before the connection goes.
     await this.writes.queue.idle();
+    await this.writer?.close();
     await this.db.destroy();
   }
 
@@ -74,7 +97,8 @@ export class KyselyRepository implements Repository {
   rotateRefreshToken: Repository['rotateRefreshToken'] = (input) => this.accounts.rotateRefreshToken(input);
   findSessionByRefreshToken: Repository['findSessionByRefreshToken'] = (hash) =>
     this.accounts.findSessionByRefreshToken(hash);
-  revokeSession: Repository['revokeSession'] = (id, now) => this.accounts.revokeSession(id, now);
+  revokeSession: Repository['revokeSession'] = (id, now) =>
+    this.changingAccess(this.accounts.revokeSession(id, now));
   purgeExpired: Repository['purgeExpired'] = (before) => this.accounts.purgeExpired(before);
 
   // ---- accounts (v1.1) ----
@@ -82,27 +106,30 @@ export class KyselyRepository implements Repository {
   findUserId: Repository['findUserId'] = (username) => this.accountAdmin.findUserId(username);
   updateProfile: Repository['updateProfile'] = (id, change) => this.accountAdmin.updateProfile(id, change);
   setPassword: Repository['setPassword'] = (id, hash, now, keep) =>
-    this.accountAdmin.setPassword(id, hash, now, keep);
-  deactivateUser: Repository['deactivateUser'] = (id, now) => this.accountAdmin.deactivateUser(id, now);
+    this.changingAccess(this.accountAdmin.setPassword(id, hash, now, keep));
+  deactivateUser: Repository['deactivateUser'] = (id, now) =>
+    this.changingAccess(this.accountAdmin.deactivateUser(id, now));
   setServerRole: Repository['setServerRole'] = (id, role) => this.accountAdmin.setServerRole(id, role);
   listUsersForAdmin: Repository['listUsersForAdmin'] = (prefix, limit) =>
     this.accountAdmin.listUsers(prefix, limit);
   listSessions: Repository['listSessions'] = (id, now) => this.accountAdmin.listSessions(id, now);
   revokeSessionOfUser: Repository['revokeSessionOfUser'] = (id, sid, now) =>
-    this.accountAdmin.revokeSessionOfUser(id, sid, now);
+    this.changingAccess(this.accountAdmin.revokeSessionOfUser(id, sid, now));
   createInvite: Repository['createInvite'] = (input) => this.invites.createInvite(input);
   listInvites: Repository['listInvites'] = (by) => this.invites.listInvites(by);
   deleteInvite: Repository['deleteInvite'] = (code, by) => this.invites.deleteInvite(code, by);
 
   // ---- conversations ----
   createConversation: Repository['createConversation'] = (input) =>
-    this.conversations.createConversation(input);
+    this.changingAccess(this.conversations.createConversation(input));
   listConversations: Repository['listConversations'] = (userId) =>
     this.conversations.listConversations(userId);
   getConversation: Repository['getConversation'] = (id, userId) =>
     this.conversations.getConversation(id, userId);
   conversationIdsOfUser: Repository['conversationIdsOfUser'] = (userId) =>
     this.conversations.conversationIdsOfUser(userId);
+  sessionConversationIds: Repository['sessionConversationIds'] = (sessionId, userId) =>
+    this.conversations.sessionConversationIds(sessionId, userId);
   memberIds: Repository['memberIds'] = (id) => this.conversations.memberIds(id);
   isMember: Repository['isMember'] = (id, userId) => this.conversations.isMember(id, userId);
   contactIds: Repository['contactIds'] = (userId) => this.conversations.contactIds(userId);
@@ -112,7 +139,8 @@ export class KyselyRepository implements Repository {
   // ---- messages ----
   insertMessage: Repository['insertMessage'] = (input) => this.writes.insertMessage(input);
   applyMessageAction: Repository['applyMessageAction'] = (input) => this.writes.applyMessageAction(input);
-  changeConversation: Repository['changeConversation'] = (input) => this.writes.changeConversation(input);
+  changeConversation: Repository['changeConversation'] = (input) =>
+    this.changingAccess(this.writes.changeConversation(input));
   findMessageByClientId: Repository['findMessageByClientId'] = (senderId, clientId) =>
     this.reads.findMessageByClientId(senderId, clientId);
   findMessageOfMember: Repository['findMessageOfMember'] = (id, userId) =>

@@ -129,6 +129,18 @@ export interface Repository extends FileAndSearchMethods, OperationsMethods {
   /** One conversation as `userId` sees it; `undefined` if missing or not a member. */
   getConversation(conversationId: string, userId: string): Promise<Conversation | undefined>;
   conversationIdsOfUser(userId: string): Promise<string[]>;
+  /**
+   * A socket's start in one look-up: the ids of the user's conversations if `sessionId` is
+   * an active session of `userId`, else `undefined`.
+   */
+  sessionConversationIds(sessionId: string, userId: string): Promise<string[] | undefined>;
+  /**
+   * A count that changes whenever a write that ends sessions or adds members (logout,
+   * password change, deactivation, a new conversation, members added) has finished in this
+   * process. Unchanged across a look-up: no such write finished meanwhile. Optional: without
+   * it, callers assume something may have changed.
+   */
+  accessEpoch?(): number;
   memberIds(conversationId: string): Promise<string[]>;
   isMember(conversationId: string, userId: string): Promise<boolean>;
   /** Every user who shares at least one conversation with `userId` (not `userId` itself). */

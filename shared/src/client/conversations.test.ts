@@ -66,4 +66,20 @@ describe('conversations module', () => {
       role: 'member',
     });
   });
+
+  it('user:updated about me, even with an unchanged profile, moves accountRevision (a role change)', () => {
+    const ctx = testContext();
+    ctx.update((s) => ({ ...s, session: { status: 'signed-in', serverUrl: 'http://test', user: ME } }));
+    const revision = () => {
+      const session = ctx.state().session;
+      return session.status === 'signed-in' ? session.accountRevision : 'signed out';
+    };
+    expect(revision()).toBeUndefined();
+    ctx.conversations.updateUser(ME);
+    expect(revision()).toBe(1);
+    ctx.conversations.updateUser(ME);
+    expect(revision()).toBe(2);
+    ctx.conversations.updateUser({ id: 'a', username: 'alice', displayName: 'Alice M.' });
+    expect(revision()).toBe(2);
+  });
 });

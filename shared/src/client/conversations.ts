@@ -243,7 +243,11 @@ export function createConversations(ctx: ClientContext) {
         });
         const session =
           s.session.status === 'signed-in' && s.session.user.id === user.id
-            ? { ...s.session, user: { ...s.session.user, ...profileOf(user) } }
+            ? {
+                ...s.session,
+                user: { ...s.session.user, ...profileOf(user) },
+                accountRevision: (s.session.accountRevision ?? 0) + 1,
+              }
             : s.session;
         return changed || session !== s.session ? { ...s, conversations, session } : s;
       });

@@ -85,7 +85,17 @@ export const MAX_NOTICES = 5;
 export type SessionState =
   | { status: 'signed-out'; serverUrl: string | null; error: string | null }
   | { status: 'signing-in'; serverUrl: string }
-  | { status: 'signed-in'; serverUrl: string; user: User };
+  | {
+      status: 'signed-in';
+      serverUrl: string;
+      user: User;
+      /**
+       * Counts `user:updated` events about the signed-in user. The server also sends one when an
+       * admin changes the user's server role, which the profile does not show, so a view of the
+       * account (its role) asks again when this moves. Absent: none yet.
+       */
+      accountRevision?: number;
+    };
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 

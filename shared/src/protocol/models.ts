@@ -126,6 +126,12 @@ export const conversationSchema = z.object({
   unreadCount: z.number().int(),
   createdAt: isoTime,
   /**
+   * Addition: who created the conversation. A client lists an empty direct conversation only
+   * for its creator (see `isListedConversation`), so merely opening a chat with someone does
+   * not put an empty one in their list.
+   */
+  createdBy: z.string().nullish(),
+  /**
    * v1.1: the change feed position. Bumped by exactly 1 by every change to the conversation
    * or one of its messages, in commit order; read positions do not bump it.
    */

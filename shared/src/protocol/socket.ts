@@ -246,6 +246,32 @@ export const serverEventSchemas = {
   'call:ended': callEndedEventSchema,
 } satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Parameters<ServerToClientEvents[E]>[0]> };
 
+/**
+ * The schema of every client→server event's payload, keyed like `ClientToServerEvents`: the
+ * list of what a client may send (the fuzz and transport-limit suites go through all of it), and
+ * the `satisfies` makes a new event a compile error here until it is added.
+ */
+export const clientEventSchemas = {
+  'message:send': messageSendSchema,
+  'typing:start': conversationRefSchema,
+  'typing:stop': conversationRefSchema,
+  'messages:read': messagesReadSchema,
+  'call:initiate': callInitiateSchema,
+  'call:accept': callRefSchema,
+  'call:reject': callRefSchema,
+  'call:cancel': callRefSchema,
+  'call:end': callRefSchema,
+  'call:offer': callSignalSchema,
+  'call:answer': callSignalSchema,
+  'call:ice-candidate': callSignalSchema,
+  'message:edit': messageEditSchema,
+  'message:delete': messageDeleteSchema,
+  'message:react': messageReactSchema,
+} satisfies { [E in keyof ClientToServerEvents]: z.ZodType };
+
+/** Every event a client may send. */
+export const clientEventNames = Object.keys(clientEventSchemas) as (keyof ClientToServerEvents)[];
+
 /** Server-to-server events over the Redis adapter (`serverSideEmit`). */
 export interface InterServerEvents {
   /** Ask every node to disconnect the sockets of a revoked login session. */

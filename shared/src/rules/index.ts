@@ -3,6 +3,7 @@
  * shell (and, for unread counting and call records, tested against the server).
  */
 export { countUnread, countsAsUnread, totalUnread, unreadBadge, type ReadPosition } from './unread.js';
+export { isListedConversation } from './listing.js';
 export { activityTime, compareConversations, sortConversations } from './ordering.js';
 export { conversationTitle, directPeer, shortName, userName } from './titles.js';
 export { callDurationSeconds, callRecordBody, describeCall } from './calls.js';
