@@ -1,7 +1,7 @@
 /**
  * A call between the desktop app and the web client with real (fake-device) media, the
- * incoming-call notification, and screen sharing through main's picker (desktopCapturer
- * sources in a message box).
+ * incoming-call notification, and screen sharing through the app's picker (desktopCapturer
+ * sources with thumbnails and titles, in a dialog of the renderer).
  */
 import {
   chatTitle,
@@ -46,19 +46,48 @@ test('desktop and web call each other; screen sharing goes through the picker', 
       .poll(async () => (await mediaStats(page)).framesDecoded, { timeout: 30_000 })
       .toBeGreaterThan(0);
 
-  // Share screen: main asks desktopCapturer for sources and shows its picker.
+  // Share screen: main asks desktopCapturer for sources with thumbnails and the renderer shows
+  // them in its picker, with titles. Keyboard: the arrow keys move, Enter shares the window.
   const camera = (await mediaStats(desktop)).sentVideoLabel;
   expect(camera).toBeTruthy();
   await desktop.getByRole('button', { name: 'Share screen' }).click();
-  const picker = await app.nextDialog();
-  expect(picker.options.title).toBe('Share your screen');
-  expect(picker.options.buttons).toEqual(['Entire screen', 'Window: Editor', 'Cancel']);
-  expect(app.desktopCapturerCalls.at(-1)?.types).toEqual(['screen', 'window']);
-  picker.respond('Entire screen');
+  const picker = desktop.getByRole('dialog', { name: 'Share your screen' });
+  await expect(picker).toBeVisible();
+  expect(app.desktopCapturerCalls.at(-1)).toEqual({
+    types: ['screen', 'window'],
+    thumbnailSize: { width: 320, height: 180 },
+  });
+  await expect(picker.getByRole('region', { name: 'Screens' }).getByRole('button')).toHaveText([
+    'Entire screen',
+  ]);
+  const editorChoice = picker
+    .getByRole('region', { name: 'Windows' })
+    .getByRole('button', { name: 'Editor' });
+  await expect(editorChoice).toBeVisible();
+  // Every thumbnail is the PNG desktopCapturer rendered, at its size.
+  const thumbnails = picker.locator('img.share-thumbnail');
+  await expect(thumbnails).toHaveCount(2);
+  expect(
+    await thumbnails.evaluateAll((images) =>
+      (images as HTMLImageElement[]).map((image) => [
+        image.src.slice(0, 22),
+        image.naturalWidth,
+        image.naturalHeight,
+      ]),
+    ),
+  ).toEqual([
+    ['data:image/png;base64,', 320, 180],
+    ['data:image/png;base64,', 320, 180],
+  ]);
+  await picker.getByRole('button', { name: 'Entire screen' }).focus();
+  await desktop.keyboard.press('ArrowRight');
+  await expect(editorChoice).toBeFocused();
+  await desktop.keyboard.press('Enter');
+  await expect(picker).toBeHidden();
   await expect(desktop.getByRole('button', { name: 'Stop sharing screen' })).toBeVisible();
   expect(app.displayMediaRequests.at(-1)).toEqual({
     frameUrl: 'app://parley/index.html',
-    result: 'screen:1:0',
+    result: 'window:42:0',
   });
   await expect.poll(async () => (await mediaStats(desktop)).sentVideoLabel).not.toBe(camera);
   await framesKeepComing(web, expect);
@@ -67,7 +96,9 @@ test('desktop and web call each other; screen sharing goes through the picker', 
   await desktop.getByRole('button', { name: 'Stop sharing screen' }).click();
   await expect.poll(async () => (await mediaStats(desktop)).sentVideoLabel).toBe(camera);
   await desktop.getByRole('button', { name: 'Share screen' }).click();
-  (await app.nextDialog()).respond('Cancel');
+  await expect(picker).toBeVisible();
+  await desktop.keyboard.press('Escape');
+  await expect(picker).toBeHidden();
   await expect.poll(() => app.displayMediaRequests[1]?.result).toBe('denied');
   await expect(desktop.getByRole('button', { name: 'Share screen' })).toBeVisible();
   expect((await mediaStats(desktop)).sentVideoLabel).toBe(camera);

@@ -82,6 +82,8 @@ const HOST_METHODS = {
   'desktop.availableSpellCheckLanguages': 0,
   'desktop.chooseDownloadFolder': 0,
   'desktop.takeInvite': 0,
+  'desktop.setContextMessage': 0,
+  'desktop.chooseScreenShare': 0,
   'attachments.upload': 0,
   'attachments.cancelUpload': 0,
   'attachments.read': 0,
@@ -130,4 +132,8 @@ export const EVENT_CHANNELS = {
   invite: 'parley-event:invite',
   /** An `UploadProgress` of a running upload (already throttled by the client core). */
   uploadProgress: 'parley-event:upload-progress',
+  /** A `MessageMenuChoice`: a message action picked in the native right-click menu. */
+  messageAction: 'parley-event:message-action',
+  /** A `ScreenShareRequest`: show the screen-share picker. */
+  screenSharePick: 'parley-event:screen-share-pick',
 } as const;

@@ -53,5 +53,6 @@ export function missedCallNotice(call: CallState): Notice {
     conversationId: call.conversationId,
     title: 'Missed call',
     body: `Missed ${call.media === 'video' ? 'video' : 'voice'} call from ${userName(call.peer)}`,
+    ...(call.peer.avatarId ? { picture: { userId: call.peer.id, avatarId: call.peer.avatarId } } : {}),
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The right-click menu of the app window, built from Electron's `context-menu` event: spelling
- * suggestions and "Add to dictionary" on a misspelled word, Cut/Copy/Paste as the editing
- * state allows, Copy link on a link, Copy image on an image. `contextMenuItems` is pure (unit
- * tested); `installContextMenu` wires it to a window.
+ * suggestions and "Add to dictionary" on a misspelled word, the message's actions on a message
+ * (message-menu.ts), Cut/Copy/Paste as the editing state allows, Copy link on a link, Copy
+ * image on an image. `contextMenuItems` is pure (unit tested); `installContextMenu` wires it
+ * to a window.
  */
 import { Menu, clipboard, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import type { MessageMenuChoice } from '@parley/shared';
+import { messageMenuItems, type ContextMessage } from './message-menu.js';
 
 /** The fields of Electron's `ContextMenuParams` used here. */
 export interface MenuParams {
@@ -34,8 +37,14 @@ export interface MenuActions {
 /** At most this many spelling suggestions, as Chromium's own menu does it. */
 export const MAX_SUGGESTIONS = 5;
 
-export function contextMenuItems(params: MenuParams, actions: MenuActions): MenuItemConstructorOptions[] {
+export function contextMenuItems(
+  params: MenuParams,
+  actions: MenuActions,
+  /** The items of the right-clicked message (message-menu.ts), if any. */
+  message: MenuItemConstructorOptions[] = [],
+): MenuItemConstructorOptions[] {
   const groups: MenuItemConstructorOptions[][] = [];
+  if (message.length > 0) groups.push(message);
   if (params.isEditable && params.misspelledWord) {
     const word = params.misspelledWord;
     const suggestions = params.dictionarySuggestions.slice(0, MAX_SUGGESTIONS);
@@ -76,19 +85,33 @@ function safeLink(url: string): string | null {
   }
 }
 
-export function installContextMenu(window: BrowserWindow): void {
+export interface MessageMenuDeps {
+  /** What the renderer reported about the right-clicked message. */
+  contextMessage: ContextMessage;
+  /** A message action was picked: the renderer runs it. */
+  pick(choice: MessageMenuChoice): void;
+}
+
+export function installContextMenu(window: BrowserWindow, messages?: MessageMenuDeps): void {
   const contents = window.webContents;
   contents.on('context-menu', (_event, params) => {
-    const items = contextMenuItems(params, {
-      replaceMisspelling: (word) => contents.replaceMisspelling(word),
-      addToDictionary: (word) => contents.session.addWordToSpellCheckerDictionary(word),
-      cut: () => contents.cut(),
-      copy: () => contents.copy(),
-      paste: () => contents.paste(),
-      selectAll: () => contents.selectAll(),
-      copyText: (text) => clipboard.writeText(text),
-      copyImageAt: (x, y) => contents.copyImageAt(x, y),
-    });
+    const target = messages?.contextMessage.take() ?? null;
+    const messageItems =
+      target && messages ? messageMenuItems(target, messages.pick, (text) => clipboard.writeText(text)) : [];
+    const items = contextMenuItems(
+      params,
+      {
+        replaceMisspelling: (word) => contents.replaceMisspelling(word),
+        addToDictionary: (word) => contents.session.addWordToSpellCheckerDictionary(word),
+        cut: () => contents.cut(),
+        copy: () => contents.copy(),
+        paste: () => contents.paste(),
+        selectAll: () => contents.selectAll(),
+        copyText: (text) => clipboard.writeText(text),
+        copyImageAt: (x, y) => contents.copyImageAt(x, y),
+      },
+      messageItems,
+    );
     if (items.length > 0) Menu.buildFromTemplate(items).popup({ window });
   });
 }

@@ -21,6 +21,8 @@ function host(overrides: Partial<DesktopHostDeps> = {}) {
     availableSpellCheckLanguages: () => ['de', 'en-US'],
     pickFolder: vi.fn(async () => '/home/a/Downloads/Parley'),
     takeInvite: () => null,
+    setContextMessage: vi.fn(),
+    chooseScreenShare: vi.fn(() => true),
     onChanged: vi.fn(),
     ...overrides,
   };

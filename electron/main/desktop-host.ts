@@ -3,7 +3,7 @@
  * as they change), the spell-checker languages, the download-folder picker and the deep-link
  * invite hand-over. Electron calls go through `DesktopHostDeps` so this stays testable.
  */
-import type { DesktopSettings, HostResult, InviteLink } from '@parley/shared';
+import type { DesktopSettings, HostResult, InviteLink, MessageMenuTarget } from '@parley/shared';
 import type { DesktopSettingsStore } from './desktop-settings.js';
 import type { HostImpl } from './ipc.js';
 
@@ -20,6 +20,10 @@ export interface DesktopHostDeps {
   /** The OS folder picker; null when cancelled. */
   pickFolder(): Promise<string | null>;
   takeInvite(): InviteLink | null;
+  /** The renderer reported the message under a right-click (message-menu.ts). */
+  setContextMessage(target: MessageMenuTarget): void;
+  /** The screen-share picker's answer (screen-share.ts); false: nothing open with that id. */
+  chooseScreenShare(requestId: string, sourceId: string | null): boolean;
   /** After any change (updates switched on or off, the notification sound, …). */
   onChanged(settings: DesktopSettings): void;
 }
@@ -31,6 +35,8 @@ type DesktopMethods = Pick<
   | 'desktop.availableSpellCheckLanguages'
   | 'desktop.chooseDownloadFolder'
   | 'desktop.takeInvite'
+  | 'desktop.setContextMessage'
+  | 'desktop.chooseScreenShare'
 >;
 
 function ok<T>(value: T): HostResult<T> {
@@ -69,5 +75,13 @@ export function createDesktopHost(deps: DesktopHostDeps): DesktopMethods {
       return ok(next);
     },
     'desktop.takeInvite': async () => ok(deps.takeInvite()),
+    'desktop.setContextMessage': async (target) => {
+      deps.setContextMessage(target);
+      return ok(undefined);
+    },
+    'desktop.chooseScreenShare': async (requestId, sourceId) =>
+      deps.chooseScreenShare(requestId, sourceId)
+        ? ok(undefined)
+        : { ok: false, error: 'That screen-share request is no longer open.', code: 'not_found' },
   };
 }

@@ -30,6 +30,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { CallWatch } from './call-watch.js';
 import { createCoalescer } from './coalesce.js';
 import { installContextMenu } from './context-menu.js';
+import { ContextMessage } from './message-menu.js';
 import { DEEP_LINK_SCHEME, deepLinkArg } from './deep-link.js';
 import { DeepLinkRouter } from './deep-link-router.js';
 import { applyDesktopSettings, createDesktopHost, type DesktopHostDeps } from './desktop-host.js';
@@ -41,7 +42,7 @@ import { registerHostHandlers, type Logger } from './ipc.js';
 import { createMainWindow, installSessionGuards, installWebContentsGuards } from './main-window.js';
 import { NotificationPolicy } from './notification-policy.js';
 import { Notifier } from './notifier.js';
-import { installScreenSharePicker } from './screen-share.js';
+import { ScreenSharePicks, installScreenSharePicker } from './screen-share.js';
 import { isAppUrl, rendererSource } from './security.js';
 import { EncryptedClientStorage, Settings, protectionNotice } from './stores.js';
 import { TrayController } from './tray.js';
@@ -145,7 +146,15 @@ async function run(): Promise<void> {
   );
   installWebContentsGuards(source);
   handleAppProtocol(defaultSession, rendererDir);
-  installScreenSharePicker(defaultSession, source, () => window);
+  const screenSharePicks = new ScreenSharePicks<Electron.DesktopCapturerSource>();
+  installScreenSharePicker(defaultSession, source, {
+    picks: screenSharePicks,
+    show: (request) => {
+      if (!window || window.isDestroyed()) return false;
+      window.webContents.send(EVENT_CHANNELS.screenSharePick, request);
+      return true;
+    },
+  });
   const updates = startUpdates({
     app,
     net,
@@ -196,6 +205,7 @@ async function run(): Promise<void> {
     !window.isMinimized() &&
     window.isFocused();
 
+  const contextMessage = new ContextMessage();
   const policy = new NotificationPolicy();
   const notifier = new Notifier({
     showWindow,
@@ -308,6 +318,8 @@ async function run(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     takeInvite: () => router.takeInvite(),
+    setContextMessage: (target) => contextMessage.set(target),
+    chooseScreenShare: (requestId, sourceId) => screenSharePicks.choose(requestId, sourceId),
     onChanged: (next) => {
       desktopSettings = next;
     },
@@ -356,7 +368,10 @@ async function run(): Promise<void> {
     // Started minimised only where there is a tray to get the window back from.
     const showOnReady = !(desktopSettings.startMinimized && tray);
     const created = createMainWindow({ source, preloadPath, settings, isDev, showOnReady });
-    installContextMenu(created);
+    installContextMenu(created, {
+      contextMessage,
+      pick: (choice) => send(EVENT_CHANNELS.messageAction, choice),
+    });
     created.webContents.on('did-finish-load', () =>
       created.webContents.setZoomLevel(desktopStore.zoomLevel('main')),
     );

@@ -109,6 +109,25 @@ const desktopSettingsPatch = z
   .partial()
   .strict();
 
+/** Generous for a message body (the server caps it lower); the clipboard text of "Copy text". */
+const MESSAGE_TEXT_MAX = 16_000;
+
+/** A right-clicked message and its actions; bounded, every entry once. */
+const messageMenuTarget = z
+  .object({
+    messageId: messageEditSchema.shape.messageId,
+    actions: z
+      .array(z.enum(['reply', 'edit', 'copy', 'delete', 'more-reactions']))
+      .max(5)
+      .refine((actions) => new Set(actions).size === actions.length, 'must not repeat an action'),
+    reactions: z.array(z.object({ emoji: z.string().min(1).max(32), mine: z.boolean() }).strict()).max(12),
+    text: z.string().max(MESSAGE_TEXT_MAX).optional(),
+  })
+  .strict()
+  .refine((target) => target.actions.includes('copy') === (target.text !== undefined), {
+    message: 'text comes with the copy action, and only with it',
+  });
+
 export const hostArgSchemas = {
   getState: none,
   'auth.defaultServerUrl': none,
@@ -187,6 +206,11 @@ export const hostArgSchemas = {
   'desktop.availableSpellCheckLanguages': none,
   'desktop.chooseDownloadFolder': none,
   'desktop.takeInvite': none,
+  'desktop.setContextMessage': z.tuple([messageMenuTarget]),
+  'desktop.chooseScreenShare': z.tuple([
+    z.string().regex(/^pick-\d{1,12}$/, 'must be a picker request id'),
+    z.string().min(1).max(256).nullable(),
+  ]),
   'attachments.upload': z.tuple([uploadId, attachmentFileSchema]),
   'attachments.cancelUpload': z.tuple([uploadId]),
   'attachments.read': z.tuple([attachmentId, z.enum(['full', 'thumbnail'])]),

@@ -234,6 +234,16 @@ describe('registerHostHandlers', () => {
     ['admin.resetPassword', ['u1', 'short']],
     ['admin.setRole', ['u1', 'root']],
     ['account.avatar', [{ kind: 'file', id: 'x' }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['reply', 'reply'], reactions: [] }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['forward'], reactions: [] }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: [], reactions: [], x: 1 }]],
+    ['desktop.setContextMessage', [{ messageId: '', actions: [], reactions: [] }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: [], reactions: [{ emoji: '', mine: true }] }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['copy'], reactions: [] }]],
+    ['desktop.setContextMessage', [{ messageId: 'm1', actions: [], reactions: [], text: 'x' }]],
+    ['desktop.chooseScreenShare', ['../x', 'screen:0:0']],
+    ['desktop.chooseScreenShare', ['pick-1']],
+    ['desktop.chooseScreenShare', ['pick-1', '']],
   ] as const)(
     'answers %s with invalid arguments %j by invalid_input, without calling the client',
     async (path, args) => {

@@ -263,6 +263,14 @@ describe('NotificationPolicy: incoming calls', () => {
     ]);
   });
 
+  it('names the caller’s picture, when they have one, for the notification icon', () => {
+    const notices = new NotificationPolicy().handle(
+      { type: 'call:incoming', call: { ...call, from: { ...carol, avatarId: 'pic-c' } } },
+      context(),
+    );
+    expect(notices).toEqual([expect.objectContaining({ picture: { userId: carol.id, avatarId: 'pic-c' } })]);
+  });
+
   it('lets the in-app call UI do the talking when focused, and stays silent in do-not-disturb', () => {
     const policy = new NotificationPolicy();
     expect(policy.handle({ type: 'call:incoming', call }, context({ windowFocused: true }))).toEqual([]);

@@ -13,17 +13,31 @@ import type { ClientEvent } from '@parley/shared/client';
 import type { Conversation, Message, NotificationPrefs } from '@parley/shared';
 import { conversationTitle as sharedTitle, describeCall, userName } from '@parley/shared';
 
+/** A user's picture, shown as the notification's icon when it can be fetched. */
+export interface NoticePicture {
+  userId: string;
+  avatarId: string;
+}
+
 export type Notice =
   | {
       kind: 'message';
       conversationId: string;
       title: string;
       body: string;
-      /** The sender's picture, shown as the notification's icon when it can be fetched. */
-      picture?: { userId: string; avatarId: string };
+      /** The sender's picture. */
+      picture?: NoticePicture;
     }
-  | { kind: 'summary'; conversationId: string | null; title: string; body: string }
-  | { kind: 'call'; conversationId: string; callId: string; title: string; body: string };
+  | { kind: 'summary'; conversationId: string | null; title: string; body: string; picture?: NoticePicture }
+  | {
+      kind: 'call';
+      conversationId: string;
+      callId: string;
+      title: string;
+      body: string;
+      /** The caller's picture: used only if the notifier already has it (a ring never waits). */
+      picture?: NoticePicture;
+    };
 
 export interface PolicyContext {
   /** The signed-in user (their own messages from other devices never notify). */
@@ -70,6 +84,9 @@ export class NotificationPolicy {
             callId: call.callId,
             title: call.from.displayName || call.from.username,
             body: call.media === 'video' ? 'Incoming video call' : 'Incoming voice call',
+            ...(call.from.avatarId
+              ? { picture: { userId: call.from.id, avatarId: call.from.avatarId } }
+              : {}),
           },
         ];
       }

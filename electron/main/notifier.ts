@@ -7,7 +7,7 @@
  */
 import { Notification, nativeImage, type NativeImage } from 'electron';
 import { iconPng } from './icon-image.js';
-import type { Notice } from './notification-policy.js';
+import type { Notice, NoticePicture } from './notification-policy.js';
 
 export interface NotifierDeps {
   /** Show, restore and focus the main window. */
@@ -41,17 +41,27 @@ export class Notifier {
   private readonly icon = nativeImage.createFromBuffer(iconPng(128));
   /** Senders' pictures by avatarId (a new picture has a new id), as notification icons. */
   private readonly pictures = new Map<string, Promise<NativeImage | null>>();
+  /** The pictures of `pictures` that have loaded, for a ringing call (which never waits). */
+  private readonly loaded = new Map<string, NativeImage | null>();
 
   /** Bumped by `clear()`, so a notice still waiting for its picture is dropped. */
   private generation = 0;
 
   constructor(private readonly deps: NotifierDeps) {}
 
-  /** Shows the notice; a message waits (briefly) for its sender's picture, calls never do. */
+  /**
+   * Shows the notice. A message (or a missed call) waits briefly for its sender's picture. A
+   * ringing call never waits: it shows the caller's picture only if it is already loaded, and
+   * otherwise starts loading it, so the next ring and the missed-call notice have it.
+   */
   show(notice: Notice): void {
     if (!Notification.isSupported()) return;
-    if (notice.kind !== 'message' || !notice.picture || !this.deps.picture)
-      return this.present(notice, this.icon);
+    if (!notice.picture || !this.deps.picture) return this.present(notice, this.icon);
+    if (notice.kind === 'call') {
+      const cached = this.loaded.get(notice.picture.avatarId);
+      if (cached === undefined) void this.pictureOf(notice.picture);
+      return this.present(notice, cached ?? this.icon);
+    }
     const timeout = new Promise<null>((resolve) =>
       setTimeout(() => resolve(null), PICTURE_WAIT_MS).unref?.(),
     );
@@ -62,17 +72,26 @@ export class Notifier {
     });
   }
 
-  private pictureOf({ userId, avatarId }: { userId: string; avatarId: string }) {
+  private pictureOf({ userId, avatarId }: NoticePicture) {
     let entry = this.pictures.get(avatarId);
     if (!entry) {
       entry = this.deps.picture!(userId)
         .then((bytes) =>
           bytes && bytes.length > 0 ? nativeImage.createFromBuffer(Buffer.from(bytes)) : null,
         )
-        .catch(() => null);
+        .catch(() => null)
+        .then((image) => {
+          // Only while still cached: a forgotten entry must not come back as loaded.
+          if (this.pictures.get(avatarId) === entry) this.loaded.set(avatarId, image);
+          return image;
+        });
       this.pictures.set(avatarId, entry);
       // Bounded: the oldest pictures are forgotten first.
-      if (this.pictures.size > 100) this.pictures.delete(this.pictures.keys().next().value!);
+      if (this.pictures.size > 100) {
+        const oldest = this.pictures.keys().next().value!;
+        this.pictures.delete(oldest);
+        this.loaded.delete(oldest);
+      }
     }
     return entry;
   }

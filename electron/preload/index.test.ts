@@ -66,6 +66,8 @@ describe('preload', () => {
         'calls.onSignal',
         'notifications.onChange',
         'desktop.onInvite',
+        'desktop.onMessageAction',
+        'desktop.onScreenSharePick',
         'attachments.onUploadProgress',
       ].sort(),
     );
@@ -111,6 +113,8 @@ describe('preload', () => {
       ['desktop.availableSpellCheckLanguages', []],
       ['desktop.chooseDownloadFolder', []],
       ['desktop.takeInvite', []],
+      ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['reply'], reactions: [] }]],
+      ['desktop.chooseScreenShare', ['pick-1', 'window:1:0']],
       ['attachments.upload', ['up1', { name: 'a.png', type: 'image/png', bytes: new ArrayBuffer(4) }]],
       ['attachments.cancelUpload', ['up1']],
       ['attachments.read', ['a1', 'thumbnail']],

@@ -11,9 +11,11 @@ import type {
   CallSignal,
   ClientState,
   InviteLink,
+  MessageMenuChoice,
   NavigateTarget,
   NotificationPrefs,
   ParleyHost,
+  ScreenShareRequest,
   Unsubscribe,
   UploadProgress,
 } from '@parley/shared';
@@ -137,6 +139,10 @@ const desktopHost: ParleyHost = {
     chooseDownloadFolder: () => invoke('desktop.chooseDownloadFolder'),
     takeInvite: () => invoke('desktop.takeInvite'),
     onInvite: (listener) => subscribe<InviteLink>(EVENT_CHANNELS.invite, listener),
+    setContextMessage: (target) => invoke('desktop.setContextMessage', target),
+    onMessageAction: (listener) => subscribe<MessageMenuChoice>(EVENT_CHANNELS.messageAction, listener),
+    onScreenSharePick: (listener) => subscribe<ScreenShareRequest>(EVENT_CHANNELS.screenSharePick, listener),
+    chooseScreenShare: (requestId, sourceId) => invoke('desktop.chooseScreenShare', requestId, sourceId),
   },
   attachments: {
     upload: (uploadId, file) => invoke('attachments.upload', uploadId, file),

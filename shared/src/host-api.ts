@@ -49,6 +49,44 @@ export interface DesktopSettings {
   updatesEnabled: boolean;
 }
 
+/** What the desktop's native right-click menu can do with a message (the renderer runs it). */
+export type MessageMenuAction = 'reply' | 'edit' | 'copy' | 'delete' | 'react' | 'more-reactions';
+
+/** The message under a right-click, with what the user may do with it (desktop only). */
+export interface MessageMenuTarget {
+  messageId: string;
+  /** Offered in this order; `react` with `reactions`. */
+  actions: Exclude<MessageMenuAction, 'react'>[];
+  /** The quick reactions, each marked when the user already reacted with it; empty: no reacting. */
+  reactions: { emoji: string; mine: boolean }[];
+  /** The text "Copy text" copies (main writes the clipboard); with the `copy` action only. */
+  text?: string;
+}
+
+/** A message action picked in the native menu. `emoji` with `react` only. */
+export interface MessageMenuChoice {
+  messageId: string;
+  action: MessageMenuAction;
+  emoji?: string;
+}
+
+/** A screen or window the desktop app can share, as its picker shows it. */
+export interface ScreenShareSource {
+  /** desktopCapturer's id (`screen:…`, `window:…`). */
+  id: string;
+  kind: 'screen' | 'window';
+  /** The window's title, or "Entire screen" / "Screen 2". */
+  title: string;
+  /** A PNG data URL of what it shows now; null when the OS gave none. */
+  thumbnail: string | null;
+}
+
+/** Main asks the renderer which source to share (`getDisplayMedia` in the desktop app). */
+export interface ScreenShareRequest {
+  requestId: string;
+  sources: ScreenShareSource[];
+}
+
 /** Options of `search.messages`. */
 export interface MessageSearchOptions {
   /** Only this conversation (Ctrl+F in a chat); every conversation of the user when left out. */
@@ -294,6 +332,17 @@ export interface ParleyHost {
     takeInvite(): Promise<HostResult<InviteLink | null>>;
     /** An invite link was opened while the app runs. */
     onInvite(listener: (invite: InviteLink) => void): Unsubscribe;
+    /**
+     * Sent while a right-click on a message is dispatched in the page: the native menu main
+     * shows next offers the message's actions beside Copy, Copy link and the rest.
+     */
+    setContextMessage(target: MessageMenuTarget): Promise<HostResult>;
+    /** A message action was picked in the native menu. */
+    onMessageAction(listener: (choice: MessageMenuChoice) => void): Unsubscribe;
+    /** Screen sharing asks the user what to share: show the picker. */
+    onScreenSharePick(listener: (request: ScreenShareRequest) => void): Unsubscribe;
+    /** The user's pick for that request (null: cancelled). */
+    chooseScreenShare(requestId: string, sourceId: string | null): Promise<HostResult>;
   };
 
   /**

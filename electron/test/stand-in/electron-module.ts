@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
+import { encodePng } from '../../main/icon-image.js';
 import { StandInBrowserWindow, type WindowOptions } from './browser-window.js';
 import type { Launch } from './launch.js';
 import {
@@ -276,19 +277,39 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
       },
     },
     desktopCapturer: {
-      async getSources(request: { types: string[] }) {
-        launch.desktopCapturerCalls.push({ types: [...request.types] });
+      // Thumbnails are real PNGs of the requested size (one plain colour per source), as
+      // Electron renders them; a zero size gives empty images, as Electron's does.
+      async getSources(request: { types: string[]; thumbnailSize?: { width: number; height: number } }) {
+        const size = request.thumbnailSize ?? { width: 150, height: 150 };
+        launch.desktopCapturerCalls.push({ types: [...request.types], thumbnailSize: { ...size } });
         return launch.screenSources
           .filter((source) => request.types.includes(source.id.startsWith('screen:') ? 'screen' : 'window'))
-          .map((source) => ({
+          .map(({ color, ...source }, index) => ({
             ...source,
             display_id: source.id.startsWith('screen:') ? '1' : '',
-            thumbnail: nativeImage.createEmpty(),
+            thumbnail:
+              size.width > 0 && size.height > 0
+                ? nativeImage.createFromBuffer(
+                    solidPng(size.width, size.height, color ?? SOURCE_COLORS[index % SOURCE_COLORS.length]!),
+                  )
+                : nativeImage.createEmpty(),
             appIcon: null,
           }));
       },
     },
   };
+}
+
+const SOURCE_COLORS: [number, number, number][] = [
+  [40, 90, 200],
+  [200, 80, 40],
+  [40, 160, 90],
+];
+
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < rgba.length; i += 4) rgba.set([r, g, b, 255], i);
+  return encodePng(width, height, rgba);
 }
 
 /** Default paths of a launch: userData under a per-launch appData, like Electron's layout. */

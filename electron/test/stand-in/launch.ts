@@ -37,6 +37,8 @@ type ProtocolHandler = (request: Request) => Response | Promise<Response>;
 export interface ScreenSource {
   id: string;
   name: string;
+  /** The thumbnail's colour (RGB); each source gets a distinct one when left out. */
+  color?: [number, number, number];
 }
 
 export class Launch {
@@ -73,7 +75,7 @@ export class Launch {
   readonly protocolResponses: { url: string; status: number; headers: Record<string, string> }[] = [];
   /** getDisplayMedia calls: what main's handler answered (a source id), 'denied', or 'pending'. */
   readonly displayMediaRequests: { frameUrl: string; result: string }[] = [];
-  readonly desktopCapturerCalls: { types: string[] }[] = [];
+  readonly desktopCapturerCalls: { types: string[]; thumbnailSize: { width: number; height: number } }[] = [];
   /** Every `net.request` URL (the updater's), and what was emitted on `autoUpdater`. */
   readonly netRequests: string[] = [];
   readonly autoUpdaterEvents: string[] = [];

@@ -66,6 +66,7 @@ export interface StandInImage {
   scaleFactor: number;
   isEmpty(): boolean;
   toPNG(): Buffer;
+  toDataURL(): string;
 }
 
 export const nativeImage = {
@@ -75,6 +76,7 @@ export const nativeImage = {
       scaleFactor: options?.scaleFactor ?? 1,
       isEmpty: () => buffer.length === 0,
       toPNG: () => buffer,
+      toDataURL: () => `data:image/png;base64,${buffer.toString('base64')}`,
     };
   },
   createEmpty(): StandInImage {

@@ -5,6 +5,7 @@ import { useClientState, useReady } from '../store/hooks';
 import { selectSession } from '../store/selectors';
 import { Logo } from '../components/Logo';
 import { Toaster } from '../components/Toaster';
+import { ScreenSharePicker } from '../desktop/ScreenSharePicker';
 import { SignInScreen } from './SignInScreen';
 import { Shell } from './Shell';
 
@@ -30,6 +31,7 @@ export function App() {
       {/* A language change remounts the screen, so memoised text (rows, labels) is made anew. */}
       <Fragment key={i18n.language}>{screen}</Fragment>
       <Toaster />
+      <ScreenSharePicker />
     </Tooltip.Provider>
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { cloneElement, isValidElement, type MouseEvent, type ReactElement, type ReactNode } from 'react';
 import * as ContextMenu from '@radix-ui/react-context-menu';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import * as Popover from '@radix-ui/react-popover';
@@ -9,6 +9,8 @@ import type { MessageActionHandlers, MessagePermissions } from './actions';
 import { LazyBoundary } from '../components/Lazy';
 import { EmojiPicker } from './lazy-emoji-picker';
 import { QUICK_REACTIONS } from './emoji-data';
+import { useHost } from '../store/hooks';
+import { reportContextMessage } from '../desktop/native-message-menu';
 import { t } from '../i18n';
 
 export type PickerState = false | 'quick' | 'full';
@@ -25,7 +27,13 @@ const mineOf = (message: MessageView, meId: string, emoji: string) =>
 
 /** The same commands for the "more" menu and the right-click menu (Radix gives each its own Item). */
 function commands({ message, can, actions }: MenuProps) {
-  const list: { id: string; label: string; icon: ReactNode; run: () => void; danger?: boolean }[] = [];
+  const list: {
+    id: 'reply' | 'edit' | 'copy' | 'delete';
+    label: string;
+    icon: ReactNode;
+    run: () => void;
+    danger?: boolean;
+  }[] = [];
   if (can.reply)
     list.push({
       id: 'reply',
@@ -168,10 +176,40 @@ interface ContextMenuProps extends MenuProps {
   onMenuOpen: (open: boolean) => void;
 }
 
-/** Right-click (or Shift+F10 / the context-menu key on a focused message): reactions and commands. */
+/**
+ * Right-click (or Shift+F10 / the context-menu key on a focused message): reactions and
+ * commands. In the desktop app they go into the native menu instead (native-message-menu.ts).
+ */
 export function MessageContextMenu(props: ContextMenuProps) {
   const { message, meId, can, actions, children, onPicker, onMenuOpen } = props;
+  const desktop = useHost().desktop;
   const items = commands(props);
+  if (desktop && isValidElement(children)) {
+    const onContextMenu = (event: MouseEvent) => {
+      // The bubble's own handler (if any) still runs; the native menu follows the event.
+      (children.props as { onContextMenu?: (event: MouseEvent) => void }).onContextMenu?.(event);
+      reportContextMessage(
+        desktop,
+        {
+          messageId: message.id,
+          actions: [...items.map((c) => c.id), ...(can.react ? (['more-reactions'] as const) : [])],
+          reactions: can.react
+            ? QUICK_REACTIONS.map((emoji) => ({ emoji, mine: mineOf(message, meId, emoji) }))
+            : [],
+          ...(can.copy ? { text: message.body } : {}),
+        },
+        (choice) => {
+          if (choice.action === 'react' && choice.emoji)
+            actions.react(message, choice.emoji, !mineOf(message, meId, choice.emoji));
+          else if (choice.action === 'more-reactions') onPicker('full');
+          else items.find((c) => c.id === choice.action)?.run();
+        },
+      );
+    };
+    return cloneElement(children as ReactElement<{ onContextMenu?: (event: MouseEvent) => void }>, {
+      onContextMenu,
+    });
+  }
   if (!can.react && items.length === 0) return <>{children}</>;
   return (
     <ContextMenu.Root onOpenChange={onMenuOpen}>

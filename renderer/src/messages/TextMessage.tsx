@@ -12,6 +12,7 @@ import { Reactions } from './Reactions';
 import { StatusIcon, type ReadState } from './status';
 import { t } from '../i18n';
 import { MessageAttachments } from '../attachments/MessageAttachments';
+import { useHost } from '../store/hooks';
 
 /** The message a reply quotes, as far as it is loaded. */
 interface QuotedMessage {
@@ -40,9 +41,10 @@ export interface TextMessageProps {
 }
 
 /**
- * A right-click on a link or on selected text belongs to the platform's own menu (Copy link,
- * Copy; in the desktop app main builds it), not to the message menu: the event stops here,
- * before the message's context-menu trigger, which would otherwise claim it.
+ * A right-click on a link or on selected text belongs to the browser's own menu (Copy link,
+ * Copy), not to the in-page message menu: the event stops here, before the message's
+ * context-menu trigger, which would otherwise claim it. The desktop app needs no such split:
+ * its native menu has both (the message's actions, then Copy and Copy link).
  */
 function keepNativeMenu(event: MouseEvent<HTMLDivElement>) {
   const onLink = event.target instanceof Element && event.target.closest('a[href]') !== null;
@@ -52,8 +54,12 @@ function keepNativeMenu(event: MouseEvent<HTMLDivElement>) {
 
 function Body({ message }: { message: MessageView }) {
   const nodes = useMemo(() => renderMarkdown(message.body), [message.body]);
+  const desktop = useHost().desktop !== undefined;
   return (
-    <div className={`msg-body${isJumboEmoji(message.body) ? ' jumbo' : ''}`} onContextMenu={keepNativeMenu}>
+    <div
+      className={`msg-body${isJumboEmoji(message.body) ? ' jumbo' : ''}`}
+      onContextMenu={desktop ? undefined : keepNativeMenu}
+    >
       {nodes}
     </div>
   );
