@@ -46,7 +46,7 @@ export function IncomingCallDialog({
               ref={previewRef}
               className="call-incoming-preview"
               data-testid="incoming-preview"
-              aria-label="Your camera"
+              aria-label={t('calls.yourCamera')}
               autoPlay
               muted
               playsInline

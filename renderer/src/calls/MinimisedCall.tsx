@@ -11,6 +11,7 @@ import { Maximize2, Mic, MicOff, PhoneOff, Video, VideoOff } from 'lucide-react'
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
+import { t } from '../i18n';
 import type { CallSessionSnapshot } from './call-session';
 import type { InCallActions } from './InCallScreen';
 import { MINIMISE_KEYS, nearestCorner, readTileCorner, writeTileCorner, type TileCorner } from './minimise';
@@ -64,20 +65,20 @@ export function MinimisedCall({
 
   const status =
     media$.link === 'reconnecting'
-      ? 'Reconnecting…'
+      ? t('connection.reconnecting')
       : media$.link === 'failed'
-        ? 'Connection failed'
+        ? t('calls.connectionFailed')
         : media$.link === 'connected'
           ? elapsedSeconds !== null
             ? formatDuration(elapsedSeconds)
-            : 'Connected'
-          : 'Connecting…';
-  const restoreLabel = 'Return to full call';
+            : t('calls.connected')
+          : t('connection.connecting');
+  const restoreLabel = t('calls.restore');
 
   return (
     <section
       className="call-pip"
-      aria-label={`Call with ${peer.displayName}`}
+      aria-label={t('calls.callWith', { name: peer.displayName })}
       data-testid="call-minimised"
       data-link={media$.link}
       data-corner={corner}
@@ -95,7 +96,7 @@ export function MinimisedCall({
             autoPlay
             playsInline
             muted
-            aria-label={`${peer.displayName}'s video`}
+            aria-label={t('calls.peerVideo', { name: peer.displayName })}
           />
         ) : (
           <div ref={levelRef} className="call-level-ring call-pip-avatar" data-testid="pip-avatar">
@@ -103,7 +104,7 @@ export function MinimisedCall({
           </div>
         )}
         {media$.remoteMuted.audio && (
-          <span className="call-pip-remote-muted" title={`${peer.displayName} is muted`}>
+          <span className="call-pip-remote-muted" title={t('calls.peerMuted', { name: peer.displayName })}>
             <MicOff aria-hidden="true" size={14} />
             <span className="sr-only">{peer.displayName} is muted</span>
           </span>
@@ -119,9 +120,9 @@ export function MinimisedCall({
           {media$.link === 'reconnecting' || media$.link === 'failed' ? status : ''}
         </span>
       </div>
-      <div className="call-pip-controls" role="group" aria-label="Call controls">
+      <div className="call-pip-controls" role="group" aria-label={t('calls.controls')}>
         <PipButton
-          label={media$.micMuted ? 'Unmute microphone' : 'Mute microphone'}
+          label={media$.micMuted ? t('calls.unmuteMic') : t('calls.muteMic')}
           pressed={media$.micMuted}
           onClick={actions.toggleMic}
           testId="pip-toggle-mic"
@@ -130,7 +131,7 @@ export function MinimisedCall({
         </PipButton>
         {media$.hasCamera && (
           <PipButton
-            label={media$.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+            label={media$.cameraOff ? t('calls.cameraOn') : t('calls.cameraOff')}
             pressed={media$.cameraOff}
             onClick={actions.toggleCamera}
             testId="pip-toggle-camera"
@@ -152,7 +153,7 @@ export function MinimisedCall({
         >
           <Maximize2 aria-hidden="true" size={18} />
         </PipButton>
-        <PipButton label="Hang up" onClick={actions.hangUp} testId="pip-hang-up" danger>
+        <PipButton label={t('calls.hangUp')} onClick={actions.hangUp} testId="pip-hang-up" danger>
           <PhoneOff aria-hidden="true" size={18} />
         </PipButton>
       </div>
@@ -187,7 +188,7 @@ export function MinimisedCallEnded({
   return (
     <section
       className="call-pip call-pip-ended"
-      aria-label={`Call with ${peer.displayName}`}
+      aria-label={t('calls.callWith', { name: peer.displayName })}
       data-testid="call-minimised-ended"
       data-corner={corner}
       {...tileProps}

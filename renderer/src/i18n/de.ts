@@ -124,6 +124,9 @@ export const de: Translation = {
     several: 'Mehrere Personen schreiben…',
   },
   calls: {
+    restore: 'Zurück zum vollen Anruf',
+    peerMuted: '{{name}} ist stummgeschaltet',
+    yourCamera: 'Deine Kamera',
     declineCall: 'Anruf ablehnen',
     decline: 'Ablehnen',
     acceptAudioOnly: 'Nur mit Audio annehmen',

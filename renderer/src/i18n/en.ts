@@ -124,6 +124,9 @@ export const en = {
     several: 'Several people are typing…',
   },
   calls: {
+    restore: 'Return to full call',
+    peerMuted: '{{name}} is muted',
+    yourCamera: 'Your camera',
     declineCall: 'Decline call',
     decline: 'Decline',
     acceptAudioOnly: 'Accept audio only',
