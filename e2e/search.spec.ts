@@ -246,7 +246,7 @@ test('a search that fails says so and can be tried again', async ({ parley, open
   await a.route('**/api/search?**', (route) => route.abort('connectionrefused'));
   await field(a).fill('harbour');
   await expect(panel(a)).toContainText('Couldn’t search');
-  await expect(panel(a)).toContainText('Cannot reach the server');
+  await expect(panel(a)).toContainText('The server could not be reached');
   await a.unroute('**/api/search?**');
   await panel(a).getByRole('button', { name: 'Try again' }).click();
   await expect(hits(a)).toHaveText([/Harbour lights tonight/]);

@@ -66,7 +66,10 @@ export function NewChatDialog({ mode, onClose, onCreated }: NewChatDialogProps) 
             focusMarkedField(e);
           }}
           onCloseAutoFocus={(e) => {
-            if (opened.current) e.preventDefault();
+            if (!opened.current) return;
+            // The composer's own autofocus ran while this dialog still trapped the focus.
+            e.preventDefault();
+            document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
           }}
         >
           {mode && <NewChatBody key={mode} mode={mode} onClose={onClose} onCreated={created} />}
