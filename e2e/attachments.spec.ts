@@ -77,6 +77,8 @@ test('files: upload with progress, paste images, thumbnails, viewer, downloads a
   parley,
   openClient,
 }) => {
+  // The longest spec here: two users, a dozen uploads, the viewer and refusals.
+  test.setTimeout(120_000);
   const { alice, bob } = await pair(parley.url);
   const a = await openClient();
   await openAs(a, alice, 'Bob');

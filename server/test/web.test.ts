@@ -37,6 +37,12 @@ describe('web client', () => {
     expect(asset.headers.get('content-type')).toContain('javascript');
   });
 
+  it('serves / without an HTML Accept header too (the offline shell precaches it that way)', async () => {
+    const root = await fetch(`${server.url}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('<div id="root">');
+  });
+
   it("sends the build's precompressed copy to a browser that accepts it, and the plain file to others", async () => {
     const br = await fetch(`${server.url}/assets/big.js`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(br.status).toBe(200);

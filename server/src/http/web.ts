@@ -46,7 +46,9 @@ export async function registerWebClient(app: FastifyInstance, webDir: string): P
     const wantsPage =
       (request.method === 'GET' || request.method === 'HEAD') &&
       !isApiPath(request.url) &&
-      (request.headers.accept ?? '').includes('text/html');
+      // `/` itself is always the page: with `preCompressed` the static plugin does not answer
+      // it, and the offline shell's precache asks for it without an HTML Accept header.
+      (request.url === '/' || (request.headers.accept ?? '').includes('text/html'));
     if (wantsPage && built) return reply.sendFile('index.html');
     const error = new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
     return reply.code(404).send({ error: error.toBody() });
