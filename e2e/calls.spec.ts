@@ -268,7 +268,7 @@ test('A loses the server connection briefly: the call survives', async ({ openCl
 
 test('Nobody answers: the call ends with "No answer" and a missed-call record', async ({ openClient }) => {
   // A server of its own, with a short ring timeout.
-  const server = await startTestServer({ webDir: WEB_DIR, callRingTimeoutMs: 2500 });
+  const server = await startTestServer({ webDir: WEB_DIR, callRingTimeoutMs: 6000 });
   try {
     const { alicePage, bobPage, alice } = await twoUsers(openClient, ['Alice Ring', 'Bob Ring'], server.url);
     await startCall(alicePage, 'video');

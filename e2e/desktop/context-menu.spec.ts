@@ -96,7 +96,8 @@ test('a message’s actions are in the native menu: react, reply, edit, copy tex
 }) => {
   const alice = await registerViaApi(parley.url, 'Alice Actions');
   const bob = await registerUser(parley.url, undefined, 'Bob Actions');
-  await createConversation(parley.url, bob.accessToken, [alice.id]);
+  // Alice starts it: an empty direct chat is listed for its creator only.
+  await createConversation(parley.url, alice.accessToken, [bob.user.id]);
   const { app, page } = await launchDesktop();
   await signIn(page, alice);
   await conversationRow(page, 'Bob Actions').click();
