@@ -154,3 +154,30 @@ describe('stateUpdateSchema', () => {
       expect(stateUpdateSchema.safeParse(bad).success).toBe(false);
   });
 });
+
+describe('list diff', () => {
+  const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `i${i}` }));
+  const apply = (prev: unknown[], next: unknown[]) => {
+    const state = { ...initialClientState, notices: prev } as unknown as ClientState;
+    const ops = diffState(state, { ...state, notices: next } as unknown as ClientState);
+    return { ops, out: applyStatePatch(state, ops).notices as unknown[] };
+  };
+
+  it('finds kept items anywhere, also after many new ones (a shuffle, a sort)', () => {
+    const prev = items(100);
+    const fresh = items(40).map((item) => ({ ...item, fresh: true }));
+    const next = [...fresh, ...[...prev].reverse(), ...fresh.slice(0, 3)];
+    const { out } = apply(prev, next);
+    expect(out).toEqual(next);
+    // Every old item keeps its identity.
+    for (const item of prev) expect(out).toContain(item);
+    expect(out.filter((item) => prev.includes(item as never))).toHaveLength(100);
+  });
+
+  it('handles primitives, removals and an emptied list', () => {
+    expect(apply(['a', 'b', 'c'], ['c', 'a', 'd']).out).toEqual(['c', 'a', 'd']);
+    expect(apply(['a', 'b', 'c'], ['a', 'c']).out).toEqual(['a', 'c']);
+    expect(apply(['a'], []).out).toEqual([]);
+    expect(apply([], ['a']).out).toEqual(['a']);
+  });
+});

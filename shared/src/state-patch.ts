@@ -43,12 +43,7 @@ export function diffState(prev: ClientState, next: ClientState): StatePatchOp[] 
 function diffValue(prev: unknown, next: unknown, path: StatePath, ops: StatePatchOp[], depth: number): void {
   if (Object.is(prev, next)) return;
   if (depth > 0 && isPlainObject(prev) && isPlainObject(next)) {
-    for (const key of Object.keys(prev)) {
-      if (!Object.hasOwn(next, key)) ops.push({ op: 'delete', path: [...path, key] });
-    }
-    for (const key of Object.keys(next)) {
-      diffValue(Object.hasOwn(prev, key) ? prev[key] : undefined, next[key], [...path, key], ops, depth - 1);
-    }
+    diffObject(prev, next, path, ops, depth - 1);
     return;
   }
   if (Array.isArray(prev) && Array.isArray(next) && path.length > 0) {
@@ -62,27 +57,78 @@ function diffValue(prev: unknown, next: unknown, path: StatePath, ops: StatePatc
 }
 
 /**
+ * The keys of a big map (`reads`, `presence`: one per conversation or user) are mostly
+ * unchanged, so this loop is the diff's hot path: `for…in` with plain lookups is several times
+ * faster than `Object.keys` with `Object.hasOwn` on such maps, and deleted keys are looked for
+ * only when the key counts say there are some. (Plain objects inherit no enumerable keys.)
+ */
+function diffObject(
+  prev: Record<string, unknown>,
+  next: Record<string, unknown>,
+  path: StatePath,
+  ops: StatePatchOp[],
+  depth: number,
+): void {
+  let kept = 0;
+  for (const key in next) {
+    const value = next[key];
+    const before = prev[key];
+    // The fast path: state values are never functions, so an equal value is prev's own.
+    if (before === value && value !== undefined) {
+      kept++;
+      continue;
+    }
+    const had = Object.hasOwn(prev, key);
+    if (had) kept++;
+    diffValue(had ? before : undefined, value, [...path, key], ops, depth);
+  }
+  let prevCount = 0;
+  for (const _key in prev) prevCount++;
+  if (prevCount === kept) return;
+  for (const key in prev) if (!Object.hasOwn(next, key)) ops.push({ op: 'delete', path: [...path, key] });
+}
+
+/** Items a list diff may take as new on a failed probe before it indexes the old array. */
+const PROBE_MISSES = 16;
+
+/**
  * `next` as runs over `prev`, matching items by identity; null when no item is kept (a plain
- * set is smaller then). An item that occurs twice in `prev` (only equal primitives can) is
- * taken from its last position, which is as good as any.
+ * set is smaller then). The usual changes (items appended, one item replaced, one moved to
+ * the top) keep the old order, so each item is first looked for where the last run ends, or
+ * one past it (an item taken out); only after `PROBE_MISSES` misses is `prev` indexed. An
+ * item sent as new although it was in `prev` costs bytes and its identity on the receiving
+ * side, never correctness.
  */
 function listRuns(prev: readonly unknown[], next: readonly unknown[]): ListRun[] | null {
   if (prev.length === 0 || next.length === 0) return null;
-  const position = new Map<unknown, number>();
-  prev.forEach((item, index) => position.set(item, index));
+  let position: Map<unknown, number> | null = null;
+  let misses = 0;
+  let cursor = 0;
+  const find = (item: unknown): number | undefined => {
+    if (cursor < prev.length && prev[cursor] === item) return cursor;
+    if (cursor + 1 < prev.length && prev[cursor + 1] === item) return cursor + 1;
+    if (position === null) {
+      if (++misses <= PROBE_MISSES) return undefined;
+      position = new Map();
+      // An item twice in `prev` (only equal primitives can be) is taken from its last place.
+      prev.forEach((value, index) => position!.set(value, index));
+    }
+    return position.get(item);
+  };
   const runs: ListRun[] = [];
   let kept = 0;
   for (const item of next) {
-    const from = position.get(item);
+    const from = find(item);
     const last = runs[runs.length - 1];
     if (from === undefined) {
       if (last && 'items' in last) last.items.push(item);
       else runs.push({ items: [item] });
-    } else {
-      kept++;
-      if (last && 'from' in last && last.from + last.count === from) last.count++;
-      else runs.push({ from, count: 1 });
+      continue;
     }
+    kept++;
+    cursor = from + 1;
+    if (last && 'from' in last && last.from + last.count === from) last.count++;
+    else runs.push({ from, count: 1 });
   }
   return kept === 0 ? null : runs;
 }
