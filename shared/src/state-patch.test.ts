@@ -181,3 +181,38 @@ describe('list diff', () => {
     expect(apply([], ['a']).out).toEqual(['a']);
   });
 });
+
+describe('list diff ends', () => {
+  it('keeps a common head and tail as runs and sends nothing for an equal copy', () => {
+    const prev = Array.from({ length: 10 }, (_, i) => ({ id: `i${i}` }));
+    const state = { ...initialClientState, notices: prev } as unknown as ClientState;
+    const changed = { id: 'changed' };
+    const next = [...prev.slice(0, 4), changed, ...prev.slice(5)];
+    expect(diffState(state, { ...state, notices: next } as unknown as ClientState)).toEqual([
+      {
+        op: 'list',
+        path: ['notices'],
+        runs: [{ from: 0, count: 4 }, { items: [changed] }, { from: 5, count: 5 }],
+      },
+    ]);
+    expect(diffState(state, { ...state, notices: [...prev] } as unknown as ClientState)).toEqual([]);
+    // The same item at both ends of a short list is counted once.
+    const one = [{ id: 'a' }];
+    const twice = { ...initialClientState, notices: one } as unknown as ClientState;
+    const out = applyStatePatch(
+      twice,
+      diffState(twice, { ...twice, notices: [...one, ...one] } as unknown as ClientState),
+    );
+    expect(out.notices).toEqual([one[0], one[0]]);
+  });
+
+  it('finds deleted keys in a map it walked before (key counts cached)', () => {
+    const a = { ...initialClientState, reads: { c1: { u: 1 }, c2: { u: 2 } } };
+    const b = { ...a, reads: { ...a.reads, c3: { u: 3 } } };
+    const { c1: _gone, ...rest } = b.reads;
+    const c = { ...b, reads: { ...rest, c4: { u: 4 } } };
+    expect(applyStatePatch(a, diffState(a, b))).toEqual(b);
+    expect(diffState(b, c)).toContainEqual({ op: 'delete', path: ['reads', 'c1'] });
+    expect(applyStatePatch(b, diffState(b, c))).toEqual(c);
+  });
+});

@@ -48,6 +48,16 @@ function diffValue(prev: unknown, next: unknown, path: StatePath, ops: StatePatc
   }
   if (Array.isArray(prev) && Array.isArray(next) && path.length > 0) {
     const runs = listRuns(prev, next);
+    // A new array with the same items (one run over all of prev) needs no op.
+    const first = runs?.[0];
+    if (
+      runs?.length === 1 &&
+      first &&
+      'from' in first &&
+      first.count === prev.length &&
+      next.length === prev.length
+    )
+      return;
     if (runs) ops.push({ op: 'list', path, runs });
     else ops.push({ op: 'set', path, value: next });
     return;
@@ -55,6 +65,12 @@ function diffValue(prev: unknown, next: unknown, path: StatePath, ops: StatePatc
   if (path.length === 0) throw new Error('diffState: the root must be an object');
   ops.push({ op: 'set', path, value: next });
 }
+
+/**
+ * Key counts of objects already walked as `next`: the next diff meets them as `prev`. Safe
+ * because states are never mutated (the diff relies on that throughout).
+ */
+const keyCounts = new WeakMap<object, number>();
 
 /**
  * The keys of a big map (`reads`, `presence`: one per conversation or user) are mostly
@@ -70,7 +86,9 @@ function diffObject(
   depth: number,
 ): void {
   let kept = 0;
+  let count = 0;
   for (const key in next) {
+    count++;
     const value = next[key];
     const before = prev[key];
     // The fast path: state values are never functions, so an equal value is prev's own.
@@ -82,8 +100,12 @@ function diffObject(
     if (had) kept++;
     diffValue(had ? before : undefined, value, [...path, key], ops, depth);
   }
-  let prevCount = 0;
-  for (const _key in prev) prevCount++;
+  keyCounts.set(next, count);
+  let prevCount = keyCounts.get(prev);
+  if (prevCount === undefined) {
+    prevCount = 0;
+    for (const _key in prev) prevCount++;
+  }
   if (prevCount === kept) return;
   for (const key in prev) if (!Object.hasOwn(next, key)) ops.push({ op: 'delete', path: [...path, key] });
 }
@@ -93,17 +115,31 @@ const PROBE_MISSES = 16;
 
 /**
  * `next` as runs over `prev`, matching items by identity; null when no item is kept (a plain
- * set is smaller then). The usual changes (items appended, one item replaced, one moved to
- * the top) keep the old order, so each item is first looked for where the last run ends, or
- * one past it (an item taken out); only after `PROBE_MISSES` misses is `prev` indexed. An
+ * set is smaller then). Most changes touch one end or one item (a message appended, the
+ * conversation that got it replaced at the top), so the unchanged head and tail are found
+ * first in plain indexed loops. In between, each item is looked for where the last run ends,
+ * or one past it (an item taken out); only after `PROBE_MISSES` misses is `prev` indexed. An
  * item sent as new although it was in `prev` costs bytes and its identity on the receiving
  * side, never correctness.
  */
 function listRuns(prev: readonly unknown[], next: readonly unknown[]): ListRun[] | null {
   if (prev.length === 0 || next.length === 0) return null;
+  const limit = Math.min(prev.length, next.length);
+  let head = 0;
+  while (head < limit && prev[head] === next[head]) head++;
+  let tail = 0;
+  while (tail < limit - head && prev[prev.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+
+  const runs: ListRun[] = [];
+  const keep = (from: number, count: number) => {
+    const last = runs[runs.length - 1];
+    if (last && 'from' in last && last.from + last.count === from) last.count += count;
+    else runs.push({ from, count });
+  };
+  if (head > 0) keep(0, head);
   let position: Map<unknown, number> | null = null;
   let misses = 0;
-  let cursor = 0;
+  let cursor = head;
   const find = (item: unknown): number | undefined => {
     if (cursor < prev.length && prev[cursor] === item) return cursor;
     if (cursor + 1 < prev.length && prev[cursor + 1] === item) return cursor + 1;
@@ -115,21 +151,21 @@ function listRuns(prev: readonly unknown[], next: readonly unknown[]): ListRun[]
     }
     return position.get(item);
   };
-  const runs: ListRun[] = [];
-  let kept = 0;
-  for (const item of next) {
+  let kept = head + tail;
+  for (let index = head; index < next.length - tail; index++) {
+    const item = next[index];
     const from = find(item);
-    const last = runs[runs.length - 1];
     if (from === undefined) {
+      const last = runs[runs.length - 1];
       if (last && 'items' in last) last.items.push(item);
       else runs.push({ items: [item] });
       continue;
     }
     kept++;
     cursor = from + 1;
-    if (last && 'from' in last && last.from + last.count === from) last.count++;
-    else runs.push({ from, count: 1 });
+    keep(from, 1);
   }
+  if (tail > 0) keep(prev.length - tail, tail);
   return kept === 0 ? null : runs;
 }
 
