@@ -36,7 +36,9 @@ type MethodAt<P> = P extends `${infer G extends HostGroup}.${infer K}`
   : never;
 
 /** `window.parley` flattened: `'auth.signIn'` → `ParleyHost['auth']['signIn']`. */
-export type FlatHost = { getState: ParleyHost['getState'] } & { [P in GroupPaths]: MethodAt<P> };
+export type FlatHost = { getState: ParleyHost['getState']; resyncState: ParleyHost['resyncState'] } & {
+  [P in GroupPaths]: MethodAt<P>;
+};
 export type HostMethodPath = keyof FlatHost;
 export type HostArgs<P extends HostMethodPath> = Parameters<FlatHost[P]>;
 export type HostReturn<P extends HostMethodPath> = ReturnType<FlatHost[P]>;
@@ -45,6 +47,7 @@ export type HostReturn<P extends HostMethodPath> = ReturnType<FlatHost[P]>;
 // or an unknown method a compile error.
 const HOST_METHODS = {
   getState: 0,
+  resyncState: 0,
   'auth.defaultServerUrl': 0,
   'auth.signIn': 0,
   'auth.signUp': 0,
@@ -120,7 +123,10 @@ export const INVOKE_CHANNELS = Object.fromEntries(
 
 /** Channels the main process pushes on (`webContents.send`); the renderer never sends on them. */
 export const EVENT_CHANNELS = {
-  /** A coalesced `ClientState` snapshot. */
+  /**
+   * The state feed: a `StateUpdate` (shared/src/state-patch.ts), a snapshot after each
+   * `resyncState`, else a patch, coalesced to about one per frame (state-publisher.ts).
+   */
   state: 'parley-event:state',
   /** A relayed WebRTC signal (`CallSignal`), never coalesced: every one matters. */
   callSignal: 'parley-event:call-signal',

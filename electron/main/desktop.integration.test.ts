@@ -19,6 +19,7 @@ import {
 } from '../../server/test/harness.js';
 import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../common/ipc.js';
 import { fake } from '../test/fake-electron.js';
+import { appliedStates } from '../test/fixtures.js';
 
 vi.mock('electron', async () => (await import('../test/fake-electron.js')).electronModule);
 vi.mock('electron-store', async () => ({ default: (await import('../test/fake-electron.js')).FakeStore }));
@@ -42,11 +43,13 @@ function window() {
   return created as unknown as { focused: boolean; webContents: { send: ReturnType<typeof vi.fn> } };
 }
 
-/** The state snapshots the renderer has been sent so far. */
+/** The states the renderer has held so far (snapshots and patches applied in order). */
 function pushedStates(): ClientState[] {
-  return window()
-    .webContents.send.mock.calls.filter(([channel]) => channel === EVENT_CHANNELS.state)
-    .map(([, state]) => state as ClientState);
+  return appliedStates(
+    window()
+      .webContents.send.mock.calls.filter(([channel]) => channel === EVENT_CHANNELS.state)
+      .map(([, update]) => update),
+  );
 }
 
 beforeAll(async () => {

@@ -21,6 +21,8 @@ export interface HostImplDeps {
   onSignedIn(serverUrl: string): void;
   /** Notification preferences changed (tray menu and badge follow). */
   onPrefsChanged(prefs: NotificationPrefs): void;
+  /** The renderer asks for a full state snapshot on the state channel (state-publisher.ts). */
+  onResyncState(): void;
   /** The `desktop` group (desktop-host.ts). */
   desktop: ReturnType<typeof createDesktopHost>;
 }
@@ -37,6 +39,7 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
   };
   return {
     getState: async () => client.getSnapshot(),
+    resyncState: async () => deps.onResyncState(),
     'auth.defaultServerUrl': () => client.auth.defaultServerUrl(),
     'auth.signIn': async (input) => {
       const result = await client.auth.signIn(input);

@@ -9,7 +9,7 @@ import type { ClientState } from '@parley/shared';
 import type { ClientEvent } from '@parley/shared/client';
 import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../common/ipc.js';
 import { fake } from '../test/fake-electron.js';
-import { bob, conversation, message, signedInState } from '../test/fixtures.js';
+import { appliedStates, bob, conversation, message, signedInState } from '../test/fixtures.js';
 
 vi.mock('electron', async () => (await import('../test/fake-electron.js')).electronModule);
 vi.mock('electron-store', async () => ({ default: (await import('../test/fake-electron.js')).FakeStore }));
@@ -194,9 +194,28 @@ describe('main process wiring', () => {
     const second = signedInState([direct, group]);
     setState(second);
     await vi.advanceTimersByTimeAsync(50);
-    expect(sent(EVENT_CHANNELS.state).slice(before)).toEqual([second]);
+    expect(sent(EVENT_CHANNELS.state).slice(before)).toHaveLength(1);
+    expect(appliedStates(sent(EVENT_CHANNELS.state)).at(-1)).toEqual(second);
     expect(fake.app.setBadgeCount).toHaveBeenLastCalledWith(7);
     expect(fake.trays[0]?.tooltip).toBe('Parley · 7 unread');
+  });
+
+  it('answers resyncState with a full snapshot at once, then patches again', async () => {
+    const before = sent(EVENT_CHANNELS.state).length;
+    const current = signedInState([direct, group]);
+    setState(current);
+    await vi.advanceTimersByTimeAsync(50);
+    await invoke('resyncState');
+    const snapshot = sent(EVENT_CHANNELS.state).at(-1) as { kind: string; state: ClientState };
+    expect(snapshot).toMatchObject({ kind: 'snapshot', state: current });
+    setState({ ...current, typing: { [direct.id]: [bob.id] } });
+    await vi.advanceTimersByTimeAsync(50);
+    const updates = sent(EVENT_CHANNELS.state).slice(before);
+    expect(updates.at(-1)).toMatchObject({
+      kind: 'patch',
+      ops: [{ op: 'set', path: ['typing', direct.id] }],
+    });
+    expect(appliedStates(sent(EVENT_CHANNELS.state)).at(-1)?.typing).toEqual({ [direct.id]: [bob.id] });
   });
 
   it('forwards call signals to the renderer uncoalesced', () => {

@@ -48,6 +48,7 @@ import { EncryptedClientStorage, Settings, protectionNotice } from './stores.js'
 import { TrayController } from './tray.js';
 import { totalUnread } from './unread.js';
 import { startUpdates } from './updater-electron.js';
+import { createStatePublisher } from './state-publisher.js';
 
 /** Used when neither the environment nor a previous sign-in names a server. */
 const FALLBACK_SERVER_URL = 'http://localhost:8080';
@@ -248,7 +249,12 @@ async function run(): Promise<void> {
       if (!prefs.doNotDisturb && !windowFocused()) notifier.show(notice);
     },
   });
-  // State to the renderer, coalesced to about one push per frame; badge and tray follow.
+  // State to the renderer as patches (state-publisher.ts), coalesced to about one push per
+  // frame; badge and tray follow. Reset whenever the renderer needs a full snapshot.
+  const publisher = createStatePublisher({
+    getSnapshot: () => client.getSnapshot(),
+    send: (update) => send(EVENT_CHANNELS.state, update),
+  });
   let lastPushed: ClientState | null = null;
   // Windows has no badge count: the taskbar shows an overlay icon instead.
   const overlayIcon =
@@ -270,9 +276,10 @@ async function run(): Promise<void> {
       notifier.clear();
       openConversationId = null;
       shellReady = false;
+      publisher.reset();
     }
     lastPushed = state;
-    send(EVENT_CHANNELS.state, state);
+    publisher.push();
     refreshUnread();
   });
   client.subscribe(() => {
@@ -341,6 +348,10 @@ async function run(): Promise<void> {
       },
       onSignedIn: (serverUrl) => settings.setServerUrl(serverUrl),
       onPrefsChanged: setPrefs,
+      onResyncState: () => {
+        publisher.reset();
+        publisher.push();
+      },
       desktop: createDesktopHost(desktopDeps),
     }),
     { isTrustedUrl: (url) => isAppUrl(url, source), logger },
@@ -386,6 +397,7 @@ async function run(): Promise<void> {
     created.on('closed', () => {
       if (window === created) window = null;
       shellReady = false;
+      publisher.reset();
     });
     created.webContents.on('render-process-gone', (_event, details) =>
       logger.error('renderer gone', { reason: details.reason }),

@@ -130,6 +130,7 @@ const messageMenuTarget = z
 
 export const hostArgSchemas = {
   getState: none,
+  resyncState: none,
   'auth.defaultServerUrl': none,
   'auth.signIn': z.tuple([
     z.object({

@@ -73,6 +73,7 @@ export type HostImpl = { [P in HostMethodPath]: (...args: HostArgs<P>) => HostRe
 /** Methods whose answer is a plain value, not a `HostResult`: bad input rejects instead. */
 const PLAIN_RESULT: ReadonlySet<HostMethodPath> = new Set<HostMethodPath>([
   'getState',
+  'resyncState',
   'auth.defaultServerUrl',
 ]);
 

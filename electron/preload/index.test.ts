@@ -76,6 +76,7 @@ describe('preload', () => {
   it('maps every host method to its invoke channel with the same arguments', async () => {
     const calls: [string, unknown[]][] = [
       ['getState', []],
+      ['resyncState', []],
       ['auth.defaultServerUrl', []],
       ['auth.signIn', [{ serverUrl: 'http://h', username: 'a', password: 'p' }]],
       ['auth.signUp', [{ serverUrl: 'http://h', username: 'a', password: 'p', displayName: 'A' }]],

@@ -9,13 +9,13 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type {
   CallSignal,
-  ClientState,
   InviteLink,
   MessageMenuChoice,
   NavigateTarget,
   NotificationPrefs,
   ParleyHost,
   ScreenShareRequest,
+  StateUpdate,
   Unsubscribe,
   UploadProgress,
 } from '@parley/shared';
@@ -45,7 +45,9 @@ function subscribe<T>(channel: EventChannel, listener: (payload: T) => void): Un
 const desktopHost: ParleyHost = {
   kind: 'desktop',
   getState: () => invoke('getState'),
-  onState: (listener) => subscribe<ClientState>(EVENT_CHANNELS.state, listener),
+  // Updates pass through as they are; the renderer's store checks and applies them.
+  onState: (listener) => subscribe<StateUpdate>(EVENT_CHANNELS.state, listener),
+  resyncState: () => invoke('resyncState'),
   auth: {
     defaultServerUrl: () => invoke('auth.defaultServerUrl'),
     signIn: (input) => invoke('auth.signIn', input),

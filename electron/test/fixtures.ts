@@ -1,6 +1,6 @@
 /** Builders for protocol objects in the electron tests: valid by default, overridable per test. */
-import type { ClientState, Conversation, Message, User } from '@parley/shared';
-import { initialClientState } from '@parley/shared';
+import type { ClientState, Conversation, Message, StateUpdate, User } from '@parley/shared';
+import { applyStatePatch, initialClientState } from '@parley/shared';
 
 export const alice: User = { id: 'u-alice', username: 'alice', displayName: 'Alice' };
 export const bob: User = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
@@ -44,4 +44,19 @@ export function signedInState(conversations: Conversation[]): ClientState {
     connection: { status: 'connected', nextRetryAt: null, attempt: 0, lastError: null },
     conversations,
   };
+}
+
+/**
+ * What a renderer holds after each update sent on the state channel, in order: the feed starts
+ * with a snapshot and every patch applies to the state before it (shared/src/state-patch.ts).
+ */
+export function appliedStates(updates: readonly unknown[]): ClientState[] {
+  const states: ClientState[] = [];
+  for (const update of updates as StateUpdate[]) {
+    const before = states.at(-1);
+    if (update.kind === 'snapshot') states.push(update.state);
+    else if (before) states.push(applyStatePatch(before, update.ops));
+    else throw new Error(`patch ${update.seq} before any snapshot`);
+  }
+  return states;
 }

@@ -55,5 +55,11 @@ test(
       expect(typeof row['median ms']).toBe('number');
     }
     expect(typeof callSetup[0]!['median ÷ bare']).toBe('number');
+    const desktopIpc = read('desktop-ipc').result.table;
+    expect(desktopIpc.map((r) => r.way)).toEqual([
+      'old: full snapshot per push',
+      'new: patches (state-publisher)',
+    ]);
+    for (const row of desktopIpc) expect(row['IPC KB/s']).toBeGreaterThan(0);
   },
 );

@@ -16,7 +16,9 @@
  * authenticated sockets), catchup (through the client core), call-setup (Accept → first remote
  * video frame in Chromium, Parley's web client vs bare RTCPeerConnection pages), open-chat
  * (the web client in Chromium: a list of 1,000 conversations to rows on screen, and a chat
- * that got 1,000 messages while away to its newest message; `--conversations`, `--messages`).
+ * that got 1,000 messages while away to its newest message; `--conversations`, `--messages`),
+ * desktop-ipc (Electron main's state pushes with 1,000 conversations and a 50 msg/s stream:
+ * full snapshots against the state publisher's patches; `--conversations`, `--rate`, `--seconds`).
  * The machine is usually shared:
  * compare the ratios within one run, not absolute numbers between runs.
  */
@@ -25,12 +27,21 @@ import { parseArgs } from 'node:util';
 import { callSetup } from './call-setup.js';
 import { capacity } from './capacity.js';
 import { catchup } from './catchup.js';
+import { desktopIpc } from './desktop-ipc.js';
 import { fanout, saturation } from './fanout.js';
 import { openChat } from './open-chat.js';
 import { loadAverage, repoDir, writeResult } from './lib.js';
 import type { StartOptions, SystemName } from './systems.js';
 
-const SCENARIOS = ['fanout', 'saturation', 'capacity', 'catchup', 'call-setup', 'open-chat'] as const;
+const SCENARIOS = [
+  'fanout',
+  'saturation',
+  'capacity',
+  'catchup',
+  'call-setup',
+  'open-chat',
+  'desktop-ipc',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args, positionals } = parseArgs({
@@ -152,6 +163,13 @@ async function runScenario(name: Scenario): Promise<unknown> {
         rounds,
         ...(args['web-dir'] ? { webDir: args['web-dir'] } : {}),
         timeoutMs: pick(60_000, 60_000, 120_000),
+      });
+    case 'desktop-ipc':
+      return desktopIpc({
+        conversations: num(args.conversations, pick(50, 1000, 1000)),
+        rate: num(args.rate, 50),
+        seconds: num(args.seconds, pick(2, 5, 10)),
+        rounds: num(args.rounds, 1),
       });
   }
 }

@@ -3,6 +3,7 @@ import type { CallSignalEventName } from './protocol/socket.js';
 import type { Attachment, Conversation, MemberRole, Message, User } from './protocol/models.js';
 import type { AdminUser, Invite, ServerRole, SessionInfo } from './protocol/accounts.js';
 import type { IceServersResponse } from './protocol/http.js';
+import type { StateUpdate } from './state-patch.js';
 
 /** Calls into the host resolve with a result rather than throwing across IPC. */
 export type HostResult<T = void> = { ok: true; value: T } | { ok: false; error: string; code?: string };
@@ -154,9 +155,17 @@ export interface NavigateTarget {
 export interface ParleyHost {
   readonly kind: 'web' | 'desktop';
 
-  /** The current state snapshot, then every change. Returns a function that unsubscribes. */
+  /** The current state snapshot (one read; the renderer's store follows `onState`). */
   getState(): Promise<ClientState>;
-  onState(listener: (state: ClientState) => void): Unsubscribe;
+  /**
+   * The state feed (state-patch.ts): a full snapshot, then patches or snapshots numbered by
+   * `seq`. The web host only sends snapshots (its states already share structure); the desktop
+   * host sends patches. A subscriber calls `resyncState()` for its first snapshot and ignores
+   * patches until one has arrived. Returns a function that unsubscribes.
+   */
+  onState(listener: (update: StateUpdate) => void): Unsubscribe;
+  /** Asks for a full snapshot on the feed: on subscribing, and after a missed or unfit patch. */
+  resyncState(): Promise<void>;
 
   auth: {
     /** The server the user last used (or the one serving the web client). */

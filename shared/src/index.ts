@@ -7,3 +7,4 @@ export * from './protocol/index.js';
 export * from './client/state.js';
 export * from './host-api.js';
 export * from './rules/index.js';
+export * from './state-patch.js';

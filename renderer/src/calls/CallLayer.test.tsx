@@ -8,6 +8,7 @@ import {
   type ClientState,
   type Conversation,
   type ParleyHost,
+  type StateUpdate,
   type User,
 } from '@parley/shared';
 import { ParleyContext } from '../store/hooks';
@@ -137,10 +138,12 @@ function renderLayer(first: CallState | null) {
   };
   const host = {
     getState: () => new Promise<ClientState>(() => {}),
-    onState: (listener: (state: ClientState) => void) => {
-      push = listener;
+    onState: (listener: (update: StateUpdate) => void) => {
+      let seq = 0;
+      push = (state) => listener({ kind: 'snapshot', seq: ++seq, state });
       return () => {};
     },
+    resyncState: async () => {},
     calls,
   } as unknown as ParleyHost;
   const store = createHostStore(host);

@@ -6,6 +6,7 @@ import {
   type HostResult,
   type MessageView,
   type ParleyHost,
+  type StateUpdate,
   type User,
 } from '@parley/shared';
 import { matchesQuery } from '../search/highlight';
@@ -165,7 +166,9 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
         : { status: 'signed-in', serverUrl: 'https://parley.example.org', user: me },
     connection: { status: 'connected', nextRetryAt: null, attempt: 0, lastError: null },
   };
-  const listeners = new Set<(s: ClientState) => void>();
+  const listeners = new Set<(update: StateUpdate) => void>();
+  let stateSeq = 0;
+  const snapshotUpdate = (): StateUpdate => ({ kind: 'snapshot', seq: ++stateSeq, state });
   function emit() {
     const presence: ClientState['presence'] = {};
     for (const p of people) presence[p.id] = { online: p.online ?? false, lastSeenAt: p.lastSeenAt ?? null };
@@ -177,7 +180,7 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
       reads: structuredClone(reads),
       presence,
     };
-    for (const l of listeners) l(state);
+    for (const l of listeners) l(snapshotUpdate());
   }
   emit();
 
@@ -208,6 +211,9 @@ export function createFakeHost(options: { signedIn?: boolean } = {}): ParleyHost
     onState(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    resyncState: async () => {
+      for (const l of listeners) l(snapshotUpdate());
     },
     auth: {
       defaultServerUrl: async () => location.origin,

@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost } from '@parley/shared';
+import type { HostResult, NavigateTarget, NotificationPrefs, ParleyHost, StateUpdate } from '@parley/shared';
 import { createParleyClient, type ClientEvent, type ParleyClient } from '@parley/shared/client';
 import { loadAvatarUrl } from '../lib/avatar-images';
 import { conversationTitle } from '../lib/conversation';
@@ -28,6 +28,13 @@ export function createWebHost(): ParleyHost {
         : undefined,
   });
   const navigateListeners = new Set<(target: NavigateTarget) => void>();
+  const stateListeners = new Set<(update: StateUpdate) => void>();
+  let stateSeq = 0;
+  const snapshotUpdate = (): StateUpdate => ({
+    kind: 'snapshot',
+    seq: ++stateSeq,
+    state: client.getSnapshot(),
+  });
   const navigate = (target: NavigateTarget) => {
     for (const listener of [...navigateListeners]) listener(target);
   };
@@ -43,7 +50,18 @@ export function createWebHost(): ParleyHost {
   return {
     kind: 'web',
     getState: async () => client.getSnapshot(),
-    onState: (listener) => client.subscribe(() => listener(client.getSnapshot())),
+    // The core's states already share structure in this process: snapshots are enough.
+    onState: (listener) => {
+      stateListeners.add(listener);
+      const unsubscribe = client.subscribe(() => listener(snapshotUpdate()));
+      return () => {
+        stateListeners.delete(listener);
+        unsubscribe();
+      };
+    },
+    resyncState: async () => {
+      for (const listener of [...stateListeners]) listener(snapshotUpdate());
+    },
     auth: {
       defaultServerUrl: () => client.auth.defaultServerUrl(),
       // Notification permission is asked for only when the user turns notifications on in

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { initialClientState, type ClientState, type Conversation, type ParleyHost } from '@parley/shared';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  diffState,
+  initialClientState,
+  type ClientState,
+  type Conversation,
+  type ParleyHost,
+  type StateUpdate,
+} from '@parley/shared';
 import { createHostStore } from './host-store';
 import { shareStructure } from './share-structure';
 
@@ -76,17 +83,99 @@ describe('shareStructure', () => {
 });
 
 describe('createHostStore', () => {
+  /** A host like the desktop one: every update arrives as a copy (structured clone). */
   function pushingHost() {
-    let listener: ((state: ClientState) => void) | null = null;
+    let listener: ((update: unknown) => void) | null = null;
+    let seq = 0;
+    const resyncs = vi.fn(async () => {});
     const host = {
-      getState: () => new Promise<ClientState>(() => {}),
-      onState: (l: (state: ClientState) => void) => {
+      resyncState: resyncs,
+      onState: (l: (update: unknown) => void) => {
         listener = l;
         return () => {};
       },
     } as unknown as ParleyHost;
-    return { host, push: (state: ClientState) => listener?.(copy(state)) };
+    const send = (update: unknown) => listener?.(copy(update));
+    return {
+      host,
+      resyncs,
+      send,
+      push: (state: ClientState) => send({ kind: 'snapshot', seq: ++seq, state }),
+      patch: (prev: ClientState, next: ClientState, at = seq + 1) => {
+        seq = at;
+        send({ kind: 'patch', seq, ops: diffState(prev, next) } satisfies StateUpdate);
+      },
+    };
   }
+
+  it('asks for a snapshot on start and is ready with it', () => {
+    const { host, push, resyncs } = pushingHost();
+    const store = createHostStore(host);
+    expect(resyncs).toHaveBeenCalledTimes(1);
+    expect(store.getSnapshot().ready).toBe(false);
+    push(signedIn());
+    expect(store.getSnapshot()).toEqual({ ready: true, state: signedIn() });
+  });
+
+  it('applies patches, keeping every part they do not touch', () => {
+    const { host, push, patch } = pushingHost();
+    const store = createHostStore(host);
+    const first = signedIn();
+    push(first);
+    const before = store.getSnapshot().state;
+    const typing = { ...first, typing: { a: ['a'] } };
+    patch(first, typing);
+    const afterTyping = store.getSnapshot().state;
+    expect(afterTyping).toEqual(typing);
+    expect(afterTyping.messages).toBe(before.messages);
+    expect(afterTyping.conversations).toBe(before.conversations);
+    const window = first.messages.a!;
+    const appended = {
+      ...typing,
+      messages: { ...typing.messages, a: { ...window, items: [...window.items, message(3)] } },
+    } as unknown as ClientState;
+    patch(typing, appended);
+    const afterMessage = store.getSnapshot().state;
+    expect(afterMessage).toEqual(appended);
+    expect(afterMessage.messages.a!.items[0]).toBe(before.messages.a!.items[0]);
+    expect(afterMessage.messages.a!.items[1]).toBe(before.messages.a!.items[1]);
+    expect(afterMessage.typing).toBe(afterTyping.typing);
+  });
+
+  it('drops patches after a missed one and asks for a snapshot', () => {
+    const error = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { host, push, patch, resyncs } = pushingHost();
+    const store = createHostStore(host);
+    const first = signedIn();
+    push(first);
+    const second = { ...first, typing: { a: ['a'] } };
+    patch(first, second, 5);
+    expect(store.getSnapshot().state).toEqual(first);
+    expect(resyncs).toHaveBeenCalledTimes(2);
+    // Until the snapshot arrives, later patches have nothing to apply to.
+    patch(second, { ...second, typing: {} });
+    expect(store.getSnapshot().state).toEqual(first);
+    expect(resyncs).toHaveBeenCalledTimes(2);
+    push(second);
+    expect(store.getSnapshot().state).toEqual(second);
+    error.mockRestore();
+  });
+
+  it('asks for a snapshot when a patch does not fit or does not parse', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { host, push, send, resyncs } = pushingHost();
+    const store = createHostStore(host);
+    push(signedIn());
+    send({ kind: 'patch', seq: 2, ops: [{ op: 'list', path: ['session'], runs: [] }] });
+    expect(resyncs).toHaveBeenCalledTimes(2);
+    push(signedIn());
+    send({ kind: 'patch', seq: 4, ops: [{ op: 'set', path: ['__proto__'], value: {} }] });
+    send({ kind: 'mystery' });
+    expect(resyncs).toHaveBeenCalledTimes(4);
+    expect(store.getSnapshot().state).toEqual(signedIn());
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    error.mockRestore();
+  });
 
   it('a typing change pushed as a full copy keeps the message windows and conversations', () => {
     const { host, push } = pushingHost();

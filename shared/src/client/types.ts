@@ -69,7 +69,7 @@ export interface ParleyClientOptions {
  * imports. Hosts wrap it: the web host hands it to the renderer as `window.parley`, the
  * desktop host runs it in Electron's main process and forwards over IPC.
  */
-export interface ParleyClient extends Omit<ParleyHost, 'kind' | 'getState' | 'onState'> {
+export interface ParleyClient extends Omit<ParleyHost, 'kind' | 'getState' | 'onState' | 'resyncState'> {
   /** Restores a stored session (and connects) if there is one. */
   start(): Promise<void>;
   /** Disconnects and stops timers; the stored session stays. */
