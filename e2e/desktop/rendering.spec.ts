@@ -1,7 +1,7 @@
 /**
- * Issue 9, item 6: the main process pushes the whole client state on every change, and the
- * copies arrive as new objects. The renderer's store shares unchanged parts with the previous
- * snapshot, so a typing or presence change re-renders no message row.
+ * Issue 9, item 6: the main process pushes client state on every change (a snapshot, then
+ * patches: shared/src/state-patch.ts), and what arrives is new objects. The renderer's store
+ * keeps unchanged parts' identity, so a typing or presence change re-renders no message row.
  */
 import { connectSocket, createConversation, registerUser, sendMessage } from '../../server/test/harness.js';
 import {
