@@ -91,3 +91,22 @@ test('desktop settings apply and persist; zoom is kept; logs are written and can
   expect(window.isVisible()).toBe(true);
   await expect(accountChip(window.page!)).toContainText('Alice Settings');
 });
+
+test('the native menus and the tray speak the language the window shows', async ({
+  launchDesktop,
+  parley,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Sprache');
+  const { app, page } = await launchDesktop();
+  await signIn(page, alice);
+  expect(app.applicationMenu!.labels('Help')).toEqual(['Open logs folder', 'Check for updates…']);
+
+  await page.keyboard.press('Control+Comma');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await expect(page.getByRole('combobox', { name: 'Sprache' })).toBeVisible();
+  // The window reports its language to main, which builds its menus again.
+  await expect.poll(() => app.applicationMenu!.labels()).toContain('Hilfe');
+  expect(app.applicationMenu!.labels('Hilfe')).toEqual(['Protokollordner öffnen', 'Nach Updates suchen…']);
+  expect(app.applicationMenu!.labels('Ansicht')).toEqual(['Originalgröße', 'Vergrößern', 'Verkleinern']);
+  expect(tray(app).menu!.labels()).toEqual(['Parley öffnen', 'Nicht stören', 'Parley beenden']);
+});

@@ -5,6 +5,7 @@
  * managed or off). Devtools only in development.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { t } from './i18n.js';
 
 export interface AppMenuActions {
   zoom(direction: 'in' | 'out' | 'reset'): void;
@@ -21,13 +22,18 @@ export function appMenuTemplate(
   if (platform === 'darwin') template.push({ role: 'appMenu' });
   template.push({ role: 'editMenu' });
   template.push({
-    label: 'View',
+    label: t('menu.view'),
     submenu: [
-      { label: 'Actual size', accelerator: 'CmdOrCtrl+0', click: () => actions.zoom('reset') },
-      { label: 'Zoom in', accelerator: 'CmdOrCtrl+Plus', click: () => actions.zoom('in') },
+      { label: t('menu.actualSize'), accelerator: 'CmdOrCtrl+0', click: () => actions.zoom('reset') },
+      { label: t('menu.zoomIn'), accelerator: 'CmdOrCtrl+Plus', click: () => actions.zoom('in') },
       // Ctrl+= is what "plus" is without Shift on most layouts; hidden, same action.
-      { label: 'Zoom in ', accelerator: 'CmdOrCtrl+=', visible: false, click: () => actions.zoom('in') },
-      { label: 'Zoom out', accelerator: 'CmdOrCtrl+-', click: () => actions.zoom('out') },
+      {
+        label: `${t('menu.zoomIn')} `,
+        accelerator: 'CmdOrCtrl+=',
+        visible: false,
+        click: () => actions.zoom('in'),
+      },
+      { label: t('menu.zoomOut'), accelerator: 'CmdOrCtrl+-', click: () => actions.zoom('out') },
       ...(withDevTools
         ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]
         : []),
@@ -35,11 +41,11 @@ export function appMenuTemplate(
   });
   template.push({ role: 'windowMenu' });
   template.push({
-    label: 'Help',
+    label: t('menu.help'),
     role: 'help',
     submenu: [
-      { label: 'Open logs folder', click: () => actions.openLogsFolder() },
-      { label: 'Check for updates…', click: () => actions.checkForUpdates() },
+      { label: t('menu.openLogsFolder'), click: () => actions.openLogsFolder() },
+      { label: t('menu.checkForUpdates'), click: () => actions.checkForUpdates() },
     ],
   });
   return template;

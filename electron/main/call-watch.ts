@@ -6,6 +6,7 @@
 import type { CallState } from '@parley/shared/client';
 import { userName } from '@parley/shared';
 import type { Notice } from './notification-policy.js';
+import { t } from './i18n.js';
 
 export interface CallWatchDeps {
   /** A call became active (true) or is over (false). */
@@ -51,8 +52,10 @@ export function missedCallNotice(call: CallState): Notice {
   return {
     kind: 'summary',
     conversationId: call.conversationId,
-    title: 'Missed call',
-    body: `Missed ${call.media === 'video' ? 'video' : 'voice'} call from ${userName(call.peer)}`,
+    title: t('notify.missedCall'),
+    body: t(call.media === 'video' ? 'notify.missedVideoCallFrom' : 'notify.missedVoiceCallFrom', {
+      name: userName(call.peer),
+    }),
     ...(call.peer.avatarId ? { picture: { userId: call.peer.id, avatarId: call.peer.avatarId } } : {}),
   };
 }

@@ -8,6 +8,7 @@
 import { Menu, clipboard, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { MessageMenuChoice } from '@parley/shared';
 import { messageMenuItems, type ContextMessage } from './message-menu.js';
+import { t } from './i18n.js';
 
 /** The fields of Electron's `ContextMenuParams` used here. */
 export interface MenuParams {
@@ -54,23 +55,24 @@ export function contextMenuItems(
             label: suggestion,
             click: () => actions.replaceMisspelling(suggestion),
           }))
-        : [{ label: 'No spelling suggestions', enabled: false }]),
-      { label: 'Add to dictionary', click: () => actions.addToDictionary(word) },
+        : [{ label: t('context.noSuggestions'), enabled: false }]),
+      { label: t('context.addToDictionary'), click: () => actions.addToDictionary(word) },
     ]);
   }
   const link = safeLink(params.linkURL);
-  if (link) groups.push([{ label: 'Copy link', click: () => actions.copyText(link) }]);
+  if (link) groups.push([{ label: t('context.copyLink'), click: () => actions.copyText(link) }]);
   if (params.mediaType === 'image' && params.hasImageContents)
-    groups.push([{ label: 'Copy image', click: () => actions.copyImageAt(params.x, params.y) }]);
+    groups.push([{ label: t('context.copyImage'), click: () => actions.copyImageAt(params.x, params.y) }]);
   const { editFlags } = params;
   if (params.isEditable)
     groups.push([
-      { label: 'Cut', enabled: editFlags.canCut, click: () => actions.cut() },
-      { label: 'Copy', enabled: editFlags.canCopy, click: () => actions.copy() },
-      { label: 'Paste', enabled: editFlags.canPaste, click: () => actions.paste() },
-      { label: 'Select all', enabled: editFlags.canSelectAll, click: () => actions.selectAll() },
+      { label: t('context.cut'), enabled: editFlags.canCut, click: () => actions.cut() },
+      { label: t('context.copy'), enabled: editFlags.canCopy, click: () => actions.copy() },
+      { label: t('context.paste'), enabled: editFlags.canPaste, click: () => actions.paste() },
+      { label: t('context.selectAll'), enabled: editFlags.canSelectAll, click: () => actions.selectAll() },
     ]);
-  else if (params.selectionText.trim()) groups.push([{ label: 'Copy', click: () => actions.copy() }]);
+  else if (params.selectionText.trim())
+    groups.push([{ label: t('context.copy'), click: () => actions.copy() }]);
   return groups.flatMap((group, index) => (index === 0 ? group : [{ type: 'separator' as const }, ...group]));
 }
 

@@ -11,6 +11,7 @@
  */
 import type { ClientState, InviteLink } from '@parley/shared';
 import { normalizeServerUrl } from '@parley/shared';
+import { t } from './i18n.js';
 
 export const DEEP_LINK_SCHEME = 'parley';
 
@@ -90,29 +91,29 @@ export function decideDeepLink(link: DeepLink, state: ClientState): DeepLinkActi
       return { do: 'offer-invite', invite: { serverUrl: link.serverUrl, code: link.code } };
     return {
       do: 'explain',
-      message: 'You are already signed in',
-      detail: `This invite is for a new account on ${host}. Sign out first to create that account.`,
+      message: t('link.alreadySignedIn'),
+      detail: t('link.alreadySignedInDetail', { host }),
     };
   }
   if (session.status !== 'signed-in')
     return {
       do: 'explain',
-      message: 'Sign in to open this conversation',
-      detail: `The link is for a conversation on ${host}. Sign in there, then open the link again.`,
+      message: t('link.signInFirst'),
+      detail: t('link.signInFirstDetail', { host }),
     };
   if (!sameServer(session.serverUrl, link.serverUrl))
     return {
       do: 'explain',
-      message: 'This link is for another server',
-      detail: `The link is for ${host}, and you are signed in to ${new URL(session.serverUrl).host}.`,
+      message: t('link.otherServer'),
+      detail: t('link.otherServerDetail', { host, current: new URL(session.serverUrl).host }),
     };
   if (!state.conversations.some((conversation) => conversation.id === link.conversationId)) {
     // Not in the list yet: maybe the list is still loading (connecting, or catching up).
     if (state.connection.status !== 'connected' || state.catchUp.active) return { do: 'wait' };
     return {
       do: 'explain',
-      message: 'Conversation not found',
-      detail: 'The link is for a conversation you are not in, or one that no longer exists.',
+      message: t('link.notFound'),
+      detail: t('link.notFoundDetail'),
     };
   }
   return { do: 'open-conversation', conversationId: link.conversationId };

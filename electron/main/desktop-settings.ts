@@ -3,7 +3,7 @@
  * defensively from the plain settings store (electron-store: no secrets here). Defaults are
  * what most people want: close to tray, sound on, updates on, start normally.
  */
-import type { DesktopSettings } from '@parley/shared';
+import { UI_LANGUAGES, type DesktopSettings } from '@parley/shared';
 import type { KeyValueStore } from './stores.js';
 
 export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
@@ -14,6 +14,7 @@ export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
   spellCheckLanguages: [],
   downloadFolder: null,
   updatesEnabled: true,
+  uiLanguage: null,
 };
 
 /** Chromium's zoom levels: each step is 20 %; ±5 steps is 40 %–250 %, plenty and still usable. */
@@ -43,6 +44,7 @@ export class DesktopSettingsStore {
         : [],
       downloadFolder: typeof folder === 'string' && folder.length > 0 ? folder : null,
       updatesEnabled: bool('updatesEnabled'),
+      uiLanguage: UI_LANGUAGES.find((language) => language === value.uiLanguage) ?? null,
     };
   }
 

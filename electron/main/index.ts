@@ -25,6 +25,7 @@ import type { ClientState, NotificationPrefs } from '@parley/shared';
 import { createParleyClient } from '@parley/shared/client';
 import { EVENT_CHANNELS } from '../common/ipc.js';
 import { appMenuTemplate } from './app-menu.js';
+import { pickLanguage, setMainLanguage, t } from './i18n.js';
 import { setLinuxAutostart } from './autostart-linux.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { CallWatch } from './call-watch.js';
@@ -167,22 +168,26 @@ async function run(): Promise<void> {
     devFeedUrl: isDev ? process.env.PARLEY_UPDATE_FEED_URL : undefined,
     log: (level, message, context) => logger[level](message, context),
   });
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate(process.platform, isDev, {
-        zoom: (direction) => {
-          const current = desktopStore.zoomLevel('main');
-          const next = desktopStore.setZoomLevel(
-            'main',
-            direction === 'reset' ? 0 : current + (direction === 'in' ? 1 : -1),
-          );
-          if (window && !window.isDestroyed()) window.webContents.setZoomLevel(next);
-        },
-        openLogsFolder: () => void shell.openPath(app.getPath('logs')),
-        checkForUpdates: () => void updates.checkFromMenu(),
-      }),
-    ),
-  );
+  // Main's own words follow the UI's language: the renderer's last report, else the system's.
+  setMainLanguage(pickLanguage(desktopStore.get().uiLanguage, app.getPreferredSystemLanguages()));
+  const setAppMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate(process.platform, isDev, {
+          zoom: (direction) => {
+            const current = desktopStore.zoomLevel('main');
+            const next = desktopStore.setZoomLevel(
+              'main',
+              direction === 'reset' ? 0 : current + (direction === 'in' ? 1 : -1),
+            );
+            if (window && !window.isDestroyed()) window.webContents.setZoomLevel(next);
+          },
+          openLogsFolder: () => void shell.openPath(app.getPath('logs')),
+          checkForUpdates: () => void updates.checkFromMenu(),
+        }),
+      ),
+    );
+  setAppMenu();
 
   const send = (channel: string, payload: unknown) => {
     if (window && !window.isDestroyed()) window.webContents.send(channel, payload);
@@ -318,7 +323,7 @@ async function run(): Promise<void> {
     availableSpellCheckLanguages: () => defaultSession.availableSpellCheckerLanguages,
     pickFolder: async () => {
       const options = {
-        title: 'Download folder',
+        title: t('downloads.chooseFolder'),
         properties: ['openDirectory' as const, 'createDirectory' as const],
       };
       const result = await (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options));
@@ -329,6 +334,10 @@ async function run(): Promise<void> {
     chooseScreenShare: (requestId, sourceId) => screenSharePicks.choose(requestId, sourceId),
     onChanged: (next) => {
       desktopSettings = next;
+      if (next.uiLanguage && setMainLanguage(next.uiLanguage)) {
+        setAppMenu();
+        tray?.relabel();
+      }
     },
   };
   applyDesktopSettings(desktopDeps, desktopSettings);

@@ -31,6 +31,7 @@ import {
   SEARCH_MAX_LIMIT,
   searchQuerySchema,
   userSearchQuerySchema,
+  UI_LANGUAGES,
 } from '@parley/shared';
 import type { HostArgs, HostMethodPath } from '../common/ipc.js';
 
@@ -104,6 +105,7 @@ const desktopSettingsPatch = z
     notificationSound: z.boolean(),
     spellCheckLanguages: z.array(languageTag).max(8),
     updatesEnabled: z.boolean(),
+    uiLanguage: z.enum(UI_LANGUAGES).nullable(),
   })
   // The download folder is only ever set through main's own folder picker, never by the page.
   .partial()

@@ -9,6 +9,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MessageMenuChoice, MessageMenuTarget } from '@parley/shared';
+import { t } from './i18n.js';
 
 /**
  * A report not followed by a menu (the page prevented it) is forgotten after this long, so it
@@ -33,12 +34,12 @@ export class ContextMessage {
   }
 }
 
-const LABELS: Record<Exclude<MessageMenuTarget['actions'][number], 'more-reactions'>, string> = {
-  reply: 'Reply',
-  edit: 'Edit',
-  copy: 'Copy text',
-  delete: 'Delete…',
-};
+const LABELS = {
+  reply: 'message.reply',
+  edit: 'message.edit',
+  copy: 'message.copyText',
+  delete: 'message.delete',
+} as const satisfies Record<Exclude<MessageMenuTarget['actions'][number], 'more-reactions'>, string>;
 
 /** The message's part of the menu: React (a submenu of quick reactions), then the commands. */
 export function messageMenuItems(
@@ -51,7 +52,7 @@ export function messageMenuItems(
   const items: MenuItemConstructorOptions[] = [];
   if (target.reactions.length > 0)
     items.push({
-      label: 'React',
+      label: t('message.react'),
       submenu: [
         ...target.reactions.map(({ emoji, mine }): MenuItemConstructorOptions => ({
           label: emoji,
@@ -62,7 +63,10 @@ export function messageMenuItems(
         ...(target.actions.includes('more-reactions')
           ? [
               { type: 'separator' as const },
-              { label: 'More reactions…', click: () => pick({ messageId, action: 'more-reactions' }) },
+              {
+                label: t('message.moreReactions'),
+                click: () => pick({ messageId, action: 'more-reactions' }),
+              },
             ]
           : []),
       ],
@@ -71,7 +75,7 @@ export function messageMenuItems(
     if (action === 'more-reactions') continue;
     const text = target.text;
     items.push({
-      label: LABELS[action],
+      label: t(LABELS[action]),
       click: () => (action === 'copy' && text !== undefined ? copyText(text) : pick({ messageId, action })),
     });
   }

@@ -12,6 +12,7 @@
 import type { ClientEvent } from '@parley/shared/client';
 import type { Conversation, Message, NotificationPrefs } from '@parley/shared';
 import { conversationTitle as sharedTitle, describeCall, userName } from '@parley/shared';
+import { t } from './i18n.js';
 
 /** A user's picture, shown as the notification's icon when it can be fetched. */
 export interface NoticePicture {
@@ -83,7 +84,7 @@ export class NotificationPolicy {
             conversationId: call.conversationId,
             callId: call.callId,
             title: call.from.displayName || call.from.username,
-            body: call.media === 'video' ? 'Incoming video call' : 'Incoming voice call',
+            body: t(call.media === 'video' ? 'notify.incomingVideoCall' : 'notify.incomingVoiceCall'),
             ...(call.from.avatarId
               ? { picture: { userId: call.from.id, avatarId: call.from.avatarId } }
               : {}),
@@ -137,8 +138,11 @@ export class NotificationPolicy {
         conversationId: single?.id ?? null,
         title: 'Parley',
         body: single
-          ? `${total} new messages in ${conversationTitle(single, context.selfUserId)}`
-          : `${total} new messages in ${entries.length} conversations`,
+          ? t('notify.newMessagesIn', {
+              count: total,
+              conversation: conversationTitle(single, context.selfUserId),
+            })
+          : t('notify.newMessagesAcross', { count: total, conversations: entries.length }),
       },
     ];
   }

@@ -8,6 +8,7 @@
 import { Notification, nativeImage, type NativeImage } from 'electron';
 import { iconPng } from './icon-image.js';
 import type { Notice, NoticePicture } from './notification-policy.js';
+import { t } from './i18n.js';
 
 export interface NotifierDeps {
   /** Show, restore and focus the main window. */
@@ -30,7 +31,7 @@ export interface NotifierDeps {
 export const PICTURE_WAIT_MS = 1500;
 
 /** The buttons of an incoming-call notification, in `action` event index order. */
-export const CALL_ACTIONS = ['Answer', 'Decline'] as const;
+export const CALL_ACTIONS = ['answer', 'decline'] as const;
 
 export class Notifier {
   /**
@@ -106,7 +107,9 @@ export class Notifier {
       timeoutType: notice.kind === 'call' ? 'never' : 'default',
       ...(notice.kind === 'message' ? { hasReply: true, replyPlaceholder: 'Reply…' } : {}),
       ...(notice.kind === 'call'
-        ? { actions: CALL_ACTIONS.map((text) => ({ type: 'button' as const, text })) }
+        ? {
+            actions: CALL_ACTIONS.map((action) => ({ type: 'button' as const, text: t(`notify.${action}`) })),
+          }
         : {}),
     });
     const release = () => this.live.delete(notification);
@@ -120,10 +123,10 @@ export class Notifier {
     if (notice.kind === 'call') {
       notification.on('action', (_event, index: number) => {
         release();
-        if (CALL_ACTIONS[index] === 'Answer') {
+        if (CALL_ACTIONS[index] === 'answer') {
           this.deps.showWindow();
           this.deps.answerCall(notice.callId);
-        } else if (CALL_ACTIONS[index] === 'Decline') this.deps.declineCall(notice.callId);
+        } else if (CALL_ACTIONS[index] === 'decline') this.deps.declineCall(notice.callId);
       });
     }
     notification.on('click', () => {

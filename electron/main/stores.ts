@@ -6,6 +6,7 @@
  */
 import type { NotificationPrefs } from '@parley/shared';
 import type { ClientStorage } from '@parley/shared/client';
+import { t } from './i18n.js';
 
 /** The part of electron-store used here. */
 export interface KeyValueStore {
@@ -46,17 +47,13 @@ export function protectionNotice(protection: SecretProtection): { title: string;
       return null;
     case 'basic_text':
       return {
-        title: 'Your sign-in is stored without a system keyring',
-        detail:
-          'No secret service (GNOME Keyring, KWallet) was found, so Parley can only obfuscate the saved ' +
-          'sign-in on disk, not encrypt it. Install or unlock a keyring and restart Parley to protect it.',
+        title: t('storage.noKeyring'),
+        detail: t('storage.noKeyringDetail'),
       };
     case 'memory':
       return {
-        title: 'Your sign-in will not be saved',
-        detail:
-          'This system offers no way to encrypt data, so Parley keeps your sign-in in memory only. ' +
-          'You will need to sign in again after restarting Parley.',
+        title: t('storage.memoryOnly'),
+        detail: t('storage.memoryOnlyDetail'),
       };
   }
 }

@@ -62,6 +62,13 @@ export class TrayController {
     this.tray.setContextMenu(Menu.buildFromTemplate(template));
   }
 
+  /** Builds the menu and tooltip again in the current language. */
+  relabel(): void {
+    const last = this.last;
+    this.last = null;
+    if (last) this.update(last.unread, last.dnd);
+  }
+
   destroy(): void {
     this.tray.destroy();
   }

@@ -4,6 +4,7 @@
  */
 import type { ClientState } from '@parley/shared';
 import { totalUnread as unreadTotal, unreadBadge } from '@parley/shared';
+import { t } from './i18n.js';
 
 /**
  * Unread messages across all conversations, by the one unread rule (muted conversations left
@@ -16,8 +17,8 @@ export function totalUnread(state: ClientState, mutedConversationIds: readonly s
 
 export function trayTooltip(unread: number, doNotDisturb: boolean): string {
   const parts = ['Parley'];
-  if (unread > 0) parts.push(`${unread} unread`);
-  if (doNotDisturb) parts.push('do not disturb');
+  if (unread > 0) parts.push(t('tray.tooltipUnread', { count: unread }));
+  if (doNotDisturb) parts.push(t('tray.tooltipDoNotDisturb'));
   return parts.join(' · ');
 }
 
@@ -36,11 +37,11 @@ export function trayMenu(unread: number, doNotDisturb: boolean): TrayMenuItem[] 
   return [
     {
       id: 'open',
-      label: unread > 0 ? `Open Parley (${badgeLabel(unread)} unread)` : 'Open Parley',
+      label: unread > 0 ? t('tray.openUnread', { count: badgeLabel(unread) }) : t('tray.open'),
       type: 'normal',
     },
-    { id: 'dnd', label: 'Do not disturb', type: 'checkbox', checked: doNotDisturb },
+    { id: 'dnd', label: t('tray.doNotDisturb'), type: 'checkbox', checked: doNotDisturb },
     { id: 'separator', type: 'separator' },
-    { id: 'quit', label: 'Quit Parley', type: 'normal' },
+    { id: 'quit', label: t('tray.quit'), type: 'normal' },
   ];
 }

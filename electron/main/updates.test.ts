@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { RESTART_BUTTONS, UpdateController, type MessageLike, type UpdaterLike } from './updates.js';
+import { restartButtons, UpdateController, type MessageLike, type UpdaterLike } from './updates.js';
 
 /** A fake AppUpdater: each check answers with the next scripted outcome. */
 class FakeUpdater extends EventEmitter implements UpdaterLike {
@@ -75,7 +75,7 @@ describe('UpdateController', () => {
     controller.checkQuietly();
     await settle();
     expect(shown.map((m) => m.message)).toEqual(['Parley 1.1.0 is ready']);
-    expect(shown[0]?.buttons).toEqual(RESTART_BUTTONS);
+    expect(shown[0]?.buttons).toEqual(restartButtons());
     expect(updater.installs).toBe(1);
   });
 

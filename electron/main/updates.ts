@@ -5,6 +5,7 @@
  * with a fake one and the real one alike. With the `updatesEnabled` setting off (managed
  * installs: the administrator ships updates) nothing is ever requested from the feed.
  */
+import { t } from './i18n.js';
 
 export interface UpdateInfoLike {
   version: string;
@@ -42,7 +43,10 @@ export interface UpdatesDeps {
   log(level: 'info' | 'warn', message: string, context?: Record<string, unknown>): void;
 }
 
-export const RESTART_BUTTONS = ['Restart to update', 'Later'];
+/** The restart prompt's buttons: index 0 restarts. */
+export function restartButtons(): string[] {
+  return [t('updates.restart'), t('updates.later')];
+}
 
 export class UpdateController {
   private updater: UpdaterLike | null = null;
@@ -64,17 +68,16 @@ export class UpdateController {
     if (!this.deps.available) {
       await this.deps.show({
         type: 'info',
-        message: 'No updates in this build',
-        detail: 'Development builds have no update feed; packaged releases update themselves.',
+        message: t('updates.noFeed'),
+        detail: t('updates.noFeedDetail'),
       });
       return;
     }
     if (!this.deps.enabled()) {
       await this.deps.show({
         type: 'info',
-        message: 'Updates are managed',
-        detail:
-          'Automatic updates are turned off for this installation (Desktop settings), for example because your administrator provides new versions.',
+        message: t('updates.managed'),
+        detail: t('updates.managedDetail'),
       });
       return;
     }
@@ -128,7 +131,7 @@ export class UpdateController {
     updater.on('error', (error) => {
       this.deps.log('warn', 'update failed', { error: String(error) });
       if (this.manual)
-        void this.deps.show({ type: 'error', message: 'Could not check for updates', detail: error.message });
+        void this.deps.show({ type: 'error', message: t('updates.failed'), detail: error.message });
       this.manual = false;
     });
     this.updater = updater;
@@ -138,9 +141,9 @@ export class UpdateController {
   private async offerRestart(version: string): Promise<void> {
     const choice = await this.deps.show({
       type: 'info',
-      message: `Parley ${version} is ready`,
-      detail: 'Restart now to finish updating, or later: the update is installed when Parley quits.',
-      buttons: RESTART_BUTTONS,
+      message: t('updates.ready', { version }),
+      detail: t('updates.readyDetail'),
+      buttons: restartButtons(),
     });
     if (choice === 0 && this.updater) {
       this.deps.log('info', 'update: restarting to install', { version });

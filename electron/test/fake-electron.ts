@@ -123,6 +123,7 @@ export const electronModule = {
     setLoginItemSettings: vi.fn(),
     getPath: (name: string) => `/tmp/parley-fake-electron/${name}`,
     getVersion: () => '0.0.0-test',
+    getPreferredSystemLanguages: () => ['en-US'],
   },
   BrowserWindow,
   Notification,

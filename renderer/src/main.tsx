@@ -5,7 +5,7 @@ import { App } from './app/App';
 import { ParleyContext } from './store/hooks';
 import { createHostStore } from './store/host-store';
 import { applyTheme } from './lib/theme';
-import { startI18n } from './i18n';
+import { followLanguage, startI18n } from './i18n';
 import './styles.css';
 import './messages/messages.css';
 import './search/search.css';
@@ -38,6 +38,9 @@ void Promise.all([resolveHost(), startI18n()]).then(([host]) => {
   // The desktop preload's `window.parley` is read-only (contextBridge); assigning it again
   // throws and leaves a blank window. Only a host installed here needs publishing.
   if (window.parley !== host) window.parley = host;
+  // The desktop's native menus and notifications speak the language the window shows.
+  const desktop = host.desktop;
+  if (desktop) followLanguage((uiLanguage) => void desktop.updateSettings({ uiLanguage }));
   const store = createHostStore(host);
   const root = document.getElementById('root');
   if (!root) throw new Error('#root is missing from index.html');

@@ -32,6 +32,10 @@ export interface InviteLink {
   code: string;
 }
 
+/** The languages the apps are translated into, by their two-letter code (English the fallback). */
+export const UI_LANGUAGES = ['en', 'de'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
 /** Settings only the desktop app has (kept in its plain settings store, never secrets). */
 export interface DesktopSettings {
   /** Start Parley when the user logs in to the OS. */
@@ -48,6 +52,11 @@ export interface DesktopSettings {
   downloadFolder: string | null;
   /** Check for and download updates (off for managed installs). */
   updatesEnabled: boolean;
+  /**
+   * The language the renderer shows (its own Language setting decides; it reports it here),
+   * so main's menus and notifications match it, from the start. Null: not reported yet.
+   */
+  uiLanguage: UiLanguage | null;
 }
 
 /** What the desktop's native right-click menu can do with a message (the renderer runs it). */

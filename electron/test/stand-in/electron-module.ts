@@ -44,6 +44,8 @@ export function createElectronModule(launch: Launch, options: ModuleOptions): El
     commandLine: { appendSwitch() {}, hasSwitch: () => false },
     getName: () => 'Parley',
     getVersion: () => options.version,
+    // The specs read English labels: the system is English unless the app is told otherwise.
+    getPreferredSystemLanguages: () => ['en-US'],
     getPath(name: string): string {
       const path = paths.get(name);
       if (!path) throw new Error(`Failed to get '${name}' path`);

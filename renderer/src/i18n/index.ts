@@ -1,5 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { UI_LANGUAGES, type UiLanguage } from '@parley/shared';
 import { en } from './en';
 
 /**
@@ -9,9 +10,9 @@ import { en } from './en';
  * render, and by `setLanguagePreference()` when the user picks one in the settings.
  */
 
-/** The UI languages, by their two-letter code. English is the fallback for every missing key. */
-export const LANGUAGES = ['en', 'de'] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** The UI languages, by their two-letter code (one list for every app: shared's). */
+export const LANGUAGES = UI_LANGUAGES;
+export type Language = UiLanguage;
 
 /** The names a language is offered under, each in its own language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', de: 'Deutsch' };
@@ -85,6 +86,15 @@ async function switchTo(language: Language): Promise<void> {
   }
   await i18n.changeLanguage(language);
   if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+
+/** Calls `listener` with the language shown now and after every change (the desktop tells main). */
+export function followLanguage(listener: (language: Language) => void): void {
+  const report = (language: string) => {
+    if (isLanguage(language)) listener(language);
+  };
+  report(i18n.language);
+  i18n.on('languageChanged', report);
 }
 
 /** Picks the language (the user's choice, else the system's) and loads it; awaited before the first render. */
