@@ -309,10 +309,6 @@ async function run(): Promise<void> {
       send(EVENT_CHANNELS.accounts, summary);
       refreshUnread();
     },
-    serverName: async (account, serverUrl) => {
-      const info = await account.client.auth.serverInfo(serverUrl);
-      return info.ok ? info.value.name : null;
-    },
   });
 
   accounts.open();

@@ -38,8 +38,6 @@ export interface AccountManagerDeps {
   onSwitch(account: Account): void;
   /** The summary changed (list, names, unread, active). */
   onChange(state: AccountsState): void;
-  /** The server's own name, if it has one (`GET /api/server`). */
-  serverName?(account: Account, serverUrl: string): Promise<string | null>;
   /** How long a sign-out may take on removal before the account is dropped anyway. */
   signOutTimeoutMs?: number;
 }
@@ -247,28 +245,14 @@ export class AccountManager {
     const record = account.record();
     if (session.status === 'signed-in') {
       const details: AccountDetails = {};
+      // Servers have no name of their own yet (`GET /api/server` says "Parley"): the host it is.
       if (session.serverUrl !== record.serverUrl) {
         details.serverUrl = session.serverUrl;
-        details.serverLabel = null;
-        void this.fetchName(account, session.serverUrl);
-      } else if (record.serverLabel === null && !this.naming.has(account.id)) {
-        void this.fetchName(account, session.serverUrl);
+        details.serverLabel = hostOf(session.serverUrl);
       }
       if (session.user.displayName !== record.displayName) details.displayName = session.user.displayName;
       if (Object.keys(details).length > 0) this.deps.registry.update(account.id, details);
     }
-    this.changed();
-  }
-
-  private readonly naming = new Set<string>();
-
-  private async fetchName(account: Live, serverUrl: string): Promise<void> {
-    if (!this.deps.serverName) return;
-    this.naming.add(account.id);
-    const name = await this.deps.serverName(account, serverUrl).catch(() => null);
-    // Still the same account on the same server: name it (else it keeps its host).
-    if (this.live.has(account.id) && account.record().serverUrl === serverUrl)
-      this.deps.registry.update(account.id, { serverLabel: name ?? hostOf(serverUrl) });
     this.changed();
   }
 }
