@@ -12,7 +12,10 @@ export default defineConfig({
   outputDir: './test-results',
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry in CI: the call specs drive several Chromium pages with fake media on 2 cores, and
+  // a page that misses a click under load is not a product bug. A retried pass is reported as
+  // "flaky" in the list, so it stays visible.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',

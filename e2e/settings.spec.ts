@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { connectSocket, createConversation, sendMessage } from '../server/test/harness.js';
 import {
   accountChip,
+  connectionStatus,
   conversationRow,
   expect,
   registerViaApi,
@@ -246,6 +247,9 @@ test('a message notification shows the sender’s picture', async ({ parley, ope
   });
   await page.reload();
   await signIn(page, alice);
+  // Only live messages notify (a catch-up after connecting does not), so the message is sent
+  // once the client is connected.
+  await expect(connectionStatus(page)).toHaveText('Online');
   const socket = await connectSocket(parley.url, bob.accessToken);
   try {
     expect((await sendMessage(socket, conversation.id, 'Look at my new picture')).ok).toBe(true);

@@ -4,7 +4,8 @@
  * component rendered in a commit when it was mounted or carries React's PerformedWork flag
  * (what DevTools' "highlight updates" uses); subtrees React did not touch are skipped.
  * A message row is a component whose first DOM element is an item of the message list
- * (Virtuoso puts each row in a `[data-item-index]` wrapper).
+ * (Virtuoso puts each row in a `[data-item-index]` wrapper; the list is the `log` role, since
+ * the conversation list is virtualised too and its rows do change with typing and presence).
  */
 import type { Page } from '@playwright/test';
 
@@ -21,7 +22,9 @@ export const renderCounterScript = `(() => {
       node = node.child;
     }
     const element = node && node.stateNode;
-    return element && element.parentElement && element.parentElement.hasAttribute('data-item-index') ? element : null;
+    const item = element && element.parentElement;
+    // The conversation list is virtualised the same way: only the message list's items count.
+    return item && item.hasAttribute('data-item-index') && item.closest('[role="log"]') ? element : null;
   };
   const visit = (fiber) => {
     const rendered = fiber.alternate === null || (fiber.flags & PERFORMED_WORK) === PERFORMED_WORK;
