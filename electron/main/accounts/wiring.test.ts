@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Notice } from '../notification-policy.js';
 import { namedNotice } from './wiring.js';
+
+// wiring.ts shows notifications through Electron (notifier.ts); namedNotice itself is pure.
+vi.mock('electron', async () => (await import('../../test/fake-electron.js')).electronModule);
 
 describe('namedNotice', () => {
   const notice: Notice = { kind: 'message', conversationId: 'c1', title: 'Bob', body: 'hi' };
