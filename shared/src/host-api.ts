@@ -147,6 +147,8 @@ export interface AccountSummary {
   /** The user's display name; null before the first sign-in. */
   displayName: string | null;
   signedIn: boolean;
+  /** The signed-in user's id (the rail colours the account as that user's avatar); null when signed out. */
+  userId: string | null;
   /** Unread messages by the one unread rule (muted conversations left out). */
   unread: number;
 }

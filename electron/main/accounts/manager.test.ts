@@ -119,8 +119,22 @@ describe('AccountManager', () => {
     expect(manager.summary()).toEqual({
       activeId: second.id,
       accounts: [
-        { id: first.id, serverLabel: '127.0.0.1:9001', displayName: 'Alice', signedIn: true, unread: 3 },
-        { id: second.id, serverLabel: '127.0.0.1:9002', displayName: 'Bob', signedIn: true, unread: 0 },
+        {
+          id: first.id,
+          serverLabel: '127.0.0.1:9001',
+          displayName: 'Alice',
+          signedIn: true,
+          userId: alice.id,
+          unread: 3,
+        },
+        {
+          id: second.id,
+          serverLabel: '127.0.0.1:9002',
+          displayName: 'Bob',
+          signedIn: true,
+          userId: bob.id,
+          unread: 0,
+        },
       ],
     });
     expect(manager.totalUnread()).toBe(3);

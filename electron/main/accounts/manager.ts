@@ -124,6 +124,7 @@ export class AccountManager {
         serverLabel: record.serverUrl ? this.label(account) : null,
         displayName: record.displayName,
         signedIn: state.session.status === 'signed-in',
+        userId: state.session.status === 'signed-in' ? state.session.user.id : null,
         unread: this.deps.unread(state),
       };
     });

@@ -1,6 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, type CSSProperties } from 'react';
 import * as Tooltip from '@radix-ui/react-tooltip';
-import { Plus } from 'lucide-react';
+import { Plus, UserRound } from 'lucide-react';
 import type { AccountSummary } from '@parley/shared';
 import { useTranslation } from 'react-i18next';
 import { avatarColor } from '../lib/colors';
@@ -59,16 +59,20 @@ export function AccountRail() {
                 <Tooltip.Trigger asChild>
                   <button
                     type="button"
-                    className="account-rail-button"
+                    className={account.displayName ? 'account-rail-button' : 'account-rail-button unnamed'}
                     aria-label={label(account)}
                     aria-current={active ? 'page' : undefined}
                     data-testid="account-rail-item"
                     onClick={() => void api.switch(account.id)}
-                    style={{ '--account-bg': avatarColor(account.id) } as React.CSSProperties}
+                    style={{ '--account-bg': avatarColor(account.userId ?? account.id) } as CSSProperties}
                   >
-                    <span className="account-rail-initials" aria-hidden="true">
-                      {accountInitials(account)}
-                    </span>
+                    {account.displayName ? (
+                      <span className="account-rail-initials" aria-hidden="true">
+                        {accountInitials(account)}
+                      </span>
+                    ) : (
+                      <UserRound size={20} aria-hidden="true" />
+                    )}
                     {account.unread > 0 && (
                       <span className="account-rail-unread" aria-hidden="true">
                         {unreadBadge(account.unread)}

@@ -52,5 +52,5 @@ export function accountInitials(account: AccountSummary): string {
   const label = account.serverLabel;
   // A host ("chat.example.org", "10.0.0.2:8080") makes poor initials; a server name makes good ones.
   if (label && !/[.:]/.test(label)) return initials(label);
-  return account.displayName ? initials(account.displayName) : '+';
+  return initials(account.displayName ?? '');
 }
