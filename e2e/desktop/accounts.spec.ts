@@ -1,7 +1,7 @@
 /**
  * Several servers in one desktop app: an account on each of two real servers, both connected at
  * once. Messages to the account not on screen count on its rail button and notify with the
- * account's name; a click switches to it. A restart brings both back without signing in;
+ * account's name; a click switches to it, and so does a parley:// link to the other server. A restart brings both back without signing in;
  * removing an account signs it out (its refresh token no longer works) and deletes its store.
  */
 import { existsSync } from 'node:fs';
@@ -56,6 +56,7 @@ async function savedAccounts(userDataDir: string): Promise<SavedAccounts> {
 
 test('two accounts on two servers: unread per account, named notifications, restart, remove', async ({
   launchDesktop,
+  startDesktop,
   parley,
 }) => {
   const firstHost = new URL(parley.url).host;
@@ -124,6 +125,12 @@ test('two accounts on two servers: unread per account, named notifications, rest
   await page.keyboard.press('Control+1');
   await expect(accountChip(page)).toContainText('Alice Home');
 
+  // A conversation link picks its account by server: Carol's chat opens from Alice's account.
+  const linked = await startDesktop({ userDataDir, argv: [`parley://${secondHost}/c/${work.id}`] });
+  expect(await linked.exited).toBe(0);
+  await expect(accountChip(page)).toContainText('Carol Work');
+  await expect(chatTitle(page)).toHaveText('Dave Work');
+
   // Each account has its own encrypted store; a restart restores both without signing in.
   const saved = await savedAccounts(userDataDir);
   expect(saved.list.map((a) => a.serverUrl)).toEqual([parley.url, second.url]);
@@ -133,14 +140,18 @@ test('two accounts on two servers: unread per account, named notifications, rest
   app.trays.at(-1)!.clickMenuItem('Quit Parley');
   expect(await app.exited).toBe(0);
 
+  // The account last shown (Carol's, after the link) comes back active; Alice's is one click away.
   const restarted = await launchDesktop({ userDataDir });
-  await expect(accountChip(restarted.page)).toContainText('Alice Home');
+  await expect(accountChip(restarted.page)).toContainText('Carol Work');
   expect(restarted.app.invocations).not.toContain('parley:auth.signIn');
   await expect(rail(restarted.page).getByRole('button', { name: /unread|·/ })).toHaveCount(2);
-  await railButton(restarted.page, /^Carol Work/).click();
-  await expect(accountChip(restarted.page)).toContainText('Carol Work');
   await waitUntilOnline(restarted.page);
   await expect(conversationRow(restarted.page, 'Dave Work')).toContainText('standup moved');
+  await railButton(restarted.page, /^Alice Home/).click();
+  await expect(accountChip(restarted.page)).toContainText('Alice Home');
+  await expect(conversationRow(restarted.page, 'Bob Home')).toContainText('dinner at eight?');
+  await railButton(restarted.page, /^Carol Work/).click();
+  await expect(accountChip(restarted.page)).toContainText('Carol Work');
 
   // Remove Carol's account: signed out on its server and its store deleted; Alice stays.
   const stored = JSON.parse(await readFile(carolStore, 'utf8')) as Record<string, string>;
