@@ -201,3 +201,33 @@ test('a profile from before several accounts keeps its session as the first acco
   const saved = await savedAccounts(before.userDataDir);
   expect(saved.list).toEqual([expect.objectContaining({ store: 'session', serverUrl: parley.url })]);
 });
+
+test('an account signed out among several stays on the rail until removed from its sign-in screen', async ({
+  launchDesktop,
+  parley,
+}) => {
+  const secondHost = new URL(second.url).host;
+  const alice = await registerViaApi(parley.url, 'Alice Out');
+  const carol = await registerViaApi(second.url, 'Carol Out');
+  const { page, userDataDir } = await launchDesktop();
+  await signIn(page, alice);
+  await accountChip(page).click();
+  await page.getByRole('menuitem', { name: 'Add account…' }).click();
+  await page.getByLabel('Server').fill(second.url);
+  await signIn(page, carol);
+
+  await accountChip(page).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(railButton(page, new RegExp(`^Carol Out · ${secondHost}, signed out`))).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
+  await page.getByRole('button', { name: 'Remove this account' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Remove this account?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+  await expect(accountChip(page)).toContainText('Alice Out');
+  await expect(rail(page)).toHaveCount(0);
+  expect((await savedAccounts(userDataDir)).list).toHaveLength(1);
+});

@@ -1,4 +1,4 @@
-import { useEffect, type CSSProperties } from 'react';
+import { useCallback, useEffect, type CSSProperties } from 'react';
 import * as Tooltip from '@radix-ui/react-tooltip';
 import { Plus, UserRound } from 'lucide-react';
 import type { AccountSummary } from '@parley/shared';
@@ -7,6 +7,8 @@ import { avatarColor } from '../lib/colors';
 import { isMac, modKey } from '../lib/platform';
 import { unreadBadge } from '@parley/shared';
 import { useHost } from '../store/hooks';
+import { errorText } from '../i18n';
+import { showToast } from '../lib/toast';
 import { accountInitials, useAccounts } from './accounts-store';
 import './account-rail.css';
 
@@ -23,6 +25,16 @@ export function AccountRail() {
   const accounts = state?.accounts;
   const shown = api !== undefined && (accounts?.length ?? 0) > 1;
 
+  // Main refuses a switch during a call (its media live in this window): say so.
+  const switchTo = useCallback(
+    (id: string) =>
+      void api?.switch(id).then((result) => {
+        if (!result.ok)
+          showToast(result.code === 'busy' ? t('accounts.busyInCall') : errorText(result), 'info');
+      }),
+    [api, t],
+  );
+
   useEffect(() => {
     if (!api || !shown || !accounts) return;
     const onKey = (e: KeyboardEvent) => {
@@ -31,11 +43,11 @@ export function AccountRail() {
       const target = accounts[Number(e.key) - 1];
       if (!target) return;
       e.preventDefault();
-      void api.switch(target.id);
+      switchTo(target.id);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api, shown, accounts]);
+  }, [api, shown, accounts, switchTo]);
 
   if (!api || !state || !accounts || !shown) return null;
 
@@ -63,7 +75,7 @@ export function AccountRail() {
                     aria-label={label(account)}
                     aria-current={active ? 'page' : undefined}
                     data-testid="account-rail-item"
-                    onClick={() => void api.switch(account.id)}
+                    onClick={() => switchTo(account.id)}
                     style={{ '--account-bg': avatarColor(account.userId ?? account.id) } as CSSProperties}
                   >
                     {account.displayName ? (

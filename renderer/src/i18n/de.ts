@@ -113,6 +113,7 @@ export const de: Translation = {
       'Parley meldet {{name}} bei {{server}} ab und löscht, was es für dieses Konto auf diesem Computer gespeichert hat. Deine anderen Konten bleiben.',
     removeConfirm: 'Entfernen',
     removeHere: 'Dieses Konto entfernen',
+    busyInCall: 'Beende erst den Anruf, dann kannst du das Konto wechseln.',
   },
   switcher: {
     title: 'Unterhaltung wechseln',

@@ -113,6 +113,7 @@ export const en = {
       'Parley signs {{name}} out of {{server}} and deletes what it stored for this account on this computer. Your other accounts stay.',
     removeConfirm: 'Remove',
     removeHere: 'Remove this account',
+    busyInCall: 'Finish the call before switching accounts.',
   },
   switcher: {
     title: 'Switch conversation',
