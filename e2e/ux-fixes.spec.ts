@@ -150,3 +150,40 @@ test('picking someone in New chat does not put an empty chat in their list; the 
   await sendUiMessage(alicePage, 'Hi Bob');
   await expect(conversationRow(bobPage, alice.displayName)).toContainText('Hi Bob');
 });
+
+test('an emoji in a conversation preview is drawn by the bundled colour font, not as a box', async ({
+  parley,
+  openClient,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Emoji');
+  const bob = await registerViaApi(parley.url, 'Bob Emoji');
+  const direct = await createConversation(parley.url, bob.accessToken, [alice.id]);
+  const bobSocket = await connectSocket(parley.url, bob.accessToken);
+  try {
+    expect((await sendMessage(bobSocket, direct.id, 'Done 👍')).ok).toBe(true);
+  } finally {
+    bobSocket.close();
+  }
+  const page = await openClient();
+  await signIn(page, alice);
+  const preview = conversationRow(page, 'Bob Emoji').locator('.conv-row-preview');
+  await expect(preview).toHaveText('Done 👍');
+  await page.evaluate(() => document.fonts.ready);
+  // The fonts Chromium actually drew the text with. DejaVu Sans (the system font here) claims
+  // 👍 and draws a box; the bundled font must be asked first for the emoji planes.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeId } = await cdp.send('DOM.querySelector', {
+    nodeId: root.nodeId,
+    selector: '.conv-row-preview',
+  });
+  await expect
+    .poll(async () => {
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      // The bundled font is Twemoji ("Twemoji Mozilla" inside), the page's only custom font.
+      return fonts.filter((f) => f.isCustomFont).map((f) => `${f.familyName}: ${f.glyphCount} glyph`);
+    })
+    .toEqual(['Twemoji Mozilla: 1 glyph']);
+});

@@ -185,9 +185,12 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     },
     [jumpToMessage],
   );
+  // The same as `atBottom`, readable in effects without re-running them.
+  const atBottomNow = useRef(false);
   const onAtBottomChange = useCallback((bottom: boolean) => {
     // Scrolled back down by the user (or "Jump to latest"): follow again.
     if (bottom) awayForJump.current = false;
+    atBottomNow.current = bottom;
     setAtBottom(bottom);
   }, []);
 
@@ -233,6 +236,21 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     // The rows the list opened with are not "added": counting starts from them.
     if (followedKey.current === undefined) followedKey.current = lastKey;
   }, [lastKey]);
+  // A catch-up far behind replaces the window by its newest page: nothing is appended, so
+  // Virtuoso never asks `followOutput`, and the view stayed where the old rows were (the
+  // reopened big chat that ended ~30 rows short). A list that was following jumps to the end.
+  const shownLastKey = useRef(lastKey);
+  useEffect(() => {
+    const before = shownLastKey.current;
+    shownLastKey.current = lastKey;
+    if (before === undefined || lastKey === before || rows.some((r) => r.key === before)) return;
+    if (awayForJump.current) return;
+    const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
+    if (!atBottomNow.current && !pinning) return;
+    followedKey.current = lastKey;
+    jumpToBottom();
+  }, [lastKey, rows, jumpToBottom]);
+
   const followOutput = useCallback(
     (isAtBottom: boolean) => {
       let added = 0;

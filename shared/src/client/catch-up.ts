@@ -20,8 +20,13 @@ import { setLocalTail } from './window-updates.js';
 /** The module that owns catch-up after every connect, gap filling and resync, as other modules reach it through `ctx`. */
 export type CatchUpModule = ReturnType<typeof createCatchUp>;
 
-/** A window further behind than this many seqs or versions is replaced by its newest page. */
-export const CATCH_UP_RESET_GAP = 1000;
+/**
+ * A window further behind than this many seqs or versions is replaced by its newest page: one
+ * request either way (a change page holds up to this many), and an open chat then shows its
+ * newest messages at once instead of appending page after page. Older history stays
+ * reachable by scrolling up (`loadOlder`), and unread ones by the "New messages" jump.
+ */
+export const CATCH_UP_RESET_GAP = CHANGES_MAX_LIMIT;
 /**
  * A live event ahead of what a window holds waits this long for the ones before it (with
  * several nodes they may arrive slightly out of order) before the gap is fetched.
