@@ -18,6 +18,7 @@ type HostGroup =
   | 'calls'
   | 'notifications'
   | 'desktop'
+  | 'accounts'
   | 'attachments'
   | 'account'
   | 'groups'
@@ -87,6 +88,10 @@ const HOST_METHODS = {
   'desktop.takeInvite': 0,
   'desktop.setContextMessage': 0,
   'desktop.chooseScreenShare': 0,
+  'accounts.list': 0,
+  'accounts.add': 0,
+  'accounts.remove': 0,
+  'accounts.switch': 0,
   'attachments.upload': 0,
   'attachments.cancelUpload': 0,
   'attachments.read': 0,
@@ -142,4 +147,6 @@ export const EVENT_CHANNELS = {
   messageAction: 'parley-event:message-action',
   /** A `ScreenShareRequest`: show the screen-share picker. */
   screenSharePick: 'parley-event:screen-share-pick',
+  /** `AccountsState`: the accounts, their unread counts, the active one. */
+  accounts: 'parley-event:accounts',
 } as const;

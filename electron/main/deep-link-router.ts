@@ -9,6 +9,8 @@ import { decideDeepLink, parseDeepLink, type DeepLink } from './deep-link.js';
 
 export interface DeepLinkRouterDeps {
   getState(): ClientState;
+  /** Several accounts: make the one signed in to this server active, if there is one. */
+  pickServer?(serverUrl: string): void;
   showWindow(): void;
   openConversation(conversationId: string): void;
   offerInvite(invite: InviteLink): void;
@@ -33,6 +35,7 @@ export class DeepLinkRouter {
       return;
     }
     this.waiting = null;
+    if (parsed.link.kind === 'conversation') this.deps.pickServer?.(parsed.link.serverUrl);
     this.route(parsed.link);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { HostResult, NotificationPrefs } from '@parley/shared';
 import type { ParleyClient } from '@parley/shared/client';
+import type { createAccountsHost } from './accounts/host.js';
 import type { createDesktopHost } from './desktop-host.js';
 import type { HostImpl } from './ipc.js';
 
@@ -25,6 +26,8 @@ export interface HostImplDeps {
   onResyncState(): void;
   /** The `desktop` group (desktop-host.ts). */
   desktop: ReturnType<typeof createDesktopHost>;
+  /** The `accounts` group (accounts/host.ts). */
+  accounts: ReturnType<typeof createAccountsHost>;
 }
 
 function ok<T>(value: T): HostResult<T> {
@@ -110,5 +113,6 @@ export function createHostImpl(deps: HostImplDeps): HostImpl {
       prefsChanged(deps.prefs.setMuted(conversationId, muted)),
     'notifications.setDoNotDisturb': async (on) => prefsChanged(deps.prefs.setDoNotDisturb(on)),
     ...deps.desktop,
+    ...deps.accounts,
   };
 }

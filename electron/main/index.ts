@@ -22,13 +22,17 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import type { ClientState, NotificationPrefs } from '@parley/shared';
-import { createParleyClient } from '@parley/shared/client';
+import { activeClient } from './accounts/active-client.js';
+import { createAccountsHost } from './accounts/host.js';
+import { AccountManager, type Account } from './accounts/manager.js';
+import { AccountRegistry } from './accounts/registry.js';
+import { openAccountStore } from './accounts/store-file.js';
+import { attachAccount } from './accounts/wiring.js';
 import { EVENT_CHANNELS } from '../common/ipc.js';
 import { appMenuTemplate } from './app-menu.js';
 import { pickLanguage, setMainLanguage, t } from './i18n.js';
 import { setLinuxAutostart } from './autostart-linux.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
-import { CallWatch } from './call-watch.js';
 import { createCoalescer } from './coalesce.js';
 import { installContextMenu } from './context-menu.js';
 import { ContextMessage } from './message-menu.js';
@@ -41,11 +45,9 @@ import { createHostImpl } from './host-impl.js';
 import { iconPng } from './icon-image.js';
 import { registerHostHandlers, type Logger } from './ipc.js';
 import { createMainWindow, installSessionGuards, installWebContentsGuards } from './main-window.js';
-import { NotificationPolicy } from './notification-policy.js';
-import { Notifier } from './notifier.js';
 import { ScreenSharePicks, installScreenSharePicker } from './screen-share.js';
 import { isAppUrl, rendererSource } from './security.js';
-import { EncryptedClientStorage, Settings, protectionNotice } from './stores.js';
+import { Settings, protectionNotice, secretProtection } from './stores.js';
 import { TrayController } from './tray.js';
 import { totalUnread } from './unread.js';
 import { startUpdates } from './updater-electron.js';
@@ -120,15 +122,11 @@ async function run(): Promise<void> {
   const settings = new Settings(settingsStore);
   const desktopStore = new DesktopSettingsStore(settingsStore);
   let desktopSettings = desktopStore.get();
-  // Keys are the client core's own; dot notation would turn `a.b` into nested objects.
-  const secretStore = new Store({ name: 'session', accessPropertiesByDotNotation: false });
-  const storage = new EncryptedClientStorage(secretStore, safeStorage, process.platform, (message, error) =>
-    logger.warn(message, { error: String(error) }),
-  );
-  const client = createParleyClient({
-    storage,
-    defaultServerUrl: process.env.PARLEY_SERVER_URL || settings.serverUrl() || FALLBACK_SERVER_URL,
-  });
+  // Accounts (accounts/): an existing profile's session.json becomes the first one as it is.
+  const registry = new AccountRegistry(settingsStore);
+  const protection = secretProtection(safeStorage, process.platform);
+  // Everything that acts on "the client" reaches the active account's (accounts/active-client.ts).
+  const client = activeClient(() => accounts.active.client);
 
   let window: BrowserWindow | null = null;
   let tray: TrayController | null = null;
@@ -212,48 +210,31 @@ async function run(): Promise<void> {
     window.isFocused();
 
   const contextMessage = new ContextMessage();
-  const policy = new NotificationPolicy();
-  const notifier = new Notifier({
-    showWindow,
-    navigate,
-    onShown: () => {
-      if (process.platform === 'win32' && window && !windowFocused()) window.flashFrame(true);
-    },
-    reply: (conversationId, body) =>
-      void client.messages.send(conversationId, body).then((result) => {
-        if (!result.ok) logger.warn('inline reply not queued', { code: result.code ?? null });
-      }),
-    answerCall: (callId) => void client.calls.accept(callId),
-    declineCall: (callId) => void client.calls.reject(callId),
-    soundOn: () => desktopSettings.notificationSound,
-    picture: async (userId) => {
-      const result = await client.account.avatar({ kind: 'user', id: userId });
-      return result.ok && result.value ? result.value.bytes : null;
-    },
-  });
   const router = new DeepLinkRouter({
     getState: () => client.getSnapshot(),
+    pickServer: (serverUrl) => {
+      const account = accounts.byServer(serverUrl);
+      if (account && !accounts.isActive(account)) void accounts.switchTo(account.id);
+    },
     showWindow,
     openConversation: navigate,
     offerInvite: (invite) => send(EVENT_CHANNELS.invite, invite),
     explain: (message, detail) => void showMessage({ type: 'info', title: 'Parley', message, detail }),
     log: (message, context) => logger.info(message, context),
   });
-  // Keep the display awake during a call; close the ringing notification; note missed calls.
+  // Keep the display awake while any account has a call in progress.
   let sleepBlocker: number | null = null;
-  const callWatch = new CallWatch({
-    setActive: (active) => {
-      if (active && sleepBlocker === null) sleepBlocker = powerSaveBlocker.start('prevent-display-sleep');
-      if (!active && sleepBlocker !== null) {
-        powerSaveBlocker.stop(sleepBlocker);
-        sleepBlocker = null;
-      }
-    },
-    stoppedRinging: (callId) => notifier.closeCall(callId),
-    missed: (notice) => {
-      if (!prefs.doNotDisturb && !windowFocused()) notifier.show(notice);
-    },
-  });
+  const inCall = new Set<string>();
+  const callActive = (account: Account, active: boolean) => {
+    if (active) inCall.add(account.id);
+    else inCall.delete(account.id);
+    if (inCall.size > 0 && sleepBlocker === null)
+      sleepBlocker = powerSaveBlocker.start('prevent-display-sleep');
+    if (inCall.size === 0 && sleepBlocker !== null) {
+      powerSaveBlocker.stop(sleepBlocker);
+      sleepBlocker = null;
+    }
+  };
   // State to the renderer as patches (state-publisher.ts), coalesced to about one push per
   // frame; badge and tray follow. Reset whenever the renderer needs a full snapshot.
   const publisher = createStatePublisher({
@@ -265,8 +246,9 @@ async function run(): Promise<void> {
   const overlayIcon =
     process.platform === 'win32' ? nativeImage.createFromBuffer(iconPng(16, { badge: true })) : null;
   let lastUnread = -1;
+  // Badge and tray sum every account.
   const refreshUnread = () => {
-    const unread = totalUnread(client.getSnapshot(), prefs.mutedConversationIds);
+    const unread = accounts.totalUnread();
     app.setBadgeCount(unread);
     tray?.update(unread, prefs.doNotDisturb);
     if (overlayIcon && window && !window.isDestroyed() && unread > 0 !== lastUnread > 0)
@@ -277,8 +259,6 @@ async function run(): Promise<void> {
     const state = client.getSnapshot();
     if (state === lastPushed) return;
     if (lastPushed?.session.status === 'signed-in' && state.session.status !== 'signed-in') {
-      policy.reset();
-      notifier.clear();
       openConversationId = null;
       shellReady = false;
       publisher.reset();
@@ -287,28 +267,69 @@ async function run(): Promise<void> {
     publisher.push();
     refreshUnread();
   });
-  client.subscribe(() => {
-    statePush.schedule();
-    router.stateChanged();
-    callWatch.update(client.getSnapshot().call);
+  const accounts: AccountManager = new AccountManager({
+    registry,
+    open: (record) =>
+      openAccountStore(record, {
+        cipher: safeStorage,
+        platform: process.platform,
+        // The first account keeps the single-account app's default; an added one starts empty.
+        defaultServerUrl: (r) =>
+          r.serverUrl ??
+          (r.id === registry.list()[0]?.id
+            ? process.env.PARLEY_SERVER_URL || settings.serverUrl() || FALLBACK_SERVER_URL
+            : ''),
+        onError: (message, error) => logger.warn(message, { error: String(error) }),
+      }),
+    attach: (account) =>
+      attachAccount(account, {
+        accountCount: () => accounts.list().length,
+        label: (a) => accounts.label(a),
+        isActive: (a) => accounts.isActive(a),
+        show: (a) => {
+          if (!accounts.isActive(a)) void accounts.switchTo(a.id);
+          showWindow();
+        },
+        navigate,
+        windowFocused,
+        openConversationId: () => openConversationId,
+        prefs: () => prefs,
+        soundOn: () => desktopSettings.notificationSound,
+        onShown: () => {
+          if (process.platform === 'win32' && window && !windowFocused()) window.flashFrame(true);
+        },
+        onState: (a) => {
+          if (!accounts.isActive(a)) return;
+          statePush.schedule();
+          router.stateChanged();
+        },
+        callActive,
+        forward: (kind, payload) => send(EVENT_CHANNELS[kind], payload),
+        warn: (message, context) => logger.warn(message, context),
+      }),
+    unread: (state) => totalUnread(state, prefs.mutedConversationIds),
+    // The one place an account switch reaches the renderer: the new account's full state,
+    // pushed at once as a snapshot (patches against the other account's state would be nonsense).
+    onSwitch: () => {
+      openConversationId = null;
+      shellReady = false;
+      lastPushed = null;
+      publisher.reset();
+      statePush.schedule();
+      statePush.flush();
+    },
+    onChange: (summary) => {
+      send(EVENT_CHANNELS.accounts, summary);
+      refreshUnread();
+    },
   });
 
-  client.onEvent((event) => {
-    const snapshot = client.getSnapshot();
-    const notices = policy.handle(event, {
-      selfUserId: snapshot.session.status === 'signed-in' ? snapshot.session.user.id : null,
-      windowFocused: windowFocused(),
-      openConversationId,
-      prefs,
-    });
-    for (const notice of notices) notifier.show(notice);
-  });
-  client.calls.onSignal((signal) => send(EVENT_CHANNELS.callSignal, signal));
-  client.attachments.onUploadProgress((progress) => send(EVENT_CHANNELS.uploadProgress, progress));
+  accounts.open();
 
   const setPrefs = (next: NotificationPrefs) => {
     prefs = next;
     refreshUnread();
+    accounts.changed();
   };
   const desktopDeps: DesktopHostDeps = {
     store: desktopStore,
@@ -362,6 +383,7 @@ async function run(): Promise<void> {
         publisher.push();
       },
       desktop: createDesktopHost(desktopDeps),
+      accounts: createAccountsHost(accounts),
     }),
     { isTrustedUrl: (url) => isAppUrl(url, source), logger },
   );
@@ -424,22 +446,21 @@ async function run(): Promise<void> {
   app.on('before-quit', () => {
     quitting = true;
     statePush.cancel();
-    notifier.clear();
-    void client.stop();
+    void accounts.stop();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  powerMonitor.on('resume', () => client.networkChanged(true));
-  powerMonitor.on('suspend', () => client.networkChanged(false));
+  powerMonitor.on('resume', () => accounts.list().forEach((a) => a.client.networkChanged(true)));
+  powerMonitor.on('suspend', () => accounts.list().forEach((a) => a.client.networkChanged(false)));
 
-  await client.start();
+  await accounts.start();
   openLink = (url) => router.open(url);
   for (const url of pendingLinks.splice(0)) router.open(url);
 
-  const notice = protectionNotice(storage.protection);
-  if (notice && !settings.protectionNoticeShown(storage.protection)) {
-    settings.setProtectionNoticeShown(storage.protection);
+  const notice = protectionNotice(protection);
+  if (notice && !settings.protectionNoticeShown(protection)) {
+    settings.setProtectionNoticeShown(protection);
     const options = {
       type: 'warning' as const,
       title: 'Parley',

@@ -39,6 +39,8 @@ const conversationId = conversationRefSchema.shape.conversationId;
 const callId = callRefSchema.shape.callId;
 const clientId = messageSendSchema.shape.clientId;
 const userId = z.string().min(1).max(64);
+/** Account ids are UUIDs made by main (accounts/registry.ts). */
+const accountId = z.uuid();
 
 /** WebRTC signals are relayed untouched but bounded, so the page cannot flood main. */
 export const SIGNAL_JSON_MAX = 64 * 1024;
@@ -214,6 +216,10 @@ export const hostArgSchemas = {
     z.string().regex(/^pick-\d{1,12}$/, 'must be a picker request id'),
     z.string().min(1).max(256).nullable(),
   ]),
+  'accounts.list': none,
+  'accounts.add': none,
+  'accounts.remove': z.tuple([accountId]),
+  'accounts.switch': z.tuple([accountId]),
   'attachments.upload': z.tuple([uploadId, attachmentFileSchema]),
   'attachments.cancelUpload': z.tuple([uploadId]),
   'attachments.read': z.tuple([attachmentId, z.enum(['full', 'thumbnail'])]),

@@ -69,6 +69,7 @@ describe('preload', () => {
         'desktop.onMessageAction',
         'desktop.onScreenSharePick',
         'attachments.onUploadProgress',
+        'accounts.onChange',
       ].sort(),
     );
   });
@@ -116,6 +117,10 @@ describe('preload', () => {
       ['desktop.takeInvite', []],
       ['desktop.setContextMessage', [{ messageId: 'm1', actions: ['reply'], reactions: [] }]],
       ['desktop.chooseScreenShare', ['pick-1', 'window:1:0']],
+      ['accounts.list', []],
+      ['accounts.add', []],
+      ['accounts.remove', ['0b6f2a8e-2f7e-4c1e-9d64-7f4b1c3a5e21']],
+      ['accounts.switch', ['0b6f2a8e-2f7e-4c1e-9d64-7f4b1c3a5e21']],
       ['attachments.upload', ['up1', { name: 'a.png', type: 'image/png', bytes: new ArrayBuffer(4) }]],
       ['attachments.cancelUpload', ['up1']],
       ['attachments.read', ['a1', 'thumbnail']],

@@ -8,6 +8,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type {
+  AccountsState,
   CallSignal,
   InviteLink,
   MessageMenuChoice,
@@ -145,6 +146,13 @@ const desktopHost: ParleyHost = {
     onMessageAction: (listener) => subscribe<MessageMenuChoice>(EVENT_CHANNELS.messageAction, listener),
     onScreenSharePick: (listener) => subscribe<ScreenShareRequest>(EVENT_CHANNELS.screenSharePick, listener),
     chooseScreenShare: (requestId, sourceId) => invoke('desktop.chooseScreenShare', requestId, sourceId),
+  },
+  accounts: {
+    list: () => invoke('accounts.list'),
+    add: () => invoke('accounts.add'),
+    remove: (accountId) => invoke('accounts.remove', accountId),
+    switch: (accountId) => invoke('accounts.switch', accountId),
+    onChange: (listener) => subscribe<AccountsState>(EVENT_CHANNELS.accounts, listener),
   },
   attachments: {
     upload: (uploadId, file) => invoke('attachments.upload', uploadId, file),

@@ -149,6 +149,26 @@ export interface AccountInfo {
   invitesBy: 'admins' | 'members' | null;
 }
 
+/** One account of the desktop app, as its account rail shows it (no secrets). */
+export interface AccountSummary {
+  id: string;
+  /** The server's name, else its host; null before the account's first sign-in. */
+  serverLabel: string | null;
+  /** The user's display name; null before the first sign-in. */
+  displayName: string | null;
+  signedIn: boolean;
+  /** The signed-in user's id (the rail colours the account as that user's avatar); null when signed out. */
+  userId: string | null;
+  /** Unread messages by the one unread rule (muted conversations left out). */
+  unread: number;
+}
+
+/** Every account in rail order, and which one the window shows (its state is what `onState` sends). */
+export interface AccountsState {
+  accounts: AccountSummary[];
+  activeId: string;
+}
+
 /** Where the host asks the renderer to go, e.g. after a notification click. */
 export interface NavigateTarget {
   conversationId: string;
@@ -361,6 +381,21 @@ export interface ParleyHost {
     onScreenSharePick(listener: (request: ScreenShareRequest) => void): Unsubscribe;
     /** The user's pick for that request (null: cancelled). */
     chooseScreenShare(requestId: string, sourceId: string | null): Promise<HostResult>;
+  };
+
+  /**
+   * Several accounts (desktop only; the web client stays single-account). Every other method
+   * acts on the active account; `switch` changes which one that is, and `onState` then sends
+   * the new account's full state.
+   */
+  accounts?: {
+    list(): Promise<HostResult<AccountsState>>;
+    /** Adds an empty account and makes it active: the sign-in screen for a new server. */
+    add(): Promise<HostResult<AccountsState>>;
+    /** Signs the account out and deletes its stored data. */
+    remove(accountId: string): Promise<HostResult<AccountsState>>;
+    switch(accountId: string): Promise<HostResult<AccountsState>>;
+    onChange(listener: (state: AccountsState) => void): Unsubscribe;
   };
 
   /**

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { RemoveThisAccount } from '../desktop/RemoveAccountDialog';
 import { LoaderCircle, Server } from 'lucide-react';
 import {
   DISPLAY_NAME_MAX,
@@ -240,6 +241,7 @@ export function SignInScreen() {
             {mode === 'sign-in' ? t('signIn.signIn') : t('signIn.createAccount')}
           </button>
         </form>
+        <RemoveThisAccount />
       </div>
     </main>
   );

@@ -98,6 +98,23 @@ export const de: Translation = {
     admin: 'Serververwaltung…',
     signOut: 'Abmelden',
   },
+  accounts: {
+    railLabel: 'Konten',
+    itemLabel: '{{name}} · {{server}}',
+    newAccount: 'Neues Konto',
+    signedOut: 'abgemeldet',
+    unread_one: '{{count}} ungelesen',
+    unread_other: '{{count}} ungelesen',
+    add: 'Konto hinzufügen',
+    addMenu: 'Konto hinzufügen…',
+    removeMenu: 'Konto entfernen…',
+    removeTitle: 'Dieses Konto entfernen?',
+    removeText:
+      'Parley meldet {{name}} bei {{server}} ab und löscht, was es für dieses Konto auf diesem Computer gespeichert hat. Deine anderen Konten bleiben.',
+    removeConfirm: 'Entfernen',
+    removeHere: 'Dieses Konto entfernen',
+    busyInCall: 'Beende erst den Anruf, dann kannst du das Konto wechseln.',
+  },
   switcher: {
     title: 'Unterhaltung wechseln',
     placeholder: 'Zu einer Unterhaltung springen…',

@@ -98,6 +98,23 @@ export const en = {
     admin: 'Server administration…',
     signOut: 'Sign out',
   },
+  accounts: {
+    railLabel: 'Accounts',
+    itemLabel: '{{name}} · {{server}}',
+    newAccount: 'New account',
+    signedOut: 'signed out',
+    unread_one: '{{count}} unread',
+    unread_other: '{{count}} unread',
+    add: 'Add account',
+    addMenu: 'Add account…',
+    removeMenu: 'Remove account…',
+    removeTitle: 'Remove this account?',
+    removeText:
+      'Parley signs {{name}} out of {{server}} and deletes what it stored for this account on this computer. Your other accounts stay.',
+    removeConfirm: 'Remove',
+    removeHere: 'Remove this account',
+    busyInCall: 'Finish the call before switching accounts.',
+  },
   switcher: {
     title: 'Switch conversation',
     placeholder: 'Jump to a conversation…',
