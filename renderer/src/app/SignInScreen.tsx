@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { RemoveThisAccount } from '../desktop/RemoveAccountDialog';
 import { LoaderCircle, Server } from 'lucide-react';
 import {
@@ -40,10 +40,17 @@ export function SignInScreen() {
     setServerUrl(link.serverUrl);
   });
 
+  const serverInput = useRef<HTMLInputElement>(null);
+  const usernameInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
     let cancelled = false;
     void host.auth.defaultServerUrl().then((url) => {
-      if (!cancelled) setServerUrl((current) => current || url);
+      if (cancelled) return;
+      setServerUrl((current) => current || url);
+      // No server to suggest (an account being added on the desktop): typing starts there,
+      // unless the user is already typing a username.
+      const input = serverInput.current;
+      if (!url && input && !input.value && document.activeElement === usernameInput.current) input.focus();
     });
     return () => {
       cancelled = true;
@@ -161,6 +168,7 @@ export function SignInScreen() {
               <Server size={16} aria-hidden="true" />
               <input
                 {...fieldProps('serverUrl')}
+                ref={serverInput}
                 name="server"
                 type="url"
                 inputMode="url"
@@ -177,6 +185,7 @@ export function SignInScreen() {
             <span className="field-label">{t('signIn.username')}</span>
             <input
               {...fieldProps('username')}
+              ref={usernameInput}
               name="username"
               autoComplete="username"
               autoCapitalize="none"
