@@ -5,9 +5,7 @@
  * against a real server, main's own coalescer and publisher) and reads the JSON it prints.
  * Issue 14's target 7: under 1 MB/s of IPC and under 20 ms/s of serialisation.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { printTable, repoDir, round } from './lib.js';
+import { printTable, round, runScriptForJson } from './lib.js';
 
 /** Target 7, per second of a 50 msg/s stream with 1,000 conversations. */
 const TARGET_BYTES_PER_SECOND = 1_000_000;
@@ -42,26 +40,11 @@ export async function desktopIpc(o: {
   const runs: Record<string, unknown>[] = [];
   const results: Result[] = [];
   for (let r = 1; r <= o.rounds; r++) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(repoDir, 'electron', 'tools', 'desktop-ipc-bench.ts'),
-          String(o.conversations),
-          String(o.rate),
-          String(o.seconds),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'], cwd: repoDir },
-      );
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.once('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`desktop-ipc-bench.ts exited ${code}`)),
-      );
-    });
-    const result = JSON.parse(out.slice(out.indexOf('{'))) as Result;
+    const result = await runScriptForJson<Result>('electron/tools/desktop-ipc-bench.ts', [
+      o.conversations,
+      o.rate,
+      o.seconds,
+    ]);
     if (!result.receiverMatches)
       throw new Error('desktop-ipc: the patched state differs from the core state');
     results.push(result);

@@ -123,3 +123,22 @@ export function writeResult(outDir: string, name: string, result: unknown): stri
   );
   return file;
 }
+
+/**
+ * Runs a TypeScript script of the repository (through tsx) in its own process and returns the
+ * JSON object it prints last on stdout (a run in a fresh process: no garbage of the last round).
+ */
+export async function runScriptForJson<T>(script: string, args: (string | number)[]): Promise<T> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoDir, script), ...args.map(String)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: repoDir,
+    });
+    let text = '';
+    child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`${script} exited ${code}`)),
+    );
+  });
+  return JSON.parse(out.slice(out.indexOf('{'))) as T;
+}

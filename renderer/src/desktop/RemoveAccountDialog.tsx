@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import * as Dialog from '@radix-ui/react-dialog';
 import type { AccountSummary } from '@parley/shared';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { t } from '../i18n';
 import { useHost } from '../store/hooks';
 import { useAccounts } from './accounts-store';
@@ -14,37 +14,17 @@ interface RemoveAccountDialogProps {
 /** Confirms removing an account from this computer (sign-out and its stored data deleted). */
 export function RemoveAccountDialog({ account, onConfirm, onClose }: RemoveAccountDialogProps) {
   return (
-    <Dialog.Root open={account !== null} onOpenChange={(open) => !open && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog dialog-small" role="alertdialog">
-          <div className="dialog-header">
-            <Dialog.Title className="dialog-title">{t('accounts.removeTitle')}</Dialog.Title>
-          </div>
-          <div className="dialog-body">
-            <Dialog.Description className="dialog-text">
-              {t('accounts.removeText', {
-                name: account?.displayName ?? t('accounts.newAccount'),
-                server: account?.serverLabel ?? '',
-              })}
-            </Dialog.Description>
-            <div className="dialog-footer dialog-footer-end">
-              <Dialog.Close className="button">{t('common.cancel')}</Dialog.Close>
-              <button
-                type="button"
-                className="button button-danger"
-                onClick={() => {
-                  if (account) onConfirm(account);
-                  onClose();
-                }}
-              >
-                {t('accounts.removeConfirm')}
-              </button>
-            </div>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <ConfirmDialog
+      subject={account}
+      title={t('accounts.removeTitle')}
+      text={t('accounts.removeText', {
+        name: account?.displayName ?? t('accounts.newAccount'),
+        server: account?.serverLabel ?? '',
+      })}
+      confirmLabel={t('accounts.removeConfirm')}
+      onConfirm={onConfirm}
+      onClose={onClose}
+    />
   );
 }
 
