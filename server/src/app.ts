@@ -235,22 +235,27 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   attachSocketServer(ctx, callsCtx);
   if (redis) {
     ctx.onClose(() => redis.close());
-    await redis.start(
-      (userIds) => {
+    await redis.start({
+      orphaned(userIds) {
         for (const userId of userIds) {
           announceOffline(ctx, userId).catch((err: unknown) =>
             logger.error({ err, userId }, 'offline announcement failed'),
           );
         }
       },
-      (userIds) => {
+      back(userIds) {
         for (const userId of userIds) {
           announceOnline(ctx, userId).catch((err: unknown) =>
             logger.error({ err, userId }, 'online announcement failed'),
           );
         }
       },
-    );
+      resubscribed() {
+        // Only this node's sockets missed anything; the other nodes hear it from their own.
+        logger.info("redis subscriber is back: telling this node's clients to catch up");
+        io.local.emit('sync:needed', {});
+      },
+    });
   }
 
   // Expired refresh tokens and long-revoked sessions are useless; drop them hourly. A rotated

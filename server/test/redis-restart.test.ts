@@ -127,6 +127,9 @@ describe.runIf(enabled)('a Redis restart under two nodes', { timeout: 120_000 },
     redis = undefined;
     carolB.close();
     const daveB = await open(nodeB, dave.accessToken);
+    // Every socket is told to catch up once its node has subscribed again: broadcasts other
+    // nodes published meanwhile did not reach it.
+    const told = [aliceA, aliceB, bobA, daveB].map((s) => nextEvent(s, 'sync:needed', () => true, 15_000));
     await new Promise((r) => setTimeout(r, 1000));
     redis = await startRedis(port);
     const restarted = Date.now();
@@ -152,6 +155,7 @@ describe.runIf(enabled)('a Redis restart under two nodes', { timeout: 120_000 },
     console.info(
       `redis restart: presence and /health right ${((Date.now() - restarted) / 1000).toFixed(1)} s after`,
     );
+    await Promise.all(told);
     // Live delivery across nodes: Alice's device on B to Bob on A, and back.
     await within(
       5000,

@@ -214,6 +214,19 @@ class RedisPresence implements Presence {
   }
 }
 
+/** What a node hears from the shared layer about things it could not see for itself. */
+export interface ScaleOutListeners {
+  /** Users left offline by a dead node. */
+  orphaned(userIds: string[]): void;
+  /** Users online again after Redis came back (their contacts were not told meanwhile). */
+  back(userIds: string[]): void;
+  /**
+   * The adapter's subscriber reconnected and has subscribed again: broadcasts other nodes
+   * published while it was away never reached this node's sockets.
+   */
+  resubscribed(): void;
+}
+
 export interface RedisScaleOut {
   presence: Presence;
   limits: RateLimits;
@@ -222,11 +235,8 @@ export interface RedisScaleOut {
    * call busy entries. Closed by `close()`; users that subscribe must `duplicate()` it.
    */
   client: Redis;
-  /**
-   * Starts the presence heartbeat; `onOrphans` gets users left offline by a dead node,
-   * `onBack` users online again after Redis came back (their contacts were not told meanwhile).
-   */
-  start(onOrphans: (userIds: string[]) => void, onBack?: (userIds: string[]) => void): Promise<void>;
+  /** Starts the presence heartbeat and the listeners below. */
+  start(listeners: ScaleOutListeners): Promise<void>;
   /** Subtracts this node's presence and closes the Redis connections. */
   close(): Promise<void>;
 }
@@ -268,7 +278,18 @@ export async function attachRedis(
     presence,
     limits,
     client: data,
-    start: (onOrphans, onBack) => presence.start(onOrphans, onBack),
+    async start(listeners) {
+      await presence.start(listeners.orphaned, listeners.back);
+      // Every 'ready' after the first connect is a reconnect. ioredis emits it before it sends
+      // the PSUBSCRIBE again; a PING queued now is answered after it, once the subscription is
+      // back, so nothing published after the listener runs can be missed.
+      sub.on('ready', () => {
+        sub
+          .ping()
+          .then(() => listeners.resubscribed())
+          .catch((err: unknown) => logger.warn({ err }, 'redis subscriber came back but did not answer'));
+      });
+    },
     async close() {
       try {
         await presence.stop();

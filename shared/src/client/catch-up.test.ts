@@ -63,6 +63,28 @@ describe('resync after something unreadable', () => {
       vi.useRealTimers();
     }
   });
+
+  it("spreads a requested catch-up over spreadMs, so one server's clients do not all come at once", async () => {
+    vi.useFakeTimers();
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      const { socket } = fakeSocket();
+      const ctx = testContext({ socket });
+      ctx.catchUp = createCatchUp(ctx);
+      const api = vi.fn(async (_method: string, _path: string) => ok({ conversations: [] }));
+      ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+      ctx.now = () => Date.now();
+
+      ctx.catchUp.resync('sync:needed', { spreadMs: 3000 });
+      await vi.advanceTimersByTimeAsync(2499);
+      expect(api).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(api).toHaveBeenCalledWith('GET', '/api/conversations');
+    } finally {
+      random.mockRestore();
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('catch-up paging', () => {

@@ -301,12 +301,15 @@ export function createCatchUp(ctx: ClientContext) {
     },
     liveGap,
     /**
-     * Something arrived that the client could not apply (an unreadable or unknown event):
-     * nothing of it is applied, and a full catch-up refetches shortly.
+     * A full catch-up refetches shortly: something arrived that the client could not apply (an
+     * unreadable or unknown event, of which nothing is applied), or the server said it may
+     * have dropped live events (`sync:needed`). `spreadMs` adds a random wait of up to that
+     * long, so the many clients of one server do not all refetch in the same instant.
      */
-    resync(_reason: string): void {
+    resync(_reason: string, { spreadMs = 0 }: { spreadMs?: number } = {}): void {
       if (resyncTimer !== null) return;
-      const delay = Math.max(RESYNC_DELAY_MS, lastResyncAt + RESYNC_MIN_INTERVAL_MS - ctx.now());
+      const soonest = RESYNC_DELAY_MS + Math.floor(Math.random() * spreadMs);
+      const delay = Math.max(soonest, lastResyncAt + RESYNC_MIN_INTERVAL_MS - ctx.now());
       resyncTimer = setTimer(() => {
         resyncTimer = null;
         lastResyncAt = ctx.now();

@@ -47,6 +47,15 @@ describe('server events', () => {
     expect(endSession).toHaveBeenCalledWith(sessionEndedText('revoked'));
   });
 
+  it('sync:needed asks for a catch-up spread over a few seconds', () => {
+    const ctx = testContext();
+    const resync = vi.fn();
+    ctx.catchUp = { ...ctx.catchUp, resync };
+    const handlers = createEventHandlers(ctx);
+    expect(dispatchServerEvent(handlers, 'sync:needed', {})).toBe(true);
+    expect(resync).toHaveBeenCalledWith(expect.any(String), { spreadMs: 3000 });
+  });
+
   it('says why a session ended', () => {
     expect(sessionEndedText('password_changed')).toMatch(/password was changed/);
     expect(sessionEndedText('deactivated')).toMatch(/deactivated/);

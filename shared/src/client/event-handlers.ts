@@ -29,6 +29,7 @@ export function createEventHandlers(ctx: ClientContext) {
     'conversation:updated': ({ conversation }) => ctx.conversations.replaceMetadata(conversation),
     'conversation:removed': ({ conversationId }) => ctx.conversations.removed(conversationId),
     'session:ended': ({ reason }) => void ctx.session.endSession(sessionEndedText(reason)),
+    'sync:needed': () => ctx.catchUp.resync('the server may have missed live events', { spreadMs: 3000 }),
     'call:incoming': (event) => ctx.calls.incoming(event),
     'call:accepted': (event) => ctx.calls.accepted(event),
     'call:ended': (event) => ctx.calls.ended(event),

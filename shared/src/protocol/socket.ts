@@ -147,6 +147,13 @@ export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 export const sessionEndedEventSchema = z.object({ reason: z.enum(SESSION_END_REASONS) });
 export type SessionEndedEvent = z.infer<typeof sessionEndedEventSchema>;
 
+/**
+ * The server may have dropped live events meant for this socket (its node lost Redis for a
+ * while): the client runs its catch-up. Empty today; an object so reasons can be added.
+ */
+export const syncNeededEventSchema = z.object({});
+export type SyncNeededEvent = z.infer<typeof syncNeededEventSchema>;
+
 export const callIncomingEventSchema = z.object({
   callId: z.string(),
   conversationId: z.string(),
@@ -219,6 +226,7 @@ export interface ServerToClientEvents {
   'conversation:removed': (event: ConversationRemovedEvent) => void;
   'user:updated': (event: UserUpdatedEvent) => void;
   'session:ended': (event: SessionEndedEvent) => void;
+  'sync:needed': (event: SyncNeededEvent) => void;
 }
 
 /**
@@ -238,6 +246,7 @@ export const serverEventSchemas = {
   'conversation:updated': conversationUpdatedEventSchema,
   'conversation:removed': conversationRemovedEventSchema,
   'session:ended': sessionEndedEventSchema,
+  'sync:needed': syncNeededEventSchema,
   'call:incoming': callIncomingEventSchema,
   'call:accepted': callAcceptedEventSchema,
   'call:offer': callSignalEventSchema,
