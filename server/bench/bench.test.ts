@@ -61,5 +61,8 @@ test(
       'new: patches (state-publisher)',
     ]);
     for (const row of desktopIpc) expect(row['IPC KB/s']).toBeGreaterThan(0);
+    const store = read('store').result.table;
+    expect(store.map((r) => r.writer)).toEqual(['thread', 'main']);
+    for (const row of store) expect(row['CPU µs/msg']).toBeGreaterThan(0);
   },
 );

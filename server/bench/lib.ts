@@ -128,11 +128,16 @@ export function writeResult(outDir: string, name: string, result: unknown): stri
  * Runs a TypeScript script of the repository (through tsx) in its own process and returns the
  * JSON object it prints last on stdout (a run in a fresh process: no garbage of the last round).
  */
-export async function runScriptForJson<T>(script: string, args: (string | number)[]): Promise<T> {
+export async function runScriptForJson<T>(
+  script: string,
+  args: (string | number)[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<T> {
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoDir, script), ...args.map(String)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: repoDir,
+      env: { ...process.env, ...env },
     });
     let text = '';
     child.stdout!.on('data', (c: Buffer) => (text += c.toString()));

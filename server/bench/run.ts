@@ -18,7 +18,9 @@
  * (the web client in Chromium: a list of 1,000 conversations to rows on screen, and a chat
  * that got 1,000 messages while away to its newest message; `--conversations`, `--messages`),
  * desktop-ipc (Electron main's state pushes with 1,000 conversations and a 50 msg/s stream:
- * full snapshots against the state publisher's patches; `--conversations`, `--rate`, `--seconds`).
+ * full snapshots against the state publisher's patches; `--conversations`, `--rate`, `--seconds`),
+ * store (CPU per message stored through the SQLite repository, writer thread against
+ * PARLEY_SQLITE_WRITER=main; `--rate`, `--messages`).
  * The machine is usually shared:
  * compare the ratios within one run, not absolute numbers between runs.
  */
@@ -30,6 +32,7 @@ import { catchup } from './catchup.js';
 import { desktopIpc } from './desktop-ipc.js';
 import { fanout, saturation } from './fanout.js';
 import { openChat } from './open-chat.js';
+import { store } from './store.js';
 import { loadAverage, repoDir, writeResult } from './lib.js';
 import type { StartOptions, SystemName } from './systems.js';
 
@@ -41,6 +44,7 @@ const SCENARIOS = [
   'call-setup',
   'open-chat',
   'desktop-ipc',
+  'store',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -170,6 +174,12 @@ async function runScenario(name: Scenario): Promise<unknown> {
         rate: num(args.rate, 50),
         seconds: num(args.seconds, pick(2, 5, 10)),
         rounds: num(args.rounds, 1),
+      });
+    case 'store':
+      return store({
+        rate: num(args.rate, pick(200, 500, 500)),
+        messages: num(args.messages, pick(100, 2000, 4000)),
+        rounds: num(args.rounds, pick(1, 1, 2)),
       });
   }
 }
