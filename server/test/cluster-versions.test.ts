@@ -6,13 +6,7 @@
  * PARLEY_TEST_REDIS_URL; without them this file is skipped and says so.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  Ack,
-  ChangesResponse,
-  ConversationResponse,
-  Message,
-  MessagesResponse,
-} from '@parley/shared';
+import type { Ack, ChangesResponse, ConversationResponse, Message, MessagesResponse } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
