@@ -8,11 +8,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AuthResponse } from '@parley/shared';
+import type { AuthResponse, MessagesResponse } from '@parley/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCli } from '../src/cli/admin.js';
-import { api, startTestServer, type TestServer } from './harness.js';
+import {
+  api,
+  connectSocket,
+  createConversation,
+  registerUser,
+  sendMessage,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 let dataDir: string;
@@ -28,10 +36,15 @@ afterAll(async () => {
 
 /** Runs the CLI on the data directory; resolves with its exit status and output. */
 function admin(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return adminIn(dataDir, ...args);
+}
+
+/** Runs the CLI as its own process on the given data directory. */
+function adminIn(dir: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin.ts', 'admin', ...args], {
     cwd: serverDir,
     // SQLite in the directory even where the suites run on PostgreSQL: this is the data-dir test.
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SCRYPT_LOG_N: '10', LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', SCRYPT_LOG_N: '10', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -137,6 +150,53 @@ describe('parley-server admin', { timeout: 180_000 }, () => {
     expect((await cli('list', '--port', 'not-a-port')).code).toBe(2);
     expect((await cli('list')).out).not.toMatch(/^dave/m);
     expect((await login('root', 'root password')).status).toBe(200);
+  });
+
+  it('works on the data directory of a server that ran and was stopped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-cli-stopped-'));
+    // SQLite in that directory, on whatever backend the suites run: the CLI reads the same file.
+    const onDir = () => startTestServer({ dataDir: dir, databaseUrl: `sqlite:${join(dir, 'parley.db')}` });
+    let running: TestServer | undefined;
+    try {
+      running = await onDir();
+      await registerUser(running.url, 'stopped_root');
+      const dave = await registerUser(running.url, 'stopped_dave');
+      const erin = await registerUser(running.url, 'stopped_erin');
+      const chat = await createConversation(running.url, dave.accessToken, [erin.user.id]);
+      const socket = await connectSocket(running.url, dave.accessToken);
+      expect((await sendMessage(socket, chat.id, 'before the stop')).ok).toBe(true);
+      socket.close();
+      await running.close({ keepData: true });
+      running = undefined;
+
+      const reset = await adminIn(dir, 'reset-password', 'stopped_dave', '--password', 'set while stopped');
+      expect(reset.code, reset.err).toBe(0);
+      expect(reset.out).toMatch(/password of stopped_dave reset; 1 session\(s\) signed out/);
+      const list = await adminIn(dir, 'list');
+      expect(list.code, list.err).toBe(0);
+      expect(list.out).toMatch(/^stopped_root\tadmin\tactive\t/m);
+      expect(list.out).toMatch(/^stopped_dave\tuser\tactive\t/m);
+      expect(list.out).toMatch(/^stopped_erin\tuser\tactive\t/m);
+
+      running = await onDir();
+      const signIn = (password: string) =>
+        api<AuthResponse>(running!.url, '/api/auth/login', { body: { username: 'stopped_dave', password } });
+      expect((await signIn(dave.password)).status).toBe(401);
+      // The session from before the stop was signed out too.
+      expect((await api(running.url, '/api/me', { token: dave.accessToken })).status).toBe(401);
+      const now = await signIn('set while stopped');
+      expect(now.status).toBe(200);
+      expect(now.body.user.id).toBe(dave.user.id);
+      // Same data: the message sent before the stop is there, and Erin's session still works.
+      const history = await api<MessagesResponse>(running.url, `/api/conversations/${chat.id}/messages`, {
+        token: now.body.accessToken,
+      });
+      expect(history.body.messages.map((m) => m.body)).toEqual(['before the stop']);
+      expect((await api(running.url, '/api/me', { token: erin.accessToken })).status).toBe(200);
+    } finally {
+      await running?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.runIf(process.env.PARLEY_TEST_DATABASE_URL?.startsWith('postgres'))(

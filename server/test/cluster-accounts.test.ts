@@ -1,11 +1,12 @@
 /**
  * Accounts on two nodes sharing PostgreSQL and Redis: a password change, a signed-out session
- * and a deactivation made through one node end the sockets on the other at once (session:ended
- * first), and invites made on one node work on the other. Needs PARLEY_TEST_DATABASE_URL
+ * a deactivation and an admin's password reset made through one node end the sockets on the
+ * other at once (session:ended first), a profile change reaches contacts on the other node,
+ * and invites made on one node work on the other. Needs PARLEY_TEST_DATABASE_URL
  * (postgres://) and PARLEY_TEST_REDIS_URL; skipped without them.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthResponse, SessionsResponse } from '@parley/shared';
+import type { AuthResponse, MeResponse, SessionsResponse } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedCode, sessionEnd } from './accounts-support.js';
 import {
@@ -19,6 +20,7 @@ import {
   uniqueName,
   type ClientSocket,
   type TestServer,
+  type TestUser,
 } from './harness.js';
 
 const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
@@ -40,6 +42,7 @@ describe.runIf(enabled)('accounts across two nodes', () => {
   };
   let a: TestServer;
   let b: TestServer;
+  let admin: TestUser;
   const sockets: ClientSocket[] = [];
   const open = async (server: TestServer, token: string) => {
     const socket = await connectSocket(server.url, token);
@@ -50,7 +53,7 @@ describe.runIf(enabled)('accounts across two nodes', () => {
   beforeAll(async () => {
     a = await startTestServer(shared);
     b = await startTestServer(shared);
-    await registerUser(a.url); // the admin
+    admin = await registerUser(a.url); // the first account is the server's admin
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -115,6 +118,47 @@ describe.runIf(enabled)('accounts across two nodes', () => {
       body: { username: alice.user.username, password: alice.password },
     });
     expect(signIn.status).toBe(401);
+  });
+
+  it('an admin’s password reset on node A ends that user’s sockets on node B', async () => {
+    const erin = await registerUser(b.url);
+    const phone = await loginUser(b.url, erin);
+    const ends = [await open(b, erin.accessToken), await open(b, phone.accessToken)].map(sessionEnd);
+    const res = await api(a.url, `/api/admin/users/${erin.user.id}/password`, {
+      token: admin.accessToken,
+      body: { newPassword: 'reset on node A' },
+    });
+    expect(res.status).toBe(204);
+    for (const end of await Promise.all(ends)) {
+      expect(end.reason).toBe('password_changed');
+      expect(end.order[0]).toBe('session:ended');
+    }
+    expect(await refusedCode(connectSocket(b.url, phone.accessToken))).toBe('invalid_token');
+    expect((await api(b.url, '/api/me', { token: erin.accessToken })).status).toBe(401);
+    const old = await api(b.url, '/api/auth/login', {
+      body: { username: erin.user.username, password: erin.password },
+    });
+    expect(old.status).toBe(401);
+    const signIn = await api(b.url, '/api/auth/login', {
+      body: { username: erin.user.username, password: 'reset on node A' },
+    });
+    expect(signIn.status).toBe(200);
+  });
+
+  it('a display name changed on node A reaches a contact’s socket on node B (user:updated)', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    await createConversation(a.url, alice.accessToken, [bob.user.id]);
+    const bobOnB = await open(b, bob.accessToken);
+    const heard = nextEvent(bobOnB, 'user:updated', (e) => e.user.id === alice.user.id);
+    const res = await api<MeResponse>(a.url, '/api/me', {
+      method: 'PATCH',
+      token: alice.accessToken,
+      body: { displayName: 'Alice on A' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.user.displayName).toBe('Alice on A');
+    expect((await heard).user).toMatchObject({ id: alice.user.id, displayName: 'Alice on A' });
   });
 
   it('invites: one use left, two nodes racing for it, one wins', async () => {

@@ -1,11 +1,12 @@
 /**
  * The change feed on two nodes sharing one PostgreSQL schema and one Redis: writes through
  * both nodes at once still get gap-free, unique versions, both nodes serve the same feed,
- * and message:updated crosses nodes. Needs PARLEY_TEST_DATABASE_URL (postgres://) and
+ * message:updated crosses nodes, and membership changes made through one node (add, remove,
+ * rename, role) reach the members' sockets on the other at once. Needs PARLEY_TEST_DATABASE_URL (postgres://) and
  * PARLEY_TEST_REDIS_URL; without them this file is skipped and says so.
  */
 import { randomBytes } from 'node:crypto';
-import type { Ack, ChangesResponse, Message, MessagesResponse } from '@parley/shared';
+import type { Ack, ChangesResponse, ConversationResponse, Message, MessagesResponse } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -198,6 +199,68 @@ describe.runIf(enabled)('the change feed and membership on two nodes', () => {
     ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
+    });
+  });
+
+  it('adds a member through node A: their socket on node B joins the group at once', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const dave = await registerUser(b.url);
+    const group = await createConversation(a.url, alice.accessToken, [bob.user.id], 'Growing');
+    const aliceOnA = await open(a, alice.accessToken);
+    const daveOnB = await open(b, dave.accessToken);
+    const joined = nextEvent(daveOnB, 'conversation:new');
+    // The system message that records the add is the group's first message: Dave hears it too.
+    const system = nextEvent(daveOnB, 'message:new', (e) => e.message.conversationId === group.id);
+    const res = await api<ConversationResponse>(a.url, `/api/conversations/${group.id}/members`, {
+      token: alice.accessToken,
+      body: { userIds: [dave.user.id] },
+    });
+    expect(res.status).toBe(200);
+    const announced = (await joined).conversation;
+    expect(announced).toMatchObject({ id: group.id, title: 'Growing', version: 1 });
+    expect(announced.members.map((m) => m.id).sort()).toEqual(
+      [alice.user.id, bob.user.id, dave.user.id].sort(),
+    );
+    expect((await system).message).toMatchObject({
+      kind: 'system',
+      system: { type: 'members_added', userIds: [dave.user.id] },
+    });
+    // Live, not from a reload: the next group message sent on node A reaches Dave's socket on B.
+    const heard = nextEvent(daveOnB, 'message:new', (e) => e.message.body === 'welcome, Dave');
+    const sent = ok(await sendMessage(aliceOnA, group.id, 'welcome, Dave'));
+    expect((await heard).message).toEqual(sent);
+  });
+
+  it('tells a member on node B of a rename and a role change made on node A (conversation:updated)', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    const carol = await registerUser(b.url);
+    const group = await createConversation(a.url, alice.accessToken, [bob.user.id, carol.user.id], 'Old');
+    const carolOnB = await open(b, carol.accessToken);
+
+    const renamed = nextEvent(carolOnB, 'conversation:updated');
+    const rename = await api(a.url, `/api/conversations/${group.id}`, {
+      token: alice.accessToken,
+      method: 'PATCH',
+      body: { title: 'New' },
+    });
+    expect(rename.status).toBe(200);
+    expect((await renamed).conversation).toMatchObject({ id: group.id, title: 'New', version: 1 });
+
+    const promoted = nextEvent(carolOnB, 'conversation:updated');
+    const role = await api(a.url, `/api/conversations/${group.id}/members/${bob.user.id}/role`, {
+      token: alice.accessToken,
+      method: 'PUT',
+      body: { role: 'admin' },
+    });
+    expect(role.status).toBe(200);
+    const updated = (await promoted).conversation;
+    expect(updated.version).toBe(2);
+    expect(Object.fromEntries(updated.members.map((m) => [m.id, m.role]))).toEqual({
+      [alice.user.id]: 'admin',
+      [bob.user.id]: 'admin',
+      [carol.user.id]: 'member',
     });
   });
 });

@@ -193,6 +193,53 @@ describe('DELETE /api/conversations/:id/members/:userId', () => {
   });
 });
 
+describe('the last admin leaving', () => {
+  // Times are ISO strings to the millisecond: a pause keeps two steps from sharing one.
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+
+  it('makes the member who joined first admin, not the one registered first; everyone hears it', async () => {
+    // Carol registers before Bob (an older account, and whatever her id), but joins later.
+    const carol = await registerUser(server.url);
+    await tick();
+    const bob = await registerUser(server.url);
+    const alice = await registerUser(server.url);
+    const conversation = await createConversation(server.url, alice.accessToken, [bob.user.id], 'Order');
+    await tick();
+    expect((await addMembers(alice, conversation.id, [carol.user.id])).status).toBe(200);
+    const [b, c] = [await device(bob), await device(carol)];
+    const updated = [b, c].map((s) => nextEvent(s, 'conversation:updated'));
+
+    expect((await removeMember(alice, conversation.id, alice.user.id)).status).toBe(204);
+    const expected = { [bob.user.id]: 'admin', [carol.user.id]: 'member' };
+    for (const e of await Promise.all(updated)) {
+      expect(e.conversation).toMatchObject({ id: conversation.id, version: 2 });
+      expect(roles(e.conversation)).toEqual(expected);
+    }
+    expect(roles(await listed(carol, conversation.id))).toEqual(expected);
+    // Bob may now do what admins do.
+    expect((await rename(bob, conversation.id, { title: 'Bob’s now' })).status).toBe(200);
+  });
+
+  it('among members who joined together, makes the one with the oldest account admin', async () => {
+    // Members of a new group all join at its creation: the tie goes to the oldest account,
+    // not to the order of the random user ids. Two groups, so a coin toss cannot pass.
+    for (let round = 0; round < 2; round++) {
+      const accounts: TestUser[] = [];
+      for (let i = 0; i < 5; i++) {
+        accounts.push(await registerUser(server.url));
+        await tick();
+      }
+      const alice = await registerUser(server.url);
+      const ids = accounts.map((u) => u.user.id);
+      // Listed newest first, so neither the list order nor the insert order gives the answer.
+      const conversation = await createConversation(server.url, alice.accessToken, [...ids].reverse(), 'Tie');
+      expect((await removeMember(alice, conversation.id, alice.user.id)).status).toBe(204);
+      const after = roles(await listed(accounts[4]!, conversation.id));
+      expect(after).toEqual(Object.fromEntries(ids.map((id, i) => [id, i === 0 ? 'admin' : 'member'])));
+    }
+  });
+});
+
 describe('PUT /api/conversations/:id/members/:userId/role', () => {
   it('makes and unmakes admins (admins only), never leaving a group without one', async () => {
     const { alice, bob, carol, conversation } = await group();

@@ -209,12 +209,16 @@ export async function applyConversationChange(
       .where('role', '=', 'admin')
       .executeTakeFirst();
     if (!admins) {
+      // Everyone in a new group joined at its creation: that tie goes to the oldest account
+      // (the random ids alone would make it a coin toss), and the id keeps it total.
       const oldest = await trx
-        .selectFrom('conversation_members')
-        .select('user_id')
-        .where('conversation_id', '=', input.conversationId)
-        .orderBy('joined_at')
-        .orderBy('user_id')
+        .selectFrom('conversation_members as cm')
+        .innerJoin('users as u', 'u.id', 'cm.user_id')
+        .select('cm.user_id')
+        .where('cm.conversation_id', '=', input.conversationId)
+        .orderBy('cm.joined_at')
+        .orderBy('u.created_at')
+        .orderBy('cm.user_id')
         .executeTakeFirst();
       if (oldest) {
         await trx
