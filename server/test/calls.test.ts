@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Ack, CallEndReason, IceServersResponse, Message } from '@parley/shared';
+import sharp from 'sharp';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
@@ -272,6 +273,36 @@ describe('calls', () => {
     expect(await e1).toEqual({ callId, reason: 'cancelled' });
     expect(await e2).toEqual({ callId, reason: 'cancelled' });
     expect((await record).message.call).toMatchObject({ callId, outcome: 'cancelled' });
+  });
+
+  it('the ringing event names the caller’s picture, so the callee can show it', async () => {
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#e76f51' } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'a.png');
+    const uploaded = await fetch(`${w.server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.alice.accessToken}` },
+      body: form,
+    });
+    const { attachment } = (await uploaded.json()) as { attachment: { id: string } };
+    const me = { token: w.alice.accessToken, method: 'PATCH' };
+    const set = await api<{ user: { avatarId?: string | null } }>(w.server.url, '/api/me', {
+      ...me,
+      body: { avatarId: attachment.id },
+    });
+    expect(set.status).toBe(200);
+    try {
+      const { callId, i1 } = await ring(w);
+      expect(i1.from.avatarId).toBe(set.body.user.avatarId);
+      expect(i1.from.avatarId).toBeTruthy();
+      const stopped = ended(w.b1, callId);
+      expectOk(await w.a.emitWithAck('call:cancel', { callId }));
+      await stopped;
+    } finally {
+      await api(w.server.url, '/api/me', { ...me, body: { avatarId: null } });
+    }
   });
 
   it('answers busy while the caller or the callee is in a call', async () => {

@@ -183,7 +183,14 @@ export function callHandlers(socket: ParleySocket, ctx: CallsContext): Pick<Even
       if (socket.disconnected) throw new AppError('not_found', 'The connection closed');
       const { callId } = check(
         await registry.initiate({
-          caller: { id: caller.id, username: caller.username, displayName: caller.displayName },
+          // The callee's ringing dialog shows the caller's picture (they may not share a loaded
+          // conversation yet); presence fields stay out, they are not the call's business.
+          caller: {
+            id: caller.id,
+            username: caller.username,
+            displayName: caller.displayName,
+            ...(caller.avatarId ? { avatarId: caller.avatarId } : {}),
+          },
           callerSocketId: socket.id,
           conversationId,
           media,
