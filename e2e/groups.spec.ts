@@ -1,7 +1,7 @@
 /**
  * Group management in the real UI: the group info panel (rename, picture, add, roles, remove,
  * leave), what the other members see (system lines, the removed member's client dropping the
- * group with a notice), and read-only for non-admins. Screenshots of the panel in both themes.
+ * group with a notice), read-only for non-admins, and members' presence in the panel. Screenshots of the panel in both themes.
  */
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
@@ -120,6 +120,39 @@ test('an admin renames, adds, promotes and removes; the removed member’s clien
   await expect(conversationRow(bobPage, 'Dream team')).toHaveCount(0);
   await expect(bobPage.getByRole('alert').filter({ hasText: 'You left “Dream team”' })).toBeVisible();
   await expect(systemLines(alicePage).last()).toHaveText('Bob Member left');
+});
+
+test('the group info panel shows who is online, and follows them coming and going', async ({
+  parley,
+  openClient,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Watching');
+  const bob = await registerViaApi(parley.url, 'Bob Coming');
+  const carol = await registerViaApi(parley.url, 'Carol Never');
+  await createConversation(parley.url, alice.accessToken, [bob.id, carol.id], 'Presence club');
+  const alicePage = await signedIn(openClient, alice);
+  await conversationRow(alicePage, 'Presence club').click();
+  const info = await openGroupInfo(alicePage);
+  const row = (name: string) => info.getByTestId('group-member').filter({ hasText: name });
+  const onlineDot = (name: string) => row(name).locator('.presence-dot.online');
+
+  // Nobody else has connected yet: offline, without an online dot.
+  await expect(row('Alice Watching')).toContainText(`@${alice.username} · online`);
+  await expect(row('Bob Coming')).toContainText(`@${bob.username} · offline`);
+  await expect(onlineDot('Bob Coming')).toHaveCount(0);
+  await expect(row('Carol Never')).toContainText(`@${carol.username} · offline`);
+
+  // Bob signs in: the open panel shows him online.
+  const bobPage = await signedIn(openClient, bob);
+  await expect(row('Bob Coming')).toContainText(`@${bob.username} · online`);
+  await expect(onlineDot('Bob Coming')).toHaveCount(1);
+  await expect(onlineDot('Carol Never')).toHaveCount(0);
+
+  // He closes his page: offline again, with when he was last seen.
+  await bobPage.close();
+  await expect(row('Bob Coming')).toContainText(`@${bob.username} · last seen just now`);
+  await expect(onlineDot('Bob Coming')).toHaveCount(0);
+  await expect(row('Carol Never')).toContainText(`@${carol.username} · offline`);
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
