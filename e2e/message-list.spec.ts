@@ -89,3 +89,37 @@ test('a chat at its newest message keeps the last row whole when it grows or the
     bobSocket.close();
   }
 });
+
+test('a screen that loads over the app does not squeeze the app while its code arrives', async ({
+  parley,
+  openClient,
+}) => {
+  const alice = await registerViaApi(parley.url, 'Alice Steady');
+  const page = await openClient();
+  await signIn(page, alice);
+  // The panes (list and chat) fill the window below the connection bar.
+  const panes = page.locator('.panes');
+  await expect(panes).toBeVisible();
+  // Once the connection bar has finished collapsing after sign-in.
+  let before = (await panes.boundingBox())!;
+  await expect(async () => {
+    const now = (await panes.boundingBox())!;
+    const settled = now.y === before.y && now.height === before.height;
+    before = now;
+    expect(settled).toBe(true);
+  }).toPass({ intervals: [300], timeout: 5_000 });
+  // The settings' code arrives slowly, so its placeholder shows for a while.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/SettingsDialog-[^/]+\.js$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.keyboard.press('Control+Comma');
+  await expect(page.getByRole('status').filter({ hasText: 'Loading settings…' })).toBeAttached();
+  const during = (await panes.boundingBox())!;
+  expect(during.y).toBe(before.y);
+  expect(during.height).toBe(before.height);
+  release();
+  await expect(page.getByRole('dialog', { name: /Settings/ })).toBeVisible();
+});
