@@ -17,11 +17,9 @@ export async function store(o: { rate: number; messages: number; rounds: number 
   const runs: Record<string, unknown>[] = [];
   for (let r = 1; r <= o.rounds; r++) {
     for (const writer of ['thread', 'main'] as const) {
-      const result = await runScriptForJson<Result>(
-        'server/bench/store-worker.ts',
-        [o.rate, o.messages],
-        writer === 'main' ? { PARLEY_SQLITE_WRITER: 'main' } : {},
-      );
+      const result = await runScriptForJson<Result>('server/bench/store-worker.ts', [o.rate, o.messages], {
+        PARLEY_SQLITE_WRITER: writer,
+      });
       runs.push({
         round: r,
         writer,

@@ -28,6 +28,7 @@ import { createMemoryRateLimits, type RateLimits } from './rate-limits.js';
 import { announceOffline, announceOnline, attachSocketServer } from './realtime/socket-server.js';
 import { attachRedis } from './scale/redis.js';
 import { openRepository } from './storage/database.js';
+import type { SqliteWriterChoice } from './storage/sqlite-writer-choice.js';
 import type { Repository } from './storage/repository.js';
 
 /** Replaceable parts, for tests and for other backends (Redis presence, shared limits). */
@@ -67,10 +68,12 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     pingDatabase: () => sources.pingDatabase(),
     redisUp: config.redisUrl ? () => sources.redisUp?.() ?? false : undefined,
   });
+  let writerChoice: SqliteWriterChoice | undefined;
   const repo =
     deps.repository ??
     (await openRepository(config, {
       onQuery: (seconds) => metrics.observeQuery(seconds),
+      onWriterChoice: (choice) => (writerChoice = choice),
       // The logger exists only once Fastify does; the writer thread cannot die before that.
       onWriterError: (err, fatal) =>
         logger.error(
@@ -103,6 +106,14 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     ...preRouteErrorOptions,
   });
   const logger: FastifyBaseLogger = app.log;
+  if (writerChoice) {
+    logger.info(
+      { writer: writerChoice.mode, reason: writerChoice.reason, fsyncMs: writerChoice.fsyncMs },
+      writerChoice.mode === 'thread'
+        ? 'SQLite message writes run in a writer thread'
+        : 'SQLite message writes run on the main connection',
+    );
+  }
 
   const corsOrigin = config.corsOrigins.includes('*')
     ? true

@@ -31,6 +31,10 @@ import {
   type ClientSocket,
 } from './harness.js';
 
+// The thread is what these tests are about; left to measure, a fast disk would choose none.
+// (Child processes started below inherit it.)
+process.env.PARLEY_SQLITE_WRITER = 'thread';
+
 const dirs: string[] = [];
 const newDir = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'parley-writer-'));

@@ -120,9 +120,16 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const hasOlder = win?.hasOlder ?? false;
 
   const scroller = useRef<HTMLElement | null>(null);
-  const setScroller = useCallback((el: HTMLElement | Window | null) => {
-    scroller.current = el instanceof HTMLElement ? el : null;
-  }, []);
+  // Set while the list is meant to stay at its very end: it got there (a jump to the bottom,
+  // followed output, the user scrolling down to it) and has not been scrolled up since.
+  // Virtuoso re-pins only when its at-bottom state flips (and after followed output only for
+  // 100 ms), so a change within its 48 px threshold (the last row growing after it was drawn,
+  // the list's viewport shrinking while a lazy screen loaded) left the newest row partly
+  // under the composer: the call-record flake. `keepAtEnd` below re-pins on every such change.
+  const pinnedToEnd = useRef(false);
+  // A few new rows glide into view: a change meanwhile re-pins smoothly, not with a jump.
+  const gliding = useRef(false);
+  const detachScroller = useRef<(() => void) | null>(null);
 
   // See `jumpTo` below: set while the list is away from the bottom because of a jump.
   const awayForJump = useRef(false);
@@ -132,6 +139,50 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   // superseded), the list is on its way to the bottom and output is followed.
   const activePin = useRef<number | null>(null);
 
+  useEffect(() => () => detachScroller.current?.(), []);
+
+  /** Back to the very end if the list is pinned there and a size change left it short. */
+  const keepAtEnd = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !pinnedToEnd.current || awayForJump.current) return;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight <= 1) return;
+    el.scrollTo({ top: el.scrollHeight, behavior: gliding.current ? 'smooth' : 'auto' });
+  }, []);
+
+  const setScroller = useCallback(
+    (el: HTMLElement | Window | null) => {
+      detachScroller.current?.();
+      detachScroller.current = null;
+      scroller.current = el instanceof HTMLElement ? el : null;
+      const target = scroller.current;
+      if (!target) return;
+      let lastTop = target.scrollTop;
+      const onScroll = () => {
+        const top = target.scrollTop;
+        if (target.scrollHeight - top - target.clientHeight <= 1) pinnedToEnd.current = true;
+        // Moving up, away from the end: the user (or a jump) leaves the bottom.
+        else if (top < lastTop) pinnedToEnd.current = false;
+        lastTop = top;
+      };
+      const onScrollEnd = () => {
+        gliding.current = false;
+        keepAtEnd();
+      };
+      // The viewport changing height (the composer, a bar above the chat): Virtuoso's own
+      // re-pin waits for its at-bottom state to flip, which a small change never does.
+      const resized = new ResizeObserver(keepAtEnd);
+      resized.observe(target);
+      target.addEventListener('scroll', onScroll, { passive: true });
+      target.addEventListener('scrollend', onScrollEnd);
+      detachScroller.current = () => {
+        resized.disconnect();
+        target.removeEventListener('scroll', onScroll);
+        target.removeEventListener('scrollend', onScrollEnd);
+      };
+    },
+    [keepAtEnd],
+  );
+
   /**
    * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
    * single jump can land short once they render at their real height (more so on a busy
@@ -140,6 +191,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
    */
   const jumpToBottom = useCallback(() => {
     awayForJump.current = false;
+    pinnedToEnd.current = true;
+    gliding.current = false;
     const generation = ++pinGeneration.current;
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
     let lastMove = performance.now();
@@ -180,6 +233,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const jumpTo = useCallback(
     (messageId: string, seq?: number) => {
       awayForJump.current = true;
+      pinnedToEnd.current = false;
       pinGeneration.current++;
       return jumpToMessage(messageId, seq);
     },
@@ -246,7 +300,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (before === undefined || lastKey === before || rows.some((r) => r.key === before)) return;
     if (awayForJump.current) return;
     const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
-    if (!atBottomNow.current && !pinning) return;
+    if (!atBottomNow.current && !pinning && !pinnedToEnd.current) return;
     followedKey.current = lastKey;
     jumpToBottom();
   }, [lastKey, rows, jumpToBottom]);
@@ -262,8 +316,12 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       }
       if (awayForJump.current) return false;
       const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
-      if (!isAtBottom && !pinning) return false;
-      if (added <= SMOOTH_FOLLOW_MAX_ROWS) return 'smooth' as const;
+      if (!isAtBottom && !pinning && !pinnedToEnd.current) return false;
+      pinnedToEnd.current = true;
+      if (added <= SMOOTH_FOLLOW_MAX_ROWS) {
+        gliding.current = true;
+        return 'smooth' as const;
+      }
       // Straight to the newest row, pinned until the rows in between have their real heights.
       requestAnimationFrame(jumpToBottom);
       return false;
@@ -416,6 +474,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           alignToBottom
           followOutput={followOutput}
           atBottomStateChange={onAtBottomChange}
+          // The rows' total height changed (the last row grew after it was drawn): stay at the end.
+          totalListHeightChanged={keepAtEnd}
           atBottomThreshold={48}
           startReached={loadOlder}
           increaseViewportBy={{ top: 400, bottom: 200 }}

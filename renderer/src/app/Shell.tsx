@@ -160,7 +160,7 @@ export function Shell() {
           </section>
         )}
         {search.panel && (
-          <LazyBoundary label={t('shell.loadingSearch')}>
+          <LazyBoundary label={t('shell.loadingSearch')} inline>
             <SearchPanel
               state={search.panel}
               conversationId={shown}

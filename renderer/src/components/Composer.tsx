@@ -203,7 +203,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             aria-label={t('composer.insertEmoji')}
             onCloseAutoFocus={(e) => e.preventDefault()}
           >
-            <LazyBoundary label={t('composer.loadingEmoji')}>
+            <LazyBoundary label={t('composer.loadingEmoji')} inline>
               <EmojiPicker onPick={insertEmoji} />
             </LazyBoundary>
           </Popover.Content>

@@ -18,18 +18,42 @@ export function lazyNamed<M, K extends keyof M>(
   return Object.assign(Component, { preload }) as unknown as M[K] & { preload: () => Promise<M> };
 }
 
-/** What shows while a chunk loads: small, announced to screen readers, no layout of its own. */
-export function LoadingFallback({ label = t('common.loading') }: { label?: string }) {
+/**
+ * What shows while a chunk loads: small and announced to screen readers. By default it takes
+ * no room (a spinner in the window's corner): most lazy screens are dialogs and call screens
+ * laid over the app, and a placeholder in the page's flow pushed the whole app down for a
+ * moment (the newest message then ended up under the composer). `inline` keeps it in place,
+ * for what fills a spot of its own (the search panel, an emoji picker in its popover).
+ */
+export function LoadingFallback({
+  label = t('common.loading'),
+  inline = false,
+}: {
+  label?: string;
+  inline?: boolean;
+}) {
   return (
-    <div className="lazy-fallback" role="status" aria-live="polite">
+    <div
+      className={inline ? 'lazy-fallback' : 'lazy-fallback lazy-fallback-overlay'}
+      role="status"
+      aria-live="polite"
+    >
       <LoaderCircle size={18} className="spin" aria-hidden="true" />
       <span className="sr-only">{label}</span>
     </div>
   );
 }
 
-export function LazyBoundary({ children, label }: { children: ReactNode; label?: string }) {
-  return <Suspense fallback={<LoadingFallback label={label} />}>{children}</Suspense>;
+export function LazyBoundary({
+  children,
+  label,
+  inline = false,
+}: {
+  children: ReactNode;
+  label?: string;
+  inline?: boolean;
+}) {
+  return <Suspense fallback={<LoadingFallback label={label} inline={inline} />}>{children}</Suspense>;
 }
 
 /**

@@ -100,7 +100,7 @@ export function MessageToolbar(props: ToolbarProps) {
               aria-label={picker === 'full' ? t('messages.chooseReaction') : t('messages.quickReactions')}
             >
               {picker === 'full' ? (
-                <LazyBoundary label={t('composer.loadingEmoji')}>
+                <LazyBoundary label={t('composer.loadingEmoji')} inline>
                   <EmojiPicker onPick={pick} />
                 </LazyBoundary>
               ) : (

@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TokenService } from './tokens.js';
 
 const SECRET = 'tokens-test-secret-tokens-test-secret-0123';
@@ -60,6 +60,24 @@ describe('access tokens', () => {
     );
     expect(await codeOf(await sign({}))).toBe('invalid_token');
     expect(await codeOf(await sign({ sid: 's1' }, { sub: null }))).toBe('invalid_token');
+  });
+
+  it('refuses a token once it expired, even one verified (and cached) while it was valid', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const short = new TokenService(SECRET, 60);
+      const { accessToken } = await short.issueAccessToken({ userId: 'u1', sessionId: 's1' });
+      await expect(short.verifyAccessToken(accessToken)).resolves.toEqual({ userId: 'u1', sessionId: 's1' });
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(
+        await short.verifyAccessToken(accessToken).then(
+          () => 'accepted',
+          (err: { code?: string }) => err.code,
+        ),
+      ).toBe('token_expired');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses malformed input', async () => {

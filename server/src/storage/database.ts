@@ -10,6 +10,7 @@ import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite-open.js';
 import { SqliteWriter } from './sqlite-writer.js';
+import { chooseSqliteWriter, type SqliteWriterChoice } from './sqlite-writer-choice.js';
 
 export interface OpenOptions {
   /** Called with every query's duration in seconds (the metrics' database histogram). */
@@ -19,6 +20,8 @@ export interface OpenOptions {
    * restart). Its writes in flight were answered `unavailable`; see sqlite-writer.ts.
    */
   onWriterError?: (err: unknown, fatal: boolean) => void;
+  /** SQLite: where message writes run, and why (see sqlite-writer-choice.ts). */
+  onWriterChoice?: (choice: SqliteWriterChoice) => void;
 }
 
 /** Kysely's log hook, reduced to query durations; none at all when nobody listens. */
@@ -55,9 +58,17 @@ export async function openRepository(config: Config, options: OpenOptions = {}):
     await db.destroy();
     throw err;
   }
-  // Message writes (see sqlite-writer.ts): their COMMIT and its fsync run in a thread of
-  // their own. PARLEY_SQLITE_WRITER=main keeps them on this connection (for comparison).
-  if (process.env.PARLEY_SQLITE_WRITER === 'main') return new KyselyRepository(db, 'sqlite', sqlite);
+  // Message writes: in a thread of their own where an fsync is slow enough to stall the
+  // event loop, else on this connection (sqlite-writer-choice.ts, PARLEY_SQLITE_WRITER).
+  let choice: SqliteWriterChoice;
+  try {
+    choice = await chooseSqliteWriter(resolve(file, '..'), process.env.PARLEY_SQLITE_WRITER);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  options.onWriterChoice?.(choice);
+  if (choice.mode === 'main') return new KyselyRepository(db, 'sqlite', sqlite);
   const writer = new SqliteWriter(file, options.onWriterError);
   try {
     await writer.start();
