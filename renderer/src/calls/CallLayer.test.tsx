@@ -32,7 +32,7 @@ const sessions = vi.hoisted(() => {
 });
 
 vi.mock('./tones', () => ({ startTone: () => () => {} }));
-vi.mock('./call-session', () => {
+vi.mock('./current-session', () => {
   const notify = () => sessions.listeners.forEach((l) => l());
   function create(callId: string) {
     let snapshot: CallSessionSnapshot = {

@@ -6,7 +6,7 @@ import { useNow } from '../lib/use-now';
 import { useClientState, useHost } from '../store/hooks';
 import { conversationTitle } from '../lib/conversation';
 import { selectCall, selectConversations, selectMe } from '../store/selectors';
-import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './call-session';
+import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './current-session';
 import { endedText } from './call-text';
 import type { InCallActions } from './InCallScreen';
 import { IncomingCallDialog } from './IncomingCallDialog';
