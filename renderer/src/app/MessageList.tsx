@@ -22,6 +22,7 @@ import { EmptyState } from '../components/EmptyState';
 import { MessageItem, readStateOf } from '../components/MessageItem';
 import type { MessageActionHandlers } from '../messages/actions';
 import { useJumpToMessage } from '../messages/use-jump-to-message';
+import { distanceToEnd, useStayAtEnd } from '../messages/use-stay-at-end';
 import { ConversationImagesContext, conversationImages } from '../attachments/conversation-images';
 
 export interface MessageListHandle {
@@ -119,18 +120,6 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const lastSeq = items ? lastStoredSeq(items) : 0;
   const hasOlder = win?.hasOlder ?? false;
 
-  const scroller = useRef<HTMLElement | null>(null);
-  // Set while the list is meant to stay at its very end: it got there (a jump to the bottom,
-  // followed output, the user scrolling down to it) and has not been scrolled up since.
-  // Virtuoso re-pins only when its at-bottom state flips (and after followed output only for
-  // 100 ms), so a change within its 48 px threshold (the last row growing after it was drawn,
-  // the list's viewport shrinking while a lazy screen loaded) left the newest row partly
-  // under the composer: the call-record flake. `keepAtEnd` below re-pins on every such change.
-  const pinnedToEnd = useRef(false);
-  // A few new rows glide into view: a change meanwhile re-pins smoothly, not with a jump.
-  const gliding = useRef(false);
-  const detachScroller = useRef<(() => void) | null>(null);
-
   // See `jumpTo` below: set while the list is away from the bottom because of a jump.
   const awayForJump = useRef(false);
   // Bumped to stop `jumpToBottom`'s pinning loop.
@@ -138,50 +127,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   // The generation of the pinning loop that runs, if any: while it runs (and is not
   // superseded), the list is on its way to the bottom and output is followed.
   const activePin = useRef<number | null>(null);
-
-  useEffect(() => () => detachScroller.current?.(), []);
-
-  /** Back to the very end if the list is pinned there and a size change left it short. */
-  const keepAtEnd = useCallback(() => {
-    const el = scroller.current;
-    if (!el || !pinnedToEnd.current || awayForJump.current) return;
-    if (el.scrollHeight - el.scrollTop - el.clientHeight <= 1) return;
-    el.scrollTo({ top: el.scrollHeight, behavior: gliding.current ? 'smooth' : 'auto' });
-  }, []);
-
-  const setScroller = useCallback(
-    (el: HTMLElement | Window | null) => {
-      detachScroller.current?.();
-      detachScroller.current = null;
-      scroller.current = el instanceof HTMLElement ? el : null;
-      const target = scroller.current;
-      if (!target) return;
-      let lastTop = target.scrollTop;
-      const onScroll = () => {
-        const top = target.scrollTop;
-        if (target.scrollHeight - top - target.clientHeight <= 1) pinnedToEnd.current = true;
-        // Moving up, away from the end: the user (or a jump) leaves the bottom.
-        else if (top < lastTop) pinnedToEnd.current = false;
-        lastTop = top;
-      };
-      const onScrollEnd = () => {
-        gliding.current = false;
-        keepAtEnd();
-      };
-      // The viewport changing height (the composer, a bar above the chat): Virtuoso's own
-      // re-pin waits for its at-bottom state to flip, which a small change never does.
-      const resized = new ResizeObserver(keepAtEnd);
-      resized.observe(target);
-      target.addEventListener('scroll', onScroll, { passive: true });
-      target.addEventListener('scrollend', onScrollEnd);
-      detachScroller.current = () => {
-        resized.disconnect();
-        target.removeEventListener('scroll', onScroll);
-        target.removeEventListener('scrollend', onScrollEnd);
-      };
-    },
-    [keepAtEnd],
-  );
+  const { scroller, setScroller, keepAtEnd, pinAtEnd, leaveEnd, isPinned } = useStayAtEnd(awayForJump);
 
   /**
    * Jumps to the very bottom. Rows below the viewport may never have been measured, so a
@@ -191,8 +137,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
    */
   const jumpToBottom = useCallback(() => {
     awayForJump.current = false;
-    pinnedToEnd.current = true;
-    gliding.current = false;
+    pinAtEnd(false);
     const generation = ++pinGeneration.current;
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
     let lastMove = performance.now();
@@ -213,7 +158,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       const el = scroller.current;
       // A jump to an older message since: stop pinning, or it would be pulled back down.
       if (!el || generation !== pinGeneration.current) return finish();
-      if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) {
+      if (distanceToEnd(el) > 1) {
         el.scrollTop = el.scrollHeight;
         settledFrames = 0;
         lastMove = performance.now();
@@ -222,7 +167,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       else finish();
     };
     requestAnimationFrame(step);
-  }, []);
+  }, [pinAtEnd, scroller]);
 
   /**
    * Jumping to an older message (a reply's original, a search hit) leaves the bottom on
@@ -233,11 +178,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const jumpTo = useCallback(
     (messageId: string, seq?: number) => {
       awayForJump.current = true;
-      pinnedToEnd.current = false;
+      leaveEnd();
       pinGeneration.current++;
       return jumpToMessage(messageId, seq);
     },
-    [jumpToMessage],
+    [jumpToMessage, leaveEnd],
   );
   // The same as `atBottom`, readable in effects without re-running them.
   const atBottomNow = useRef(false);
@@ -300,10 +245,10 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (before === undefined || lastKey === before || rows.some((r) => r.key === before)) return;
     if (awayForJump.current) return;
     const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
-    if (!atBottomNow.current && !pinning && !pinnedToEnd.current) return;
+    if (!atBottomNow.current && !pinning && !isPinned()) return;
     followedKey.current = lastKey;
     jumpToBottom();
-  }, [lastKey, rows, jumpToBottom]);
+  }, [lastKey, rows, jumpToBottom, isPinned]);
 
   const followOutput = useCallback(
     (isAtBottom: boolean) => {
@@ -316,17 +261,17 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
       }
       if (awayForJump.current) return false;
       const pinning = activePin.current !== null && activePin.current === pinGeneration.current;
-      if (!isAtBottom && !pinning && !pinnedToEnd.current) return false;
-      pinnedToEnd.current = true;
+      if (!isAtBottom && !pinning && !isPinned()) return false;
       if (added <= SMOOTH_FOLLOW_MAX_ROWS) {
-        gliding.current = true;
+        pinAtEnd(true);
         return 'smooth' as const;
       }
+      pinAtEnd(false);
       // Straight to the newest row, pinned until the rows in between have their real heights.
       requestAnimationFrame(jumpToBottom);
       return false;
     },
-    [rows, jumpToBottom],
+    [rows, jumpToBottom, isPinned, pinAtEnd],
   );
 
   const readers = useMemo(() => {
