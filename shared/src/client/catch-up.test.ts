@@ -37,15 +37,21 @@ describe('change pages', () => {
 });
 
 describe('resync after something unreadable', () => {
+  /** A connected client whose list request answers an empty list (call under fake timers). */
+  function connectedCatchUp() {
+    const { socket } = fakeSocket();
+    const ctx = testContext({ socket });
+    ctx.catchUp = createCatchUp(ctx);
+    const api = vi.fn(async (_method: string, _path: string) => ok({ conversations: [] }));
+    ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
+    ctx.now = () => Date.now();
+    return { ctx, api };
+  }
+
   it('refetches once shortly after, then at most every 30 s', async () => {
     vi.useFakeTimers();
     try {
-      const { socket } = fakeSocket();
-      const ctx = testContext({ socket });
-      ctx.catchUp = createCatchUp(ctx);
-      const api = vi.fn(async (_method: string, _path: string) => ok({ conversations: [] }));
-      ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
-      ctx.now = () => Date.now();
+      const { ctx, api } = connectedCatchUp();
       const listRequests = () => api.mock.calls.filter(([, path]) => path === '/api/conversations').length;
 
       ctx.catchUp.resync('an unreadable message:new event');
@@ -68,12 +74,7 @@ describe('resync after something unreadable', () => {
     vi.useFakeTimers();
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
     try {
-      const { socket } = fakeSocket();
-      const ctx = testContext({ socket });
-      ctx.catchUp = createCatchUp(ctx);
-      const api = vi.fn(async (_method: string, _path: string) => ok({ conversations: [] }));
-      ctx.session = { ...ctx.session, api: api as unknown as typeof ctx.session.api };
-      ctx.now = () => Date.now();
+      const { ctx, api } = connectedCatchUp();
 
       ctx.catchUp.resync('sync:needed', { spreadMs: 3000 });
       await vi.advanceTimersByTimeAsync(2499);
