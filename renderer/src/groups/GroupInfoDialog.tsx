@@ -195,7 +195,7 @@ function MembersSection({
       <h2 id="group-members">{t('groups.members')}</h2>
       <ul className="settings-list" aria-labelledby="group-members">
         {members.map((m) => {
-          const p = visiblePresence(m, presence, connected);
+          const p = visiblePresence(m, presence, connected, meId);
           return (
             <li key={m.id} className="settings-list-item" data-testid="group-member">
               <Avatar

@@ -15,6 +15,14 @@ describe('presence as shown', () => {
       lastSeenAt: '2026-11-22T10:00:00.000Z',
     });
   });
+
+  it('shows you online exactly while this client is connected, whatever the list said', () => {
+    const stale = { [me.id]: { online: false, lastSeenAt: '2026-11-22T10:00:00.000Z' } };
+    expect(visiblePresence({ ...me, online: false }, stale, true, me.id).online).toBe(true);
+    expect(visiblePresence({ ...me, online: true }, {}, false, me.id).online).toBe(false);
+    // Anyone else still goes by what the server said.
+    expect(visiblePresence({ ...alice, online: false }, {}, true, me.id).online).toBe(false);
+  });
 });
 
 describe('typing', () => {
