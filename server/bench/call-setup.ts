@@ -44,6 +44,15 @@ interface CallTimes {
   calleeMedia: number | null;
   /** The callee had the caller's offer. */
   offer: number | null;
+  /** The callee had the server's ack of its accept (Parley only). */
+  acceptAck: number | null;
+  /** The callee sent its answer. */
+  answerSent: number | null;
+  /** The caller had the answer. */
+  answerIn: number | null;
+  /** The callee's transport is up (connectionState 'connected': ICE and DTLS done). */
+  transportUp: number | null;
+  /** Parley: the data channel is open too (simple-peer's connect); bare: = transportUp. */
   connected: number | null;
   calleeFrame: number;
   callerFrame: number;
@@ -109,6 +118,10 @@ function summarise(rows: CallTimes[], options: CallSetupOptions) {
       max: both.at(-1) ?? NaN,
       calleeMedia: median(sorted((r) => r.calleeMedia)),
       offer: median(sorted((r) => r.offer)),
+      acceptAck: median(sorted((r) => r.acceptAck)),
+      answerSent: median(sorted((r) => r.answerSent)),
+      answerIn: median(sorted((r) => r.answerIn)),
+      transportUp: median(sorted((r) => r.transportUp)),
       connected: median(sorted((r) => r.connected)),
       calleeFrame: median(sorted((r) => r.calleeFrame)),
       callerFrame: median(sorted((r) => r.callerFrame)),
@@ -127,6 +140,10 @@ function summarise(rows: CallTimes[], options: CallSetupOptions) {
       'median ÷ bare': round(s.median / bare.median),
       'callee media ms': round(s.calleeMedia, 0),
       'offer ms': round(s.offer, 0),
+      'accept ack ms': round(s.acceptAck, 0),
+      'answer sent ms': round(s.answerSent, 0),
+      'answer at caller ms': round(s.answerIn, 0),
+      'transport up ms': round(s.transportUp, 0),
       'connected ms': round(s.connected, 0),
       'callee frame ms': round(s.calleeFrame, 0),
       'caller frame ms': round(s.callerFrame, 0),
@@ -208,7 +225,14 @@ async function newContext(browser: Browser, baseURL?: string): Promise<BrowserCo
 // Parley: the real web client
 
 type Marks = Record<
-  'acceptRequestedAt' | 'localMediaAt' | 'firstSignalAt' | 'connectedAt' | 'firstRemoteFrameAt',
+  | 'acceptRequestedAt'
+  | 'acceptedAt'
+  | 'localMediaAt'
+  | 'firstSignalAt'
+  | 'firstSignalSentAt'
+  | 'transportUpAt'
+  | 'connectedAt'
+  | 'firstRemoteFrameAt',
   number | null
 >;
 
@@ -262,6 +286,10 @@ async function parleyCalls(browser: Browser, url: string) {
         system: 'Parley',
         calleeMedia: since(b.localMediaAt),
         offer: since(b.firstSignalAt),
+        acceptAck: since(b.acceptedAt),
+        answerSent: since(b.firstSignalSentAt),
+        answerIn: since(a.firstSignalAt),
+        transportUp: since(b.transportUpAt),
         connected: since(b.connectedAt),
         calleeFrame: b.firstRemoteFrameAt! - at,
         callerFrame: a.firstRemoteFrameAt! - at,
@@ -285,6 +313,8 @@ interface BareMarks {
   accept: number | null;
   media: number | null;
   offer: number | null;
+  answerSent: number | null;
+  answerIn: number | null;
   connected: number | null;
   frame: number | null;
 }
@@ -321,6 +351,10 @@ async function bareCalls(browser: Browser, relay: Proc, mediaAtAccept: boolean) 
         system: 'bare',
         calleeMedia: b.media! - at,
         offer: b.offer! - at,
+        acceptAck: null,
+        answerSent: b.answerSent === null ? null : b.answerSent - at,
+        answerIn: a.answerIn === null ? null : a.answerIn - at,
+        transportUp: b.connected === null ? null : b.connected - at,
         connected: b.connected === null ? null : b.connected - at,
         calleeFrame: b.frame! - at,
         callerFrame: a.frame! - at,

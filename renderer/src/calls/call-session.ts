@@ -68,6 +68,11 @@ export interface CallMarks {
   localMediaAt: number | null;
   /** The first signal from the other side arrived (the caller's offer, on the callee). */
   firstSignalAt: number | null;
+  /** This side sent its first signal to the other (the callee: its answer). */
+  firstSignalSentAt: number | null;
+  /** The peer connection's transport is up (ICE and DTLS done; connectionState 'connected'). */
+  transportUpAt: number | null;
+  /** The data channel is open too: the call is connected. */
   connectedAt: number | null;
   firstRemoteFrameAt: number | null;
 }
@@ -159,6 +164,8 @@ export function createCallSession(
     acceptedAt: null,
     localMediaAt: null,
     firstSignalAt: null,
+    firstSignalSentAt: null,
+    transportUpAt: null,
     connectedAt: null,
     firstRemoteFrameAt: null,
   };
@@ -180,6 +187,7 @@ export function createCallSession(
   let released = false;
   const heldSignals: PeerSignal[] = [];
   const sendSignal = (data: PeerSignal) => {
+    marks.firstSignalSentAt ??= Date.now();
     void host.calls.sendSignal(callId, data).then((r) => {
       if (!r.ok) console.warn('parley: signal not delivered', r.error);
     });
@@ -190,6 +198,7 @@ export function createCallSession(
    */
   const early: Array<{ data: PeerSignal; state: 'sent' | 'ok' | 'refused' }> = [];
   const sendEarly = (data: PeerSignal) => {
+    marks.firstSignalSentAt ??= Date.now();
     const entry = { data, state: 'sent' as 'sent' | 'ok' | 'refused' };
     early.push(entry);
     void host.calls.sendSignal(callId, data).then(
@@ -260,6 +269,10 @@ export function createCallSession(
     const p = create({ initiator, stream, iceServers });
     peer = p;
     set({ link: 'connecting' });
+    const rtc = p.rtc;
+    rtc?.addEventListener('connectionstatechange', () => {
+      if (rtc.connectionState === 'connected') marks.transportUpAt ??= Date.now();
+    });
     p.on('signal', (data) => {
       if (released) sendSignal(data);
       else if (initiator) sendEarly(data);
