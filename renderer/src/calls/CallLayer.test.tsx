@@ -13,7 +13,7 @@ import {
 } from '@parley/shared';
 import { ParleyContext } from '../store/hooks';
 import { createHostStore } from '../store/host-store';
-import type { CallSession, CallSessionSnapshot } from './call-session';
+import type { CallSession, CallSessionSnapshot } from './call-session-types';
 import { CallLayer } from './CallLayer';
 
 /**

@@ -20,7 +20,7 @@ import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { CallScreenFrame } from './CallScreenFrame';
 import { MINIMISE_KEYS } from './minimise';
-import type { CallSessionSnapshot } from './call-session';
+import type { CallSessionSnapshot } from './call-session-types';
 import {
   useAudioLevel,
   useFirstFrame,

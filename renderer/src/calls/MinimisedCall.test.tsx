@@ -4,7 +4,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { User } from '@parley/shared';
-import type { CallSessionSnapshot } from './call-session';
+import type { CallSessionSnapshot } from './call-session-types';
 import { MinimisedCall, MinimisedCallEnded } from './MinimisedCall';
 import { isMinimiseShortcut, nearestCorner, readTileCorner } from './minimise';
 

@@ -12,7 +12,7 @@ import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { t } from '../i18n';
-import type { CallSessionSnapshot } from './call-session';
+import type { CallSessionSnapshot } from './call-session-types';
 import type { InCallActions } from './InCallScreen';
 import { MINIMISE_KEYS, nearestCorner, readTileCorner, writeTileCorner, type TileCorner } from './minimise';
 import { useAudioLevel, useMediaStream } from './use-call-media';

@@ -10,7 +10,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallSignal, HostResult, ParleyHost } from '@parley/shared';
 import type { PeerConnectionOptions, PeerEvents, PeerSignal } from './peer-connection';
-import { createCallSession, type CallSession } from './call-session';
+import { createCallSession } from './call-session';
+import type { CallSession } from './call-session-types';
 
 // ---- stand-in media ----
 

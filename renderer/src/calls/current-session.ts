@@ -1,5 +1,6 @@
 import type { ParleyHost } from '@parley/shared';
-import { createCallSession, type CallMarks, type CallSession } from './call-session';
+import { createCallSession } from './call-session';
+import type { CallMarks, CallSession } from './call-session-types';
 
 /**
  * The current call's session: at most one call at a time, kept outside React so the call

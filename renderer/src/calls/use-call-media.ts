@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
-import type { CallSession, CallSessionSnapshot } from './call-session';
+import type { CallSession, CallSessionSnapshot } from './call-session-types';
 
 const noop = () => () => {};
 
