@@ -48,7 +48,6 @@ export interface CallMarks {
   firstRemoteFrameAt: number | null;
 }
 
-
 export interface CallSession {
   readonly callId: string;
   readonly marks: CallMarks;
