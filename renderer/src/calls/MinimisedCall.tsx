@@ -16,6 +16,7 @@ import type { CallSessionSnapshot } from './call-session-types';
 import type { InCallActions } from './InCallScreen';
 import { MINIMISE_KEYS, nearestCorner, readTileCorner, writeTileCorner, type TileCorner } from './minimise';
 import { useAudioLevel, useMediaStream } from './use-call-media';
+import './minimised-call.css';
 
 interface MinimisedCallProps {
   peer: User;
