@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
 import { PhoneOff } from 'lucide-react';
 import type { User } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
 import { t } from '../i18n';
-import { CallScreenFrame } from './CallScreenFrame';
 
 interface CallEndedScreenProps {
   peer: User;
@@ -32,7 +32,8 @@ export function CallEndedScreen({
     return () => clearTimeout(timer);
   }, [onDismiss, autoDismissMs]);
   return (
-    <CallScreenFrame className="call-ended" label={t('calls.ended')} data-testid="call-ended" focusFirst>
+    <>
+      <Dialog.Title className="sr-only">{t('calls.ended')}</Dialog.Title>
       <div className="call-center">
         <Avatar id={peer.id} name={peer.displayName} size={96} picture={peer.avatarId} />
         <h2 className="call-peer-name">{peer.displayName}</h2>
@@ -47,10 +48,11 @@ export function CallEndedScreen({
           className="call-pill-button"
           aria-label={t('calls.closeScreen')}
           onClick={onDismiss}
+          autoFocus
         >
           <span>{t('common.close')}</span>
         </button>
       </div>
-    </CallScreenFrame>
+    </>
   );
 }

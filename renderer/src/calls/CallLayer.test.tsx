@@ -187,6 +187,38 @@ describe('CallLayer', () => {
     expect(sessions.current?.answer).toHaveBeenCalledWith('video');
   });
 
+  it('one dialog from ringing to the end screen: Accept has focus, then the call, then Close', async () => {
+    const { setCall } = renderLayer(call({ phase: 'incoming', direction: 'incoming', initiator: false }));
+    const frame = screen.getByRole('dialog', { name: 'Bob Builder' });
+    const overlay = document.querySelector('.call-overlay');
+    expect(frame.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Accept with video' }));
+    // The app behind is hidden from assistive technology while the call shows.
+    expect(document.querySelector('main.chat')?.closest('[aria-hidden="true"]')).not.toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Accept with video' }));
+    setCall(call({ phase: 'active', direction: 'incoming', initiator: false }));
+    await screen.findByTestId('in-call');
+    // The same dialog and overlay, now holding the call (no teardown and setup at Accept).
+    expect(screen.getByRole('dialog', { name: 'Call with Bob Builder' })).toBe(frame);
+    expect(frame.getAttribute('aria-describedby')).toBeNull();
+    expect(document.querySelector('.call-overlay')).toBe(overlay);
+    // The focused Accept button went with the card: focus stays in the call, on its frame.
+    await waitFor(() => expect(document.activeElement).toBe(frame));
+
+    setCall(call({ phase: 'ended', direction: 'incoming', initiator: false, endReason: 'hangup' }));
+    const close = await screen.findByRole('button', { name: 'Close call screen' });
+    expect(screen.getByRole('dialog', { name: 'Call ended' })).toBe(frame);
+    expect(document.activeElement).toBe(close);
+
+    // Dismissed: the dialog goes, the app is back for assistive technology and the keyboard.
+    setCall(null);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(
+      document.querySelector('[aria-hidden="true"] main.chat, main.chat[aria-hidden="true"]'),
+    ).toBeNull();
+  });
+
   it('minimise and restore change the view only: same session, same <audio>, same stream', async () => {
     const { calls } = renderLayer(call());
     await screen.findByTestId('in-call');

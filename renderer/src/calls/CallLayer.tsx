@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CallMedia, CallState } from '@parley/shared';
 import { callDurationSeconds } from '@parley/shared';
 import { useNow } from '../lib/use-now';
@@ -9,14 +9,15 @@ import { selectCall, selectConversations, selectMe } from '../store/selectors';
 import { closeSession, getCurrentSession, sessionFor, subscribeCurrentSession } from './current-session';
 import { endedText } from './call-text';
 import type { InCallActions } from './InCallScreen';
-import { IncomingCallDialog } from './IncomingCallDialog';
+import { IncomingCallCard } from './IncomingCallCard';
+import { CallFrame, type CallFrameLayout } from './CallFrame';
 import { startTone } from './tones';
 import { useConnectionQuality, useMediaStream, useSessionSnapshot } from './use-call-media';
 import { useMinimiseShortcut } from './minimise';
-import { LazyBoundary, lazyNamed } from '../components/Lazy';
+import { LazyBoundary, LoadingFallback, lazyNamed } from '../components/Lazy';
 import './calls.css';
 
-// The incoming-call dialog is in the main chunk so it shows at once; the other call screens
+// The incoming-call card is in the main chunk so it shows at once; the other call screens
 // load on demand (and are fetched ahead as soon as a call rings or starts).
 const OutgoingCallScreen = lazyNamed(() => import('./OutgoingCallScreen'), 'OutgoingCallScreen');
 const InCallScreen = lazyNamed(() => import('./InCallScreen'), 'InCallScreen');
@@ -141,49 +142,82 @@ function CallView({ call }: { call: CallState }) {
   }, []);
   useMinimiseShortcut(phase === 'active', toggleMinimised);
 
+  const shown = snapshot && (mediaError ? { ...snapshot, error: mediaError } : snapshot);
+  const elapsedSeconds = call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null;
+  const ended = phase === 'ended' ? endedSummary(call, mediaError) : null;
+
+  if (minimised && (phase === 'active' || phase === 'ended')) {
+    return (
+      <>
+        {/* The remote sound, whichever view shows: switching views never interrupts it. */}
+        {phase === 'active' && snapshot && <RemoteAudio stream={snapshot.remoteStream} />}
+        <LazyBoundary label={t('calls.joining')}>
+          {phase === 'active' && shown && actions ? (
+            <MinimisedCall
+              peer={call.peer}
+              media={media}
+              elapsedSeconds={elapsedSeconds}
+              media$={shown}
+              actions={actions}
+              onRestore={toggleMinimised}
+              focusOnMount
+            />
+          ) : ended ? (
+            <MinimisedCallEnded
+              peer={call.peer}
+              text={ended.text}
+              durationSeconds={ended.startedAt !== null ? callDurationSeconds(ended.startedAt, now) : null}
+              onDismiss={dismiss}
+            />
+          ) : null}
+        </LazyBoundary>
+      </>
+    );
+  }
+
+  // One frame for every phase (see CallFrame): only what it holds changes.
+  let frame: { layout: CallFrameLayout; className?: string; testId?: string; content: ReactNode };
   switch (phase) {
     case 'incoming':
-      return (
-        <IncomingCallDialog
-          from={call.peer}
-          media={media}
-          preview={snapshot?.localPreview ?? null}
-          onAccept={accept}
-          onDecline={() => void host.calls.reject(callId)}
-        />
-      );
-    case 'outgoing':
-      return (
-        <LazyBoundary label={t('calls.starting')}>
-          <OutgoingCallScreen
-            peer={call.peer}
-            group={group}
+      frame = {
+        layout: 'card',
+        testId: 'incoming-call',
+        content: (
+          <IncomingCallCard
+            from={call.peer}
             media={media}
             preview={snapshot?.localPreview ?? null}
-            onCancel={() => void host.calls.cancel(callId)}
+            onAccept={accept}
+            onDecline={() => void host.calls.reject(callId)}
           />
-        </LazyBoundary>
-      );
-    case 'active': {
-      if (!snapshot || !actions) return null;
-      const shown = mediaError ? { ...snapshot, error: mediaError } : snapshot;
-      const elapsedSeconds = call.startedAt !== null ? callDurationSeconds(call.startedAt, now) : null;
-      return (
-        <>
-          {/* The remote sound, whichever view shows: switching views never interrupts it. */}
-          <RemoteAudio stream={snapshot.remoteStream} />
+        ),
+      };
+      break;
+    case 'outgoing':
+      frame = {
+        layout: 'screen',
+        className: 'call-outgoing',
+        testId: 'outgoing-call',
+        content: (
+          <LazyBoundary label={t('calls.starting')}>
+            <OutgoingCallScreen
+              peer={call.peer}
+              group={group}
+              media={media}
+              preview={snapshot?.localPreview ?? null}
+              onCancel={() => void host.calls.cancel(callId)}
+            />
+          </LazyBoundary>
+        ),
+      };
+      break;
+    case 'active':
+      frame = {
+        layout: 'screen',
+        className: 'call-active',
+        content: (
           <LazyBoundary label={t('calls.joining')}>
-            {minimised ? (
-              <MinimisedCall
-                peer={call.peer}
-                media={media}
-                elapsedSeconds={elapsedSeconds}
-                media$={shown}
-                actions={actions}
-                onRestore={toggleMinimised}
-                focusOnMount
-              />
-            ) : (
+            {shown && actions ? (
               <InCallScreen
                 peer={call.peer}
                 media={media}
@@ -193,25 +227,21 @@ function CallView({ call }: { call: CallState }) {
                 actions={actions}
                 onMinimise={toggleMinimised}
               />
+            ) : (
+              <LoadingFallback label={t('calls.joining')} />
             )}
           </LazyBoundary>
-        </>
-      );
-    }
+        ),
+      };
+      break;
     case 'ended': {
-      const text = mediaError ?? endedText(call);
-      const startedAt =
-        call.endReason === 'hangup' || call.endReason === 'connection_lost' ? call.startedAt : null;
-      return (
-        <LazyBoundary label={t('calls.ended')}>
-          {minimised ? (
-            <MinimisedCallEnded
-              peer={call.peer}
-              text={text}
-              durationSeconds={startedAt !== null ? callDurationSeconds(startedAt, now) : null}
-              onDismiss={dismiss}
-            />
-          ) : (
+      const { text, startedAt } = endedSummary(call, mediaError);
+      frame = {
+        layout: 'screen',
+        className: 'call-ended',
+        testId: 'call-ended',
+        content: (
+          <LazyBoundary label={t('calls.ended')}>
             <CallEndedScreen
               key={callId}
               peer={call.peer}
@@ -219,11 +249,34 @@ function CallView({ call }: { call: CallState }) {
               startedAt={startedAt}
               onDismiss={dismiss}
             />
-          )}
-        </LazyBoundary>
-      );
+          </LazyBoundary>
+        ),
+      };
+      break;
     }
   }
+  return (
+    <>
+      {phase === 'active' && snapshot && <RemoteAudio stream={snapshot.remoteStream} />}
+      <CallFrame
+        layout={frame.layout}
+        className={frame.className}
+        described={phase === 'incoming'}
+        testId={frame.testId}
+      >
+        {frame.content}
+      </CallFrame>
+    </>
+  );
+}
+
+/** What the end screen says, and since when the call lasted (only a connected call has a length). */
+function endedSummary(
+  call: CallState,
+  mediaError: string | null,
+): { text: string; startedAt: number | null } {
+  const connected = call.endReason === 'hangup' || call.endReason === 'connection_lost';
+  return { text: mediaError ?? endedText(call), startedAt: connected ? call.startedAt : null };
 }
 
 /** Plays the other side's sound; mounted with its element so the stream is always attached. */

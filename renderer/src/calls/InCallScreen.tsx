@@ -1,5 +1,6 @@
 import { t } from '../i18n';
 import { useCallback, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import {
   Mic,
@@ -18,7 +19,6 @@ import {
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { formatDuration } from '../lib/format';
-import { CallScreenFrame } from './CallScreenFrame';
 import { MINIMISE_KEYS } from './minimise';
 import type { CallSessionSnapshot } from './call-session-types';
 import {
@@ -53,19 +53,7 @@ interface InCallScreenProps {
 const QUALITY_TEXT = (quality: Quality): string => t(`calls.quality.${quality}`);
 
 /** The call itself: remote video (or the peer's initials), local tile, timer and controls. */
-export function InCallScreen(props: InCallScreenProps) {
-  return (
-    <CallScreenFrame className="call-active" label={t('calls.callWith', { name: props.peer.displayName })}>
-      <InCallBody {...props} />
-    </CallScreenFrame>
-  );
-}
-
-/**
- * Inside the frame, so its element refs exist when its effects run (the dialog's portal mounts
- * its content one render after the frame itself).
- */
-function InCallBody({
+export function InCallScreen({
   peer,
   media,
   elapsedSeconds,
@@ -103,6 +91,7 @@ function InCallBody({
       data-link={media$.link}
       data-controls={controlsVisible ? 'visible' : 'hidden'}
     >
+      <Dialog.Title className="sr-only">{t('calls.callWith', { name: peer.displayName })}</Dialog.Title>
       <div className="call-stage">
         {showRemoteVideo ? (
           <video
@@ -124,7 +113,7 @@ function InCallBody({
         )}
         {media$.remoteMuted.audio && (
           <div className="call-remote-muted" data-testid="remote-muted" role="status">
-            <MicOff aria-hidden="true" size={16} /> {peer.displayName} is muted
+            <MicOff aria-hidden="true" size={16} /> {t('calls.peerMuted', { name: peer.displayName })}
           </div>
         )}
         <header className="call-topbar">

@@ -1,9 +1,9 @@
+import * as Dialog from '@radix-ui/react-dialog';
 import { PhoneOff } from 'lucide-react';
 import type { CallMedia, User } from '@parley/shared';
 import { Avatar } from '../components/Avatar';
 import { t } from '../i18n';
 import { mediaLabel } from './call-text';
-import { CallScreenFrame } from './CallScreenFrame';
 import { useMediaStream } from './use-call-media';
 
 interface OutgoingCallScreenProps {
@@ -17,26 +17,14 @@ interface OutgoingCallScreenProps {
 }
 
 /** "Calling Alice…" (or "Calling Team…") with the local preview and a cancel button. */
-export function OutgoingCallScreen(props: OutgoingCallScreenProps) {
-  return (
-    <CallScreenFrame
-      className="call-outgoing"
-      label={t('calls.calling', { name: props.group?.title ?? props.peer.displayName })}
-      data-testid="outgoing-call"
-    >
-      <OutgoingBody {...props} />
-    </CallScreenFrame>
-  );
-}
-
-/** Inside the frame, so the preview's ref exists when its effect runs. */
-function OutgoingBody({ peer, group, media, preview, onCancel }: OutgoingCallScreenProps) {
+export function OutgoingCallScreen({ peer, group, media, preview, onCancel }: OutgoingCallScreenProps) {
   const videoRef = useMediaStream<HTMLVideoElement>(preview);
   const callee = group
     ? { ...group, isGroup: true }
     : { id: peer.id, title: peer.displayName, avatarId: peer.avatarId, isGroup: false };
   return (
     <>
+      <Dialog.Title className="sr-only">{t('calls.calling', { name: callee.title })}</Dialog.Title>
       {media === 'video' && preview && (
         <video
           ref={videoRef}
