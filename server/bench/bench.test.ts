@@ -66,3 +66,37 @@ test(
     for (const row of store) expect(row['CPU µs/msg']).toBeGreaterThan(0);
   },
 );
+
+test(
+  'saturation with the raw Socket.IO generator: every message arrives, acks included, in both systems',
+  { timeout: 120_000 },
+  async () => {
+    const dir = join(out, 'raw');
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repoDir, 'server', 'bench', 'run.ts'),
+        'saturation',
+        '--smoke',
+        '--raw-clients',
+        '--out',
+        dir,
+      ],
+      { cwd: repoDir, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const result = JSON.parse(readFileSync(join(dir, 'saturation.json'), 'utf8')) as {
+      result: {
+        runs: { system: string; result: { deliveredShare: number; acked: number; sent: number } }[];
+        summary: Record<string, unknown>[];
+      };
+    };
+    expect(result.result.runs.map((r) => r.system)).toEqual(['parley', 'parley', 'socketio', 'socketio']);
+    for (const { result: run } of result.result.runs) {
+      expect(run.deliveredShare).toBe(1);
+      expect(run.acked).toBe(run.sent);
+    }
+    expect(result.result.summary.map((r) => r.system)).toEqual(['Parley', 'plain Socket.IO relay']);
+  },
+);

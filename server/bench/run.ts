@@ -10,6 +10,7 @@
  *   npm run bench -- fanout --database-url postgres://...   # adds Parley on PostgreSQL
  *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
  *   npm run bench -- call-setup --calls 12 --ring-ms 1000   # needs npm run build:web first
+ *   npm run bench -- saturation --raw-clients  # a generator cheap enough to saturate the server first
  *
  * Scenarios: fanout (Parley vs a plain Socket.IO relay vs a bare ws relay, ratios to the
  * Socket.IO relay), saturation (a rate sweep, Parley vs the Socket.IO relay), capacity (idle
@@ -66,6 +67,8 @@ const { values: args, positionals } = parseArgs({
     profile: { type: 'string' },
     bin: { type: 'string' },
     'database-url': { type: 'string' },
+    /** fanout, saturation, capacity: the generator's clients speak Socket.IO over bare ws (raw-socketio.ts). */
+    'raw-clients': { type: 'boolean', default: false },
     /** Also run this Parley build (e.g. main's server/dist/bin.js) in fanout and saturation. */
     'baseline-bin': { type: 'string' },
     /** call-setup: calls per system, ring time before Accept, another built web client. */
@@ -94,6 +97,7 @@ const start: StartOptions = {
   ...(args.bin ? { bin: args.bin } : {}),
   ...(args['baseline-bin'] ? { baselineBin: args['baseline-bin'] } : {}),
   ...(args['database-url'] ? { databaseUrl: args['database-url'] } : {}),
+  ...(args['raw-clients'] ? { rawClients: true } : {}),
 };
 /** Parley, plus its baseline build and its PostgreSQL variants when asked for. */
 const withBaseline = (systems: SystemName[]): SystemName[] => [

@@ -17,6 +17,7 @@ import type {
   ServerToClientEvents,
 } from '@parley/shared';
 import { pool, serverDir, spawnUntilUrl, type Proc } from './lib.js';
+import { connectRawSocketIo, stringField } from './raw-socketio.js';
 
 export type SystemName = 'parley' | 'baseline' | 'parley-pg' | 'baseline-pg' | 'socketio' | 'ws';
 export const RELAY_LABEL: Record<SystemName, string> = {
@@ -46,6 +47,13 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Extra environment for Parley's server. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The load generator's Socket.IO clients speak the wire format over bare `ws` sockets
+   * (raw-socketio.ts) instead of running socket.io-client: about 30 % less of the generator's
+   * CPU (1.72 against 2.37 s for 8,000 msg/s into the relay, 3 s), which moves the rate where
+   * the generator itself saturates past the relay's.
+   */
+  rawClients?: boolean;
 }
 
 export interface RunningSystem {
@@ -89,7 +97,11 @@ export async function startSystem(name: SystemName, options: StartOptions = {}):
         Array.from({ length: count }, (_, i) => i),
         50,
         (i) =>
-          name === 'ws' ? connectWs(proc.url, Math.floor(i / group)) : connectSocketIo(proc.url, i, group),
+          name === 'ws'
+            ? connectWs(proc.url, Math.floor(i / group))
+            : options.rawClients
+              ? connectRawRelay(proc.url, Math.floor(i / group))
+              : connectSocketIo(proc.url, i, group),
       ),
     stop: () => proc.stop(),
   };
@@ -111,6 +123,15 @@ function connectSocketIo(url: string, i: number, group: number): Promise<BenchCl
       }),
     );
   });
+}
+
+async function connectRawRelay(url: string, room: number): Promise<BenchClient> {
+  const socket = await connectRawSocketIo(url, { query: { room: String(room) } });
+  return {
+    send: (body, onAck) => socket.emit('send', { body }, () => onAck(true)),
+    onMessage: (listener) => socket.on('message', (packet) => listener(stringField(packet, 'body') ?? '')),
+    close: () => socket.close(),
+  };
 }
 
 function connectWs(url: string, room: number): Promise<BenchClient> {
@@ -205,6 +226,20 @@ async function startParley(options: StartOptions): Promise<RunningSystem> {
     },
     connect() {
       return pool(auths, 50, async (auth, i) => {
+        if (options.rawClients) {
+          const raw = await connectRawSocketIo(proc.url, { auth: { token: auth.accessToken } });
+          return {
+            send: (body, onAck) =>
+              raw.emit(
+                'message:send',
+                { conversationId: conversationOf[i]!, clientId: `${run}-${sent++}`, body },
+                (ack) => onAck(ack.startsWith('{"ok":true')),
+              ),
+            onMessage: (listener) =>
+              raw.on('message:new', (packet) => listener(stringField(packet, 'body') ?? '')),
+            close: () => raw.close(),
+          } satisfies BenchClient;
+        }
         const socket: ParleySocket = io(proc.url, {
           auth: { token: auth.accessToken },
           transports: ['websocket'],
