@@ -95,4 +95,33 @@ describe('Repository', () => {
     // The session itself survives its expired token (it is not revoked).
     expect(await repo.getActiveSession(expired.sessionId)).toBeDefined();
   });
+
+  it("a socket's handshake look-up: the live session's conversations, nothing for an ended one", async () => {
+    const [a, b] = await Promise.all([user(), user()]);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const session = await repo.createSession({
+      userId: a.id,
+      refreshTokenHash: `h-${n}-hs`,
+      refreshExpiresAt: future,
+    });
+    // A live session without conversations: known, with none.
+    expect(await repo.sessionConversationIds(session.sessionId, a.id)).toEqual([]);
+    const ids: string[] = [];
+    for (const title of ['one', 'two']) {
+      const { conversationId } = await repo.createConversation({
+        type: 'group',
+        title,
+        createdBy: a.id,
+        memberIds: [a.id, b.id],
+        now: now(),
+      });
+      ids.push(conversationId);
+    }
+    expect((await repo.sessionConversationIds(session.sessionId, a.id))?.sort()).toEqual(ids.sort());
+    // Someone else's session id, an unknown one, and a revoked one learn nothing.
+    expect(await repo.sessionConversationIds(session.sessionId, b.id)).toBeUndefined();
+    expect(await repo.sessionConversationIds('no-such-session', a.id)).toBeUndefined();
+    await repo.revokeSession(session.sessionId, now());
+    expect(await repo.sessionConversationIds(session.sessionId, a.id)).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Conversation, Member } from '@parley/shared';
 import { notFound } from '../errors.js';
@@ -20,7 +21,26 @@ type ConversationMethods =
 
 /** Conversations, their members (roles, read positions) and membership checks. */
 export class ConversationStore implements Pick<Repository, ConversationMethods> {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * SQLite: the look-up every socket's handshake makes, prepared once. Building and compiling
+   * it through Kysely cost more than running it, and accepting sockets is a hot path
+   * (docs/performance.md, target 3).
+   */
+  private readonly sessionIdsStatement?: SqliteDatabase.Statement<[string, string], string | null>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** SQLite: the better-sqlite3 connection under `db`. */
+    sqlite?: SqliteDatabase.Database,
+  ) {
+    this.sessionIdsStatement = sqlite
+      ?.prepare<[string, string], string | null>(
+        `select m.conversation_id from sessions s
+         left join conversation_members m on m.user_id = s.user_id
+         where s.id = ? and s.user_id = ? and s.revoked_at is null`,
+      )
+      .pluck();
+  }
 
   // ---- conversations ----
 
@@ -237,6 +257,13 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
   async sessionConversationIds(sessionId: string, userId: string): Promise<string[] | undefined> {
     // One statement for both answers, so they come from the same moment: the session row
     // (active, and the token's user's) and that user's memberships, none for no conversation.
+    const statement = this.sessionIdsStatement;
+    if (statement) {
+      // On Kysely's connection, so it waits for (and never runs inside) an open transaction.
+      const ids = await this.db.connection().execute(async () => statement.all(sessionId, userId));
+      if (ids.length === 0) return undefined;
+      return ids.filter((id): id is string => id !== null);
+    }
     const rows = await this.db
       .selectFrom('sessions as s')
       .leftJoin('conversation_members as m', 'm.user_id', 's.user_id')

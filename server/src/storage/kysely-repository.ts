@@ -35,7 +35,7 @@ export class KyselyRepository implements Repository {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
-    /** SQLite: the better-sqlite3 connection under `db`, for the prepared message inserts. */
+    /** SQLite: the better-sqlite3 connection under `db`, for the prepared statements of hot paths. */
     sqlite?: SqliteDatabase.Database,
     /** SQLite: the thread that runs message writes on a connection of its own. */
     private readonly writer?: SqliteWriter,
@@ -43,7 +43,7 @@ export class KyselyRepository implements Repository {
     this.accounts = new AccountStore(db, dialect);
     this.accountAdmin = new AccountAdminStore(db);
     this.invites = new InviteStore(db);
-    this.conversations = new ConversationStore(db);
+    this.conversations = new ConversationStore(db, sqlite);
     this.reads = new MessageReads(db);
     this.writes = new ConversationWrites(db, dialect, sqlite, writer && ((items) => writer.run(items)));
     this.attachments = new AttachmentRecords(db);
