@@ -148,8 +148,8 @@ export async function fanout(o: FanoutOptions) {
       'p99 ms': result.p99,
       'server CPU s': result.cpuSeconds,
       'CPU ÷ Socket.IO': ratio(result.cpuSeconds, relay?.cpuSeconds),
-      'generator CPU s': result.generatorCpuSeconds,
       'p99 ÷ Socket.IO': ratio(result.p99, relay?.p99),
+      'generator CPU s': result.generatorCpuSeconds,
     };
   });
   printTable(`fanout: ${o.users} clients, rooms of ${o.group}, ${o.rate} msg/s for ${o.seconds} s`, rows);
