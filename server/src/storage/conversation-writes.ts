@@ -11,7 +11,12 @@ import type {
   MessageActionInput,
   Repository,
 } from './repository.js';
-import { BatchFallback, batchable, insertBatchPostgres } from './postgres-message-batch.js';
+import {
+  BatchFallback,
+  batchable,
+  insertAlonePostgres,
+  insertBatchPostgres,
+} from './postgres-message-batch.js';
 import { compare } from './rows.js';
 import type { Database } from './schema.js';
 import { SqliteMessageInserts } from './sqlite-message-insert.js';
@@ -98,7 +103,16 @@ export class ConversationWrites implements Pick<
    * each other.
    */
   async runBatch(items: readonly ConversationWrite[]): Promise<ItemOutcome<Outcome>[]> {
-    if (items.length === 1 && !this.isFast(items[0]!)) return [await this.runSingle(items[0]!)];
+    if (items.length === 1 && !this.isFast(items[0]!)) {
+      const item = items[0]!;
+      if (this.dialect === 'postgres' && item.op === 'insert' && batchable(item.input)) {
+        const alone = await retryOnConflict(() =>
+          insertAlonePostgres(this.db, item.input as InsertMessageInput),
+        );
+        if (alone) return [{ ok: true, value: alone }];
+      }
+      return [await this.runSingle(item)];
+    }
     const order = items
       .map((_, i) => i)
       .sort((a, b) => compare(items[a]!.input.conversationId, items[b]!.input.conversationId));

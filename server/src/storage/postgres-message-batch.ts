@@ -1,9 +1,9 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { notFound } from '../errors.js';
 import type { ItemOutcome } from './group-commit.js';
 import { newMessageRow, type WriteResult } from './message-insert.js';
 import type { InsertMessageInput } from './repository.js';
-import { toMessage } from './rows.js';
+import { isUniqueViolation, toMessage } from './rows.js';
 import type { Database, MessagesTable } from './schema.js';
 
 /**
@@ -130,4 +130,57 @@ export async function insertBatchPostgres(
     if (original?.ok) outcomes[i] = { ok: true, value: { message: original.value.message, changed: false } };
   });
   return outcomes;
+}
+
+/**
+ * PostgreSQL: one plain message alone (what a batch is under light load, with several
+ * batches in flight over the pool) in one statement and one round trip, instead of five
+ * (BEGIN, the bump, the insert, the read position, COMMIT). A statement outside a
+ * transaction commits on its own and is atomic: the bump (which is also the membership
+ * check, under the conversation's row lock), the insert with the seq and version it got, and
+ * the sender's read position commit together or not at all.
+ *
+ * Answers null when it stored nothing, so the per-message path can give the exact answer:
+ * no row from the bump (not a member, or the conversation is gone: a retry of a stored
+ * message is still answered with it), or a repeated clientId (the unique constraint; the
+ * statement rolled back whole).
+ */
+export async function insertAlonePostgres(
+  db: Kysely<Database>,
+  input: InsertMessageInput,
+): Promise<WriteResult | null> {
+  // seq and version are the database's; the rest of the row is made here, as for every path.
+  const row = newMessageRow(input, 0, 0);
+  try {
+    const { rows } = await sql<{ seq: number; version: number }>`
+      with bumped as (
+        update conversations
+        set last_seq = last_seq + 1, version = version + 1, last_activity_at = ${input.now}
+        where id = ${input.conversationId}
+          and exists (select 1 from conversation_members
+                      where conversation_id = ${input.conversationId} and user_id = ${input.senderId})
+        returning last_seq, version
+      ), inserted as (
+        insert into messages (id, conversation_id, seq, sender_id, client_id, kind, body, reply_to_id,
+                              call_json, created_at, edited_at, deleted_at, version, system_json)
+        select ${row.id}, ${row.conversation_id}, last_seq, ${row.sender_id}, ${row.client_id},
+               ${row.kind}, ${row.body}, null, ${row.call_json}, ${row.created_at}, null, null,
+               version, ${row.system_json}
+        from bumped
+        returning seq, version
+      ), read_position as (
+        update conversation_members set read_seq = inserted.seq, read_at = ${input.now}
+        from inserted
+        where conversation_id = ${input.conversationId} and user_id = ${input.senderId}
+          and read_seq < inserted.seq
+      )
+      select seq, version from inserted`.execute(db);
+    const stored = rows[0];
+    if (!stored) return null;
+    const message = toMessage({ ...row, seq: Number(stored.seq), version: Number(stored.version) });
+    return { message, changed: true };
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
 }
