@@ -186,9 +186,9 @@ const SUSTAINED_P99_MS = 100;
 
 /**
  * Per system, the highest rate of the sweep it sustained (in every round, and every rate below
- * it too), and its ratio to the
- * Socket.IO relay's. A relay that sustained even the sweep's top rate has not saturated: its
- * rate is then a lower bound ("≥"), and Parley's ratio an upper bound.
+ * it too), and its ratio to the Socket.IO relay's. A relay that sustained even the sweep's top
+ * rate has not saturated: its rate is then a lower bound ("≥"), and Parley's ratio an upper
+ * bound.
  */
 function sustainedRates(runs: { system: SystemName; result: LoadResult }[], topRate: number) {
   // The sweep from the bottom up, to the first rate it did not sustain.

@@ -235,7 +235,7 @@ function CallView({ call }: { call: CallState }) {
       };
       break;
     case 'ended': {
-      const { text, startedAt } = endedSummary(call, mediaError);
+      const { text, startedAt } = ended!;
       frame = {
         layout: 'screen',
         className: 'call-ended',

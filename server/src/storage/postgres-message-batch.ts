@@ -149,8 +149,12 @@ export async function insertAlonePostgres(
   db: Kysely<Database>,
   input: InsertMessageInput,
 ): Promise<WriteResult | null> {
-  // seq and version are the database's; the rest of the row is made here, as for every path.
+  // The row's shape has one home (newMessageRow); only seq and version come from the bump.
   const row = newMessageRow(input, 0, 0);
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  const values = columns.map((column) =>
+    column === 'seq' ? sql`last_seq` : column === 'version' ? sql`version` : sql`${row[column]}`,
+  );
   try {
     const { rows } = await sql<{ seq: number; version: number }>`
       with bumped as (
@@ -161,12 +165,8 @@ export async function insertAlonePostgres(
                       where conversation_id = ${input.conversationId} and user_id = ${input.senderId})
         returning last_seq, version
       ), inserted as (
-        insert into messages (id, conversation_id, seq, sender_id, client_id, kind, body, reply_to_id,
-                              call_json, created_at, edited_at, deleted_at, version, system_json)
-        select ${row.id}, ${row.conversation_id}, last_seq, ${row.sender_id}, ${row.client_id},
-               ${row.kind}, ${row.body}, null, ${row.call_json}, ${row.created_at}, null, null,
-               version, ${row.system_json}
-        from bumped
+        insert into messages (${sql.join(columns.map((column) => sql.ref(column)))})
+        select ${sql.join(values)} from bumped
         returning seq, version
       ), read_position as (
         update conversation_members set read_seq = inserted.seq, read_at = ${input.now}
