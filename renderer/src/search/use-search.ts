@@ -47,8 +47,11 @@ export function useSearch(shownId: string | null, openConversation: (id: string)
     setPanel(null);
     const back = returnFocus.current;
     returnFocus.current = null;
-    // The element may be gone (a hit opened another conversation): the composer then.
+    // The element may be gone (a hit opened another conversation): the composer then. After
+    // the panel has gone, and only if nothing took the keyboard meanwhile: a dialog opened by a
+    // shortcut right after Esc (Ctrl+K) keeps its focus.
     requestAnimationFrame(() => {
+      if (document.activeElement && document.activeElement !== document.body) return;
       if (back?.isConnected) back.focus();
       else document.querySelector<HTMLElement>('.chat textarea')?.focus();
     });
