@@ -24,9 +24,11 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
   /**
    * SQLite: the look-up every socket's handshake makes, prepared once. Building and compiling
    * it through Kysely cost more than running it, and accepting sockets is a hot path
-   * (docs/performance.md, target 3).
+   * (docs/performance.md, target 3). The memberships come from a correlated subquery, not a
+   * join: this SQLite build (STAT4) re-prepares a join on every run after its parameters are
+   * bound, which cost four times the look-up itself.
    */
-  private readonly sessionIdsStatement?: SqliteDatabase.Statement<[string, string], string | null>;
+  private readonly sessionIdsStatement?: SqliteDatabase.Statement<[string, string], string>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -34,9 +36,10 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
     sqlite?: SqliteDatabase.Database,
   ) {
     this.sessionIdsStatement = sqlite
-      ?.prepare<[string, string], string | null>(
-        `select m.conversation_id from sessions s
-         left join conversation_members m on m.user_id = s.user_id
+      ?.prepare<[string, string], string>(
+        `select (select json_group_array(m.conversation_id) from conversation_members m
+                 where m.user_id = s.user_id)
+         from sessions s
          where s.id = ? and s.user_id = ? and s.revoked_at is null`,
       )
       .pluck();
@@ -260,9 +263,8 @@ export class ConversationStore implements Pick<Repository, ConversationMethods> 
     const statement = this.sessionIdsStatement;
     if (statement) {
       // On Kysely's connection, so it waits for (and never runs inside) an open transaction.
-      const ids = await this.db.connection().execute(async () => statement.all(sessionId, userId));
-      if (ids.length === 0) return undefined;
-      return ids.filter((id): id is string => id !== null);
+      const ids = await this.db.connection().execute(async () => statement.get(sessionId, userId));
+      return ids === undefined ? undefined : (JSON.parse(ids) as string[]);
     }
     const rows = await this.db
       .selectFrom('sessions as s')
