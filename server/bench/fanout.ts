@@ -4,7 +4,7 @@
  * two reference relays in the same run, in interleaved rounds (a shared machine's noise
  * then hits all of them alike; compare the ratios, not the absolute figures).
  */
-import { cpuSeconds, percentile, printTable, round, sleep } from './lib.js';
+import { cpuSeconds, percentile, postgresCpuSeconds, printTable, round, sleep } from './lib.js';
 import { RELAY_LABEL, startSystem, type BenchClient, type StartOptions, type SystemName } from './systems.js';
 
 export interface LoadResult {
@@ -22,6 +22,8 @@ export interface LoadResult {
   cpuMsPerMessage: number | null;
   /** The load generator's own CPU seconds (this process) over the same window. */
   generatorCpuSeconds: number | null;
+  /** Every local PostgreSQL process's CPU seconds over the same window (meaningful for the -pg systems). */
+  postgresCpuSeconds: number | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function runLoad(
   const started = performance.now();
   const cpuBefore = cpuSeconds(pid);
   const generatorBefore = process.cpuUsage();
+  const postgresBefore = postgresCpuSeconds();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       // Send whatever is due by now, so timer jitter does not lower the rate.
@@ -81,6 +84,7 @@ export async function runLoad(
   }
   const cpu = cpuSeconds(pid) - cpuBefore;
   const generator = process.cpuUsage(generatorBefore);
+  const postgres = postgresCpuSeconds() - postgresBefore;
   active.on = false;
   deliveries.sort((a, b) => a - b);
   acks.sort((a, b) => a - b);
@@ -97,6 +101,7 @@ export async function runLoad(
     cpuSeconds: round(cpu),
     cpuMsPerMessage: round((cpu * 1000) / Math.max(1, total), 3),
     generatorCpuSeconds: round((generator.user + generator.system) / 1e6),
+    postgresCpuSeconds: round(postgres),
   };
 }
 
@@ -150,6 +155,7 @@ export async function fanout(o: FanoutOptions) {
       'CPU ÷ Socket.IO': ratio(result.cpuSeconds, relay?.cpuSeconds),
       'p99 ÷ Socket.IO': ratio(result.p99, relay?.p99),
       'generator CPU s': result.generatorCpuSeconds,
+      'PostgreSQL CPU s': system.endsWith('-pg') ? result.postgresCpuSeconds : null,
     };
   });
   printTable(`fanout: ${o.users} clients, rooms of ${o.group}, ${o.rate} msg/s for ${o.seconds} s`, rows);

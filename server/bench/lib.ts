@@ -1,6 +1,6 @@
 /** Helpers the bench scenarios share: processes, CPU and memory from /proc, stats, output. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,28 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU seconds used so far by every local PostgreSQL process (postmaster, backends, writers),
+ * from /proc: PostgreSQL's share of a run when the database runs on the same machine.
+ * Backends that exit within a window take their seconds with them; the bench's pool keeps its
+ * connections for the whole run.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return total;
 }
 
 /** Resident set size of a process in bytes, from /proc (Linux; else NaN). */

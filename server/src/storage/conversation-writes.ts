@@ -11,12 +11,7 @@ import type {
   MessageActionInput,
   Repository,
 } from './repository.js';
-import {
-  BatchFallback,
-  batchable,
-  insertAlonePostgres,
-  insertBatchPostgres,
-} from './postgres-message-batch.js';
+import { batchable, insertBatchInOneStatement } from './postgres-message-batch.js';
 import { compare } from './rows.js';
 import type { Database } from './schema.js';
 import { SqliteMessageInserts } from './sqlite-message-insert.js';
@@ -100,36 +95,29 @@ export class ConversationWrites implements Pick<
    * its own error while its neighbours commit. The batch is worked through in conversation
    * order (stable, so writes to one conversation keep their arrival order): concurrent
    * batches on PostgreSQL then lock conversation rows in the same order and cannot deadlock
-   * each other.
+   * each other. On PostgreSQL a batch of plain messages (the usual one) is a single
+   * statement instead (insertBatchInOneStatement).
    */
   async runBatch(items: readonly ConversationWrite[]): Promise<ItemOutcome<Outcome>[]> {
-    if (items.length === 1 && !this.isFast(items[0]!)) {
-      const item = items[0]!;
-      if (this.dialect === 'postgres' && item.op === 'insert' && batchable(item.input)) {
-        const alone = await retryOnConflict(() =>
-          insertAlonePostgres(this.db, item.input as InsertMessageInput),
-        );
-        if (alone) return [{ ok: true, value: alone }];
-      }
-      return [await this.runSingle(item)];
-    }
     const order = items
       .map((_, i) => i)
       .sort((a, b) => compare(items[a]!.input.conversationId, items[b]!.input.conversationId));
     if (this.dialect === 'postgres' && items.every((w) => w.op === 'insert' && batchable(w.input))) {
-      try {
-        const inputs = order.map((i) => items[i]!.input as InsertMessageInput);
-        const sorted = await retryOnConflict(() =>
-          this.db.transaction().execute((trx) => insertBatchPostgres(trx, inputs)),
-        );
+      const inputs = order.map((i) => items[i]!.input as InsertMessageInput);
+      const stored = await retryOnConflict(() => insertBatchInOneStatement(this.db, inputs));
+      // null: a clientId was taken and nothing was stored; the per-message path below
+      // answers retries with the stored rows.
+      if (stored) {
         const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
-        order.forEach((i, n) => (outcomes[i] = sorted[n]!));
+        for (const [n, i] of order.entries()) {
+          const value = stored[n];
+          // Not stored (not a member, the conversation gone): the per-message path's exact answer.
+          outcomes[i] = value ? { ok: true, value } : await this.runSingle(items[i]!);
+        }
         return outcomes;
-      } catch (err) {
-        // Rolled back whole; the per-message path below handles what the batch could not.
-        if (!(err instanceof BatchFallback)) throw err;
       }
     }
+    if (items.length === 1 && !this.isFast(items[0]!)) return [await this.runSingle(items[0]!)];
     return retryOnConflict(async () => {
       const outcomes: ItemOutcome<Outcome>[] = new Array(items.length);
       const fast = this.fast;

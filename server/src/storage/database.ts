@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { KyselyRepository } from './kysely-repository.js';
 import { migrateToLatest } from './migrations.js';
-import { SchemaScopedPostgresDialect } from './postgres-dialect.js';
+import { PreparingClient, SchemaScopedPostgresDialect } from './postgres-dialect.js';
 import type { Repository } from './repository.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite-open.js';
@@ -90,6 +90,7 @@ async function openPostgres(
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    Client: PreparingClient,
     // Every connection of the pool works in the configured schema.
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
