@@ -19,7 +19,7 @@
  * missing. `--web-dir` and `--bin` run another build (e.g. main's) for a before/after.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type JSHandle, type Page } from '@playwright/test';
 import { percentile, printTable, repoDir, round, serverDir, sleep, spawnUntilUrl, type Proc } from './lib.js';
@@ -85,7 +85,7 @@ export async function callSetup(options: CallSetupOptions) {
     ],
   });
   try {
-    const parleyPair = await parleyCalls(browser, parley.proc.url);
+    const parleyPair = await parleyCalls(browser, parley.proc.url, options.start.profile);
     const barePair = await bareCalls(browser, relay, options.bareMediaAtAccept);
     const rows: CallTimes[] = [];
     for (let i = 0; i < options.calls; i++) {
@@ -236,8 +236,14 @@ type Marks = Record<
   number | null
 >;
 
-async function parleyCalls(browser: Browser, url: string) {
+/**
+ * `profileDir`: each call also writes a CPU profile of the callee's page (its main thread,
+ * sampled every 100 µs) from just before Accept to its first remote frame,
+ * `callee-<n>.cpuprofile`, next to the server's.
+ */
+async function parleyCalls(browser: Browser, url: string, profileDir?: string) {
   const run = Date.now().toString(36);
+  let calls = 0;
   const open = async (name: string) => {
     const page = await (await newContext(browser, url)).newPage();
     await page.goto('/');
@@ -278,8 +284,21 @@ async function parleyCalls(browser: Browser, url: string) {
       const accept = callee.getByRole('button', { name: 'Accept with video' });
       await accept.waitFor({ timeout: TIMEOUT });
       await sleep(ringMs);
+      const cdp = profileDir ? await callee.context().newCDPSession(callee) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+      }
       await accept.click();
       const [a, b] = await Promise.all([marks(caller), marks(callee)]);
+      calls++;
+      if (cdp && profileDir) {
+        const { profile } = await cdp.send('Profiler.stop');
+        mkdirSync(profileDir, { recursive: true });
+        writeFileSync(join(profileDir, `callee-${calls}.cpuprofile`), JSON.stringify(profile));
+        await cdp.detach();
+      }
       const at = b.acceptRequestedAt!;
       const since = (t: number | null) => (t === null ? null : t - at);
       const times: CallTimes = {

@@ -7,6 +7,7 @@
  *   npm run bench -- fanout --rounds 3 --users 1000 --rate 500 --seconds 10
  *   npm run bench -- --smoke               # every scenario in a few seconds (the test runs this)
  *   npm run bench -- fanout --profile prof # CPU profile of Parley's server (node --cpu-prof)
+ *                                          # (call-setup: also the callee page's, per call)
  *   npm run bench -- fanout --database-url postgres://...   # adds Parley on PostgreSQL
  *   npm run bench -- fanout --baseline-bin /tmp/main-bin.js # before/after in one run
  *   npm run bench -- call-setup --calls 12 --ring-ms 1000   # needs npm run build:web first
