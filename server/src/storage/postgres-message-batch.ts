@@ -20,7 +20,8 @@ type Row = Selectable<MessagesTable>;
  *
  * A statement outside a transaction commits on its own and is atomic. In it: the senders'
  * memberships are checked, the conversation rows are locked in id order (the order every
- * writer takes them, so no deadlock) and bumped by the number of messages each receives,
+ * writer takes them, so no deadlock; the bump joins `locked`, so it changes only rows already
+ * locked in that order) and bumped by the number of messages each receives,
  * the messages are inserted with gap-free seqs and versions in arrival order, and each
  * sender's read position moves to their last message.
  *
