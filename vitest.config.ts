@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // One runner for every Node-side test: unit tests beside the code (*.test.ts) and the
@@ -13,5 +14,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on these 2-core machines. The
+    // server suites mostly wait (real servers, sockets, restarts), so one more worker than
+    // cores keeps both busy: 256 s instead of 415 s for the whole run on a 2-core machine.
+    maxWorkers: availableParallelism() + 1,
   },
 });
