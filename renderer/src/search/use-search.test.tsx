@@ -17,26 +17,29 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
+/**
+ * Focuses the header's search button, opens the panel from it and closes it again (the
+ * panel's field had the focus; closing removes it). Answers the header's button.
+ */
+function openThenClose(): HTMLElement {
+  const header = button('Search in conversation');
+  header.focus();
+  const { result } = renderHook(() => useSearch('c1', vi.fn()));
+  act(() => result.current.openPanel('conversation'));
+  document.body.focus();
+  act(() => result.current.closePanel());
+  return header;
+}
+
 describe('useSearch: closing the panel gives the keyboard back', () => {
   it('to where it was when the panel opened', async () => {
-    const header = button('Search in conversation');
-    header.focus();
-    const { result } = renderHook(() => useSearch('c1', vi.fn()));
-    act(() => result.current.openPanel('conversation'));
-    // The panel's field had the focus; closing removes it.
-    document.body.focus();
-    act(() => result.current.closePanel());
+    const header = openThenClose();
     await nextFrame();
     expect(document.activeElement).toBe(header);
   });
 
   it('not when something took the keyboard in between (a dialog opened by a shortcut)', async () => {
-    const header = button('Search in conversation');
-    header.focus();
-    const { result } = renderHook(() => useSearch('c1', vi.fn()));
-    act(() => result.current.openPanel('conversation'));
-    document.body.focus();
-    act(() => result.current.closePanel());
+    openThenClose();
     // Ctrl+K right after Esc: the switcher's field has the focus before the next frame.
     const switcher = document.createElement('input');
     document.body.append(switcher);
